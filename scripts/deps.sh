@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what snaplake needs to build, test and run its demo on Debian bookworm:
+# Debian packages (apt-get) and the test readers from npm. Idempotent and quiet when all is there.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+packages=(
+  g++ cmake make pkg-config git python3 curl
+  libpq-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libzstd-dev libsnappy-dev libsqlite3-dev
+  nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libpugixml-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  postgresql-15 postgresql-client-15
+  nodejs npm
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "snaplake: installing Debian packages: ${missing[*]}" >&2
+  sudo=""; [[ $(id -u) == 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  # The Debian package starts a system cluster; snaplake never uses it.
+  $sudo systemctl disable --now postgresql >/dev/null 2>&1 || true
+fi
+
+if [[ ! -d $here/tests/node_modules/@duckdb/node-api ]] ||
+   [[ $here/tests/package.json -nt $here/tests/node_modules/.package-lock.json ]]; then
+  echo "snaplake: installing the test readers from npm (DuckDB, hyparquet, parquet-wasm)" >&2
+  (cd "$here/tests" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+fi

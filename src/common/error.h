@@ -1,0 +1,57 @@
+// The one error type of snaplake. Every failure that crosses a layer is an Error with a kind
+// (what sort of failure, which decides the exit code and whether a retry can help) and a
+// message that names the thing and the cause. Only `main` and the worker loop catch it.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace snaplake {
+
+enum class ErrorKind {
+  InvalidInput,  // a bad argument, flag, message or value: retrying cannot help
+  Config,        // a configuration file or key is wrong
+  Source,        // the source database refused or failed (connect, query, permission)
+  Io,            // local file system
+  Network,       // a connection failed or timed out: a retry may help
+  Auth,          // credentials missing or rejected
+  Conflict,      // the state is not what was expected (e.g. export not finished yet)
+  NotFound,      // a named object, table, snapshot or queue does not exist
+  Unsupported,   // a value or feature we do not handle
+  Internal,      // a bug
+};
+
+std::string_view to_string(ErrorKind kind);
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorKind kind, std::string message)
+      : std::runtime_error(std::move(message)), kind_(kind) {}
+
+  ErrorKind kind() const noexcept { return kind_; }
+
+  // Whether trying the same operation again later might succeed.
+  bool retryable() const noexcept {
+    return kind_ == ErrorKind::Network || kind_ == ErrorKind::Conflict;
+  }
+
+ private:
+  ErrorKind kind_;
+};
+
+// fail(kind, "cannot open '{}'", path): throw an Error with a formatted message.
+template <typename... Args>
+[[noreturn]] void fail(ErrorKind kind, fmt::format_string<Args...> format, Args&&... args) {
+  throw Error(kind, fmt::format(format, std::forward<Args>(args)...));
+}
+
+// An errno-carrying I/O failure: "cannot write '/x/y': No space left on device".
+[[noreturn]] void fail_errno(int errnum, std::string_view what);
+
+// The process exit code for an error kind (documented in README.md, "Exit codes").
+int exit_code(ErrorKind kind);
+
+}  // namespace snaplake

@@ -1,0 +1,54 @@
+// One thin logging layer: plain text on a terminal, JSON lines on request, context fields on
+// every line. Never pass secrets; URIs go through redact() first.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace snaplake::log {
+
+enum class Level { Debug, Info, Warn, Error };
+enum class Format { Text, Json };
+
+void configure(Level min_level, Format format);
+Level min_level();
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+// Context fields added to every line logged from this thread while the Scope lives.
+class Scope {
+ public:
+  Scope(std::string key, std::string value);
+  ~Scope();
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+};
+
+void write(Level level, std::string_view message, const Fields& fields = {});
+
+template <typename... Args>
+void debug(fmt::format_string<Args...> f, Args&&... args) {
+  if (min_level() <= Level::Debug) write(Level::Debug, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+void info(fmt::format_string<Args...> f, Args&&... args) {
+  if (min_level() <= Level::Info) write(Level::Info, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+void warn(fmt::format_string<Args...> f, Args&&... args) {
+  write(Level::Warn, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+void error(fmt::format_string<Args...> f, Args&&... args) {
+  write(Level::Error, fmt::format(f, std::forward<Args>(args)...));
+}
+
+// "postgresql://user:secret@host/db" -> "postgresql://user:***@host/db"; also password=...
+// key/value pairs. Used on every URI that reaches a log line or an error message.
+std::string redact(std::string_view text);
+
+}  // namespace snaplake::log

@@ -1,0 +1,77 @@
+// Writes one Parquet file, streaming: rows are appended column by column, a row group is
+// encoded and compressed into memory as it grows, and written to the OutputStream when it
+// reaches the size or row target; the footer follows on close(). Memory is bounded by about one
+// row group, whatever the number of rows.
+//
+//   FileWriter w = FileWriter(schema, options, stream);
+//   for each row: for each column c: w.append_*(c, value) or w.append_null(c); w.end_row();
+//   w.close();   // writes the footer; the caller then commits the stream
+//
+// Each append_* must match the column's physical type (append_bytes serves BYTE_ARRAY and
+// FIXED_LEN_BYTE_ARRAY). A value that does not fit its column (wrong width, a DECIMAL beyond its
+// precision, NULL in a REQUIRED column) throws Error(InvalidInput) naming the column, and the
+// file must then be abandoned (abort the stream): a FileWriter never writes a corrupt file.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "common/output_stream.h"
+#include "parquet/options.h"
+#include "parquet/schema.h"
+
+namespace snaplake::parquet {
+
+class ColumnChunkWriter;  // one per column; internal
+
+struct FileStats {
+  uint64_t rows = 0;
+  uint64_t row_groups = 0;
+  uint64_t bytes = 0;  // file size after close()
+};
+
+class FileWriter {
+ public:
+  FileWriter(Schema schema, WriterOptions options, OutputStream& out);
+  ~FileWriter();
+  FileWriter(const FileWriter&) = delete;
+  FileWriter& operator=(const FileWriter&) = delete;
+
+  const Schema& schema() const { return schema_; }
+
+  void append_null(size_t column);
+  void append_bool(size_t column, bool value);
+  void append_int32(size_t column, int32_t value);  // INT32, incl. DATE, INT16, DECIMAL(p<=9)
+  void append_int64(size_t column, int64_t value);  // INT64, incl. TIME, TIMESTAMP, DECIMAL
+  void append_float(size_t column, float value);
+  void append_double(size_t column, double value);
+  void append_bytes(size_t column, std::string_view value);  // BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY
+  // DECIMAL on any physical type, from the unscaled value; checks |value| < 10^precision.
+  void append_decimal(size_t column, __int128 unscaled);
+
+  // Ends the current row; every column must have had exactly one value appended.
+  // May write a row group.
+  void end_row();
+
+  // Writes the last row group and the footer. The stream is not committed here.
+  FileStats close();
+
+  uint64_t rows() const { return rows_; }
+
+ private:
+  void flush_row_group();
+
+  Schema schema_;
+  WriterOptions options_;
+  OutputStream& out_;
+  std::vector<std::unique_ptr<ColumnChunkWriter>> columns_;
+  uint64_t rows_ = 0;
+  uint64_t rows_in_group_ = 0;
+  bool closed_ = false;
+  struct Footer;
+  std::unique_ptr<Footer> footer_;
+};
+
+}  // namespace snaplake::parquet

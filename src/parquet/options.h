@@ -1,0 +1,41 @@
+// How a Parquet file is written. Every field has a default that suits an export.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace snaplake::parquet {
+
+// parquet.thrift `enum CompressionCodec`.
+enum class Codec : int32_t { Uncompressed = 0, Snappy = 1, Gzip = 2, Zstd = 6 };
+
+// "snappy", "gzip", "zstd", "none" (also "uncompressed"); throws Error(InvalidInput) otherwise.
+Codec parse_codec(const std::string& name);
+// The infix RDS uses in file names: "snappy", "gz", "zstd", or "" when uncompressed.
+const char* codec_file_infix(Codec codec);
+
+struct WriterOptions {
+  // Compression of every page.
+  Codec codec = Codec::Snappy;
+  // ZSTD level (1..22) or GZIP level (1..9); 0 means the codec's default (ZSTD 3, GZIP 6).
+  int compression_level = 0;
+  // A row group is closed when its buffered, encoded size reaches this many bytes...
+  uint64_t row_group_bytes = 64ull << 20;
+  // ...or when it holds this many rows, whichever comes first.
+  uint64_t row_group_rows = 1'000'000;
+  // Target uncompressed size of one data page.
+  uint32_t page_bytes = 1u << 20;
+  // Dictionary-encode columns while the dictionary stays under dictionary_bytes; a column whose
+  // dictionary outgrows it falls back to PLAIN for the rest of the row group.
+  bool dictionary = true;
+  uint32_t dictionary_bytes = 1u << 20;
+  // FileMetaData.created_by: "<application> version <semver> (build <hash>)", the form readers
+  // parse to decide which writer bugs to work around.
+  std::string created_by = "snaplake version 0.1.0 (build snaplake)";
+  // FileMetaData.key_value_metadata.
+  std::vector<std::pair<std::string, std::string>> key_value_metadata;
+};
+
+}  // namespace snaplake::parquet
