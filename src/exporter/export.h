@@ -1,0 +1,52 @@
+// The native export engine's entry point: one consistent snapshot of a PostgreSQL database (or
+// of every database of a server) written as Parquet in the RDS snapshot export layout
+// (PRODUCT.md, "Export"). Used by `snaplake export` and by the pipeline's export stage.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "parquet/options.h"
+
+namespace snaplake::exporter {
+
+enum class TypeProfile { Rds, Typed };
+
+struct ExportOptions {
+  std::string source_uri;           // postgresql://…; without a database: all databases
+  bool all_databases = false;       // --all-databases
+  std::string to;                   // folder, file://…, or s3://bucket/prefix (the export root)
+  std::string export_id;            // "" = generate a readable, unique id
+  std::vector<std::string> only;    // db[.schema[.table]] filters, as RDS ExportOnly
+  int jobs = 2;                     // parallel connections
+  parquet::Codec codec = parquet::Codec::Snappy;
+  int compression_level = 0;
+  TypeProfile types = TypeProfile::Rds;
+  std::string source_arn;           // recorded as sourceArn (pipeline: the snapshot ARN)
+  bool show_progress = false;       // progress lines on a terminal
+};
+
+struct TableResult {
+  std::string target;  // db.schema.table (original names)
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+  uint64_t files = 0;
+  std::vector<std::string> warnings;
+};
+
+struct ExportResult {
+  std::string export_id;
+  std::string export_root;     // where export_info_<id>.json is, e.g. /x/exports/<id>
+  std::string snapshot_time;   // ISO-8601 UTC, the time the snapshot was taken
+  std::vector<TableResult> tables;
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+  double seconds = 0;
+};
+
+// Runs the export; on failure writes status FAILED with the cause into export_info and throws.
+ExportResult run_export(const ExportOptions& options);
+
+}  // namespace snaplake::exporter
