@@ -1,0 +1,204 @@
+#include "pipeline/config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "common/error.h"
+
+namespace snaplake::pipeline {
+namespace {
+
+using ::testing::HasSubstr;
+
+Environment env_of(std::map<std::string, std::string> values) {
+  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
+    auto it = values.find(std::string(name));
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+Config parse(std::string_view text, std::map<std::string, std::string> env = {}) {
+  return parse_config(text, "/etc/snaplake/snaplake.toml", "/etc/snaplake", env_of(std::move(env)));
+}
+
+// The message of the Error(Config) that parsing `text` throws.
+std::string config_error(std::string_view text, std::map<std::string, std::string> env = {}) {
+  try {
+    parse(text, std::move(env));
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Config) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "no error for:\n" << text;
+  return "";
+}
+
+constexpr std::string_view kFull = R"(
+[queue]
+backend = "sqlite"
+path = "state/queue.db"
+max_receives = 3
+visibility_timeout = "90s"
+
+[export]
+to = "s3://export-bucket/snaplake"
+compression = "zstd"
+types = "typed"
+jobs = 4
+
+[landing]
+to = "/data/landing"
+service_area = "restricted"
+kms_key_id = "alias/raw"
+notify = "sqs:https://sqs.eu-west-2.amazonaws.com/1/landed"
+
+[aws]
+region = "eu-west-1"
+endpoint_url = "http://127.0.0.1:5000"
+
+[[instances]]
+id = "social-care-db"
+engine = "postgres"
+source = "postgresql://admin@db.internal:5432/social_care"
+databases = ["social_care", "audit"]
+
+[[instances]]
+id = "housing-db"
+engine = "rds"
+iam_role_arn = "arn:aws:iam::1:role/export"
+kms_key_id = "arn:aws:kms:eu-west-2:1:key/k"
+export_bucket = "rds-exports"
+)";
+
+TEST(Config, ReadsEveryKey) {
+  Config c = parse(kFull);
+  EXPECT_EQ(c.file, "/etc/snaplake/snaplake.toml");
+  EXPECT_EQ(c.queue.backend, "sqlite");
+  EXPECT_EQ(c.queue.path, "/etc/snaplake/state/queue.db");
+  EXPECT_EQ(c.queue.max_receives, 3);
+  EXPECT_EQ(c.queue.visibility_timeout, std::chrono::seconds(90));
+  EXPECT_EQ(c.export_.to, "s3://export-bucket/snaplake");
+  EXPECT_EQ(c.export_.compression, "zstd");
+  EXPECT_EQ(c.export_.types, "typed");
+  EXPECT_EQ(c.export_.jobs, 4);
+  EXPECT_EQ(c.landing.to, "/data/landing");
+  EXPECT_EQ(c.landing.service_area, "restricted");
+  EXPECT_EQ(c.landing.kms_key_id, "alias/raw");
+  EXPECT_EQ(c.aws.region, "eu-west-1");
+  EXPECT_EQ(c.aws.endpoint_url, "http://127.0.0.1:5000");
+  ASSERT_EQ(c.instances.size(), 2u);
+  EXPECT_EQ(c.instances[0].id, "social-care-db");
+  EXPECT_EQ(c.instances[0].databases, (std::vector<std::string>{"social_care", "audit"}));
+  EXPECT_EQ(c.instances[1].engine, "rds");
+  EXPECT_EQ(c.instances[1].export_bucket, "rds-exports");
+  ASSERT_NE(c.find_instance("housing-db"), nullptr);
+  EXPECT_EQ(c.find_instance("nope"), nullptr);
+  EXPECT_EQ(c.status_path(), "/etc/snaplake/state/status.db");
+}
+
+TEST(Config, DefaultsAreTheEmbeddedOnesResolvedAgainstTheFile) {
+  Config c = parse("");
+  EXPECT_EQ(c.queue.backend, "sqlite");
+  EXPECT_EQ(c.queue.path, "/etc/snaplake/.snaplake/queue.db");
+  EXPECT_EQ(c.queue.max_receives, 4);
+  EXPECT_EQ(c.queue.visibility_timeout, std::chrono::minutes(15));
+  EXPECT_EQ(c.export_.to, "/etc/snaplake/exports");
+  EXPECT_EQ(c.export_.compression, "snappy");
+  EXPECT_EQ(c.export_.jobs, 2);
+  EXPECT_EQ(c.landing.to, "/etc/snaplake/landing");
+  EXPECT_EQ(c.landing.service_area, "unrestricted");
+  EXPECT_TRUE(c.instances.empty());
+}
+
+TEST(Config, FileUrlsAreResolvedToo) {
+  Config c = parse("[export]\nto = \"file://out/x\"\n[landing]\nto = \"file:///abs\"\n");
+  EXPECT_EQ(c.export_.to, "file:///etc/snaplake/out/x");
+  EXPECT_EQ(c.landing.to, "file:///abs");
+}
+
+TEST(Config, EnvironmentOverridesTheFile) {
+  Config c = parse(kFull, {{"SNAPLAKE_QUEUE_MAX_RECEIVES", "7"},
+                           {"SNAPLAKE_QUEUE_VISIBILITY_TIMEOUT", "1h30m"},
+                           {"SNAPLAKE_EXPORT_TO", "local-exports"},
+                           {"SNAPLAKE_LANDING_SERVICE_AREA", "housing"},
+                           {"SNAPLAKE_AWS_REGION", "us-east-1"}});
+  EXPECT_EQ(c.queue.max_receives, 7);
+  EXPECT_EQ(c.queue.visibility_timeout, std::chrono::minutes(90));
+  EXPECT_EQ(c.export_.to, "/etc/snaplake/local-exports");
+  EXPECT_EQ(c.landing.service_area, "housing");
+  EXPECT_EQ(c.aws.region, "us-east-1");
+}
+
+TEST(Config, EnvironmentValuesAreValidatedAndNamed) {
+  EXPECT_THAT(config_error("", {{"SNAPLAKE_EXPORT_JOBS", "many"}}),
+              HasSubstr("SNAPLAKE_EXPORT_JOBS"));
+  EXPECT_THAT(config_error("", {{"SNAPLAKE_QUEUE_BACKEND", "kafka"}}), HasSubstr("backend"));
+  EXPECT_THAT(config_error("", {{"SNAPLAKE_QUEUE_VISIBILITY_TIMEOUT", "soon"}}),
+              HasSubstr("SNAPLAKE_QUEUE_VISIBILITY_TIMEOUT"));
+}
+
+TEST(Config, ErrorsNameTheKeyAndTheFile) {
+  struct Case {
+    std::string_view text;
+    std::string_view expected;
+  };
+  const Case cases[] = {
+      {"[queue]\nbackend = \"sqlite\"\nmax_recieves = 3\n", "unknown key 'max_recieves'"},
+      {"[queue]\nmax_receives = \"4\"\n", "max_receives: expected an integer, got a string"},
+      {"[queue]\nmax_receives = 0\n", "max_receives"},
+      {"[queue]\nvisibility_timeout = \"15 minutes\"\n", "visibility_timeout"},
+      {"[queue]\nvisibility_timeout = true\n", "visibility_timeout: expected a duration"},
+      {"[queue]\nbackend = \"sqs\"\n", "missing required key 'events_url'"},
+      {"[export]\ncompression = \"lz4\"\n", "compression"},
+      {"[export]\njobs = 2.5\n", "jobs: expected an integer, got a number"},
+      {"[landing]\nnotify = \"email:me\"\n", "notify"},
+      {"[databases]\nx = 1\n", "unknown key 'databases'"},
+      {"queue = 3\n", "[queue]: expected a table"},
+      {"[[instances]]\nsource = \"postgresql://h/db\"\n", "missing required key 'id'"},
+      {"[[instances]]\nid = \"a\"\n", "missing required key 'source'"},
+      {"[[instances]]\nid = \"a\"\nengine = \"rds\"\n", "missing required key 'iam_role_arn'"},
+      {"[[instances]]\nid = \"a\"\nengine = \"mysql\"\nsource = \"x\"\n", "engine"},
+      {"[[instances]]\nid = \"a\"\nsource = \"x\"\nhost = \"h\"\n", "unknown key 'host'"},
+      {"[[instances]]\nid = \"a\"\nsource = \"x\"\ndatabases = \"db\"\n",
+       "databases: expected an array"},
+      {"[[instances]]\nid = \"a\"\nsource = \"x\"\n[[instances]]\nid = \"a\"\nsource = \"y\"\n",
+       "listed twice"},
+      {"[queue\n", "snaplake.toml:1:"},
+  };
+  for (const auto& c : cases) {
+    std::string message = config_error(c.text);
+    EXPECT_THAT(message, HasSubstr(c.expected)) << c.text;
+    EXPECT_THAT(message, HasSubstr("/etc/snaplake/snaplake.toml")) << c.text;
+  }
+}
+
+TEST(Config, MissingFileIsAConfigError) {
+  try {
+    load_config("/nonexistent/snaplake.toml", env_of({}));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Config);
+    EXPECT_THAT(e.what(), HasSubstr("/nonexistent/snaplake.toml"));
+  }
+}
+
+TEST(Duration, Parses) {
+  using namespace std::chrono;
+  EXPECT_EQ(parse_duration("15m"), minutes(15));
+  EXPECT_EQ(parse_duration("30s"), seconds(30));
+  EXPECT_EQ(parse_duration("1h30m"), minutes(90));
+  EXPECT_EQ(parse_duration("250ms"), milliseconds(250));
+  EXPECT_EQ(parse_duration("2d"), hours(48));
+  EXPECT_EQ(parse_duration("45"), seconds(45));
+  EXPECT_EQ(parse_duration(""), std::nullopt);
+  EXPECT_EQ(parse_duration("m"), std::nullopt);
+  EXPECT_EQ(parse_duration("5 m"), std::nullopt);
+  EXPECT_EQ(parse_duration("5y"), std::nullopt);
+  EXPECT_EQ(parse_duration("-5s"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace snaplake::pipeline
