@@ -2,7 +2,7 @@
 // objects, whatever the backend (a local folder, memory for tests, S3). Keys are '/'-separated
 // relative paths; a store is rooted at a folder or bucket(+prefix) given when it is opened.
 //
-// Contract (every backend passes the same conformance suite, tests/unit/store_conformance):
+// Contract (every backend passes the same conformance suite, src/store/store_conformance_test.cc):
 // - create() returns an Upload; nothing is visible under the key until commit(), which makes the
 //   whole object visible at once (local: temp file + rename; S3: multipart upload completed).
 //   An Upload destroyed without commit() aborts: no partial object remains.
@@ -44,7 +44,8 @@ class ObjectStore {
   // A human-readable location for messages: "/data/exports", "s3://bucket/prefix".
   virtual std::string describe(std::string_view key = {}) const = 0;
 
-  virtual std::unique_ptr<Upload> create(std::string_view key, const WriteOptions& options = {}) = 0;
+  virtual std::unique_ptr<Upload> create(std::string_view key,
+                                         const WriteOptions& options = {}) = 0;
   virtual std::optional<ObjectInfo> head(std::string_view key) = 0;
   // Reads [offset, offset+length) or to the end; throws Error(NotFound) for a missing key.
   virtual std::string read(std::string_view key, uint64_t offset = 0,

@@ -1,0 +1,313 @@
+#include "store/local_store.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <random>
+#include <utility>
+
+#include "common/error.h"
+#include "store/object_key.h"
+
+namespace snaplake::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kWriteBuffer = 1 << 20;  // fewer, larger write(2) calls
+
+// An owned file descriptor.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    if (this != &other) {
+      reset();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+
+  int get() const { return fd_; }
+  explicit operator bool() const { return fd_ >= 0; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  // Closes and reports the error close(2) may carry (deferred write errors on some filesystems).
+  int close() {
+    int rc = ::close(std::exchange(fd_, -1));
+    return rc == 0 ? 0 : errno;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+std::string quoted(const fs::path& path) {
+  return fmt::format("'{}'", path.string());
+}
+
+void make_folders(const fs::path& folder) {
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) fail(ErrorKind::Io, "cannot create folder '{}': {}", folder.string(), ec.message());
+}
+
+void fsync_folder(const fs::path& folder) {
+  Fd fd(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) return;  // best effort: some filesystems do not allow opening folders
+  ::fsync(fd.get());
+}
+
+std::string random_suffix() {
+  std::random_device device;
+  std::uniform_int_distribution<uint64_t> dist;
+  return fmt::format("{:016x}", dist(device));
+}
+
+class LocalUpload final : public Upload {
+ public:
+  LocalUpload(fs::path target, fs::path temp, Fd fd)
+      : target_(std::move(target)), temp_(std::move(temp)), fd_(std::move(fd)) {
+    buffer_.reserve(kWriteBuffer);
+  }
+  ~LocalUpload() override { abort(); }
+
+  void write(std::span<const uint8_t> bytes) override {
+    if (!fd_)
+      fail(ErrorKind::Internal, "cannot write '{}': upload already closed", target_.string());
+    if (buffer_.size() + bytes.size() > kWriteBuffer) {
+      flush();
+      if (bytes.size() >= kWriteBuffer) {
+        write_all(bytes);
+        position_ += bytes.size();
+        return;
+      }
+    }
+    buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
+    position_ += bytes.size();
+  }
+
+  void commit() override {
+    if (!fd_)
+      fail(ErrorKind::Internal, "cannot commit '{}': upload already closed", target_.string());
+    try {
+      flush();
+      if (::fsync(fd_.get()) != 0) fail_errno(errno, "cannot write " + quoted(target_));
+      if (int err = fd_.close()) fail_errno(err, "cannot write " + quoted(target_));
+      if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+        fail_errno(errno, "cannot rename into " + quoted(target_));
+      }
+      committed_ = true;
+    } catch (...) {
+      abort();
+      throw;
+    }
+    fsync_folder(target_.parent_path());
+  }
+
+  void abort() noexcept override {
+    if (committed_ || aborted_) return;
+    aborted_ = true;
+    fd_.reset();
+    ::unlink(temp_.c_str());
+    buffer_.clear();
+  }
+
+  uint64_t position() const override { return position_; }
+
+ private:
+  void flush() {
+    write_all(buffer_);
+    buffer_.clear();
+  }
+
+  void write_all(std::span<const uint8_t> bytes) {
+    while (!bytes.empty()) {
+      ssize_t n = ::write(fd_.get(), bytes.data(), bytes.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        fail_errno(errno, "cannot write " + quoted(target_));
+      }
+      bytes = bytes.subspan(static_cast<size_t>(n));
+    }
+  }
+
+  fs::path target_;
+  fs::path temp_;
+  Fd fd_;
+  std::vector<uint8_t> buffer_;
+  uint64_t position_ = 0;
+  bool committed_ = false;
+  bool aborted_ = false;
+};
+
+void remove_empty_folders(const fs::path& root, fs::path folder) {
+  // Like S3, where a "folder" exists only while objects are under it. rmdir(2) refuses a
+  // non-empty folder, so this never removes anything another upload is using.
+  while (folder != root && folder.string().size() > root.string().size()) {
+    if (::rmdir(folder.c_str()) != 0) return;
+    folder = folder.parent_path();
+  }
+}
+
+void walk(const fs::path& folder, const std::string& key_prefix, std::string_view filter,
+          std::vector<ObjectInfo>& out) {
+  DIR* dir = ::opendir(folder.c_str());
+  if (dir == nullptr) {
+    if (errno == ENOENT || errno == ENOTDIR) return;
+    fail_errno(errno, "cannot list " + quoted(folder));
+  }
+  std::unique_ptr<DIR, int (*)(DIR*)> guard(dir, ::closedir);
+  while (true) {
+    errno = 0;
+    dirent* entry = ::readdir(dir);
+    if (entry == nullptr) {
+      if (errno != 0) fail_errno(errno, "cannot list " + quoted(folder));
+      break;
+    }
+    std::string_view name = entry->d_name;
+    if (name == "." || name == ".." || is_temp_name(name)) continue;
+    std::string key = key_prefix + std::string(name);
+    // Prune folders that cannot contain a match, and files that do not match.
+    bool could_match =
+        key.size() >= filter.size() ? key.starts_with(filter) : filter.starts_with(key);
+    if (!could_match) continue;
+    struct stat st {};
+    fs::path path = folder / name;
+    if (::fstatat(dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno == ENOENT) continue;  // removed while we listed
+      fail_errno(errno, "cannot list " + quoted(path));
+    }
+    if (S_ISDIR(st.st_mode)) {
+      walk(path, key + "/", filter, out);
+    } else if (S_ISREG(st.st_mode) && key.starts_with(filter)) {
+      out.push_back({key, static_cast<uint64_t>(st.st_size), {}});
+    }
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<LocalStore> LocalStore::open(std::filesystem::path root) {
+  std::string text = root.string();
+  while (text.size() > 1 && text.back() == '/') text.pop_back();
+  if (text.empty()) fail(ErrorKind::InvalidInput, "invalid folder: empty path");
+  return std::unique_ptr<LocalStore>(new LocalStore(fs::path(text)));
+}
+
+std::string LocalStore::describe(std::string_view key) const {
+  return key.empty() ? root_.string() : path_of(key).string();
+}
+
+fs::path LocalStore::path_of(std::string_view key) const {
+  return root_ / fs::path(key);
+}
+
+std::unique_ptr<Upload> LocalStore::create(std::string_view key, const WriteOptions&) {
+  validate_key(key);
+  fs::path target = path_of(key);
+  fs::path temp =
+      target.parent_path() / fmt::format(".{}.tmp-{}", target.filename().string(), random_suffix());
+  // A concurrent remove() may delete an empty parent folder between mkdir and open: retry.
+  for (int attempt = 0;; ++attempt) {
+    make_folders(target.parent_path());
+    Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    if (fd) return std::make_unique<LocalUpload>(std::move(target), std::move(temp), std::move(fd));
+    if (errno != ENOENT || attempt == 3) fail_errno(errno, "cannot create " + quoted(target));
+  }
+}
+
+std::optional<ObjectInfo> LocalStore::head(std::string_view key) {
+  validate_key(key);
+  fs::path path = path_of(key);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+    fail_errno(errno, "cannot stat " + quoted(path));
+  }
+  if (!S_ISREG(st.st_mode)) return std::nullopt;
+  return ObjectInfo{std::string(key), static_cast<uint64_t>(st.st_size), {}};
+}
+
+std::string LocalStore::read(std::string_view key, uint64_t offset,
+                             std::optional<uint64_t> length) {
+  validate_key(key);
+  fs::path path = path_of(key);
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT || errno == ENOTDIR) {
+      fail(ErrorKind::NotFound, "cannot read '{}': no such object", path.string());
+    }
+    fail_errno(errno, "cannot read " + quoted(path));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) fail_errno(errno, "cannot read " + quoted(path));
+  if (!S_ISREG(st.st_mode))
+    fail(ErrorKind::NotFound, "cannot read '{}': not a file", path.string());
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+  if (offset > size) {
+    fail(ErrorKind::InvalidInput, "cannot read '{}': offset {} is past the end ({} bytes)",
+         path.string(), offset, size);
+  }
+  uint64_t count = std::min(length.value_or(size - offset), size - offset);
+  std::string out(count, '\0');
+  uint64_t done = 0;
+  while (done < count) {
+    ssize_t n =
+        ::pread(fd.get(), out.data() + done, count - done, static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail_errno(errno, "cannot read " + quoted(path));
+    }
+    if (n == 0) break;  // truncated while we read
+    done += static_cast<uint64_t>(n);
+  }
+  out.resize(done);
+  return out;
+}
+
+std::vector<ObjectInfo> LocalStore::list(std::string_view prefix) {
+  validate_prefix(prefix);
+  // Start at the deepest folder the prefix names; the rest of the prefix filters names.
+  size_t slash = prefix.rfind('/');
+  std::string folder_key =
+      slash == std::string_view::npos ? "" : std::string(prefix.substr(0, slash + 1));
+  std::vector<ObjectInfo> out;
+  walk(folder_key.empty() ? root_ : path_of(folder_key.substr(0, folder_key.size() - 1)),
+       folder_key, prefix, out);
+  std::sort(out.begin(), out.end(),
+            [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
+  return out;
+}
+
+void LocalStore::remove(std::span<const std::string> keys) {
+  for (const auto& key : keys) validate_key(key);
+  for (const auto& key : keys) {
+    fs::path path = path_of(key);
+    if (::unlink(path.c_str()) != 0) {
+      if (errno == ENOENT || errno == ENOTDIR) continue;
+      fail_errno(errno, "cannot remove " + quoted(path));
+    }
+    remove_empty_folders(root_, path.parent_path());
+  }
+}
+
+void LocalStore::copy(std::string_view source_key, std::string_view target_key,
+                      const WriteOptions& options) {
+  validate_key(source_key);
+  validate_key(target_key);
+  copy_between(*this, source_key, *this, target_key, options);
+}
+
+}  // namespace snaplake::store

@@ -1,0 +1,37 @@
+// A store rooted at a local folder. Uploads write to a hidden temp file beside the target
+// (".<name>.tmp-<random>"), fsync it, and rename it into place on commit, so a reader sees either
+// the old object or the whole new one, never part of it; the folder is fsynced after the rename so
+// the new name survives a crash. An Upload dropped without commit() removes its temp file.
+#pragma once
+
+#include <filesystem>
+
+#include "store/object_store.h"
+
+namespace snaplake::store {
+
+class LocalStore final : public ObjectStore {
+ public:
+  // Does no I/O: the root folder is created by the first upload; a missing root lists as empty.
+  static std::unique_ptr<LocalStore> open(std::filesystem::path root);
+
+  const std::filesystem::path& root() const { return root_; }
+
+  std::string describe(std::string_view key = {}) const override;
+  std::unique_ptr<Upload> create(std::string_view key, const WriteOptions& options = {}) override;
+  std::optional<ObjectInfo> head(std::string_view key) override;
+  std::string read(std::string_view key, uint64_t offset = 0,
+                   std::optional<uint64_t> length = std::nullopt) override;
+  std::vector<ObjectInfo> list(std::string_view prefix) override;
+  void remove(std::span<const std::string> keys) override;
+  void copy(std::string_view source_key, std::string_view target_key,
+            const WriteOptions& options = {}) override;
+
+ private:
+  explicit LocalStore(std::filesystem::path root) : root_(std::move(root)) {}
+  std::filesystem::path path_of(std::string_view key) const;
+
+  std::filesystem::path root_;
+};
+
+}  // namespace snaplake::store

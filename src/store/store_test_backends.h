@@ -1,0 +1,24 @@
+// The backends the conformance suite runs against (test-only). Each makes a fresh, empty store;
+// a backend that needs a server (S3 on moto_server) says why it is unavailable instead.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/object_store.h"
+
+namespace snaplake::store::conformance {
+
+struct Backend {
+  std::string name;
+  // "" when usable, else the reason to skip (e.g. SNAPLAKE_TEST_S3_ENDPOINT is unset).
+  std::function<std::string()> unavailable;
+  std::function<std::unique_ptr<ObjectStore>()> make;
+  std::function<void(ObjectStore&)> cleanup;  // may be empty
+};
+
+std::vector<Backend> backends();
+
+}  // namespace snaplake::store::conformance
