@@ -9,6 +9,9 @@
 // duckdbMetadata(file) returns { metadata, schema }: the rows of DuckDB's parquet_metadata()
 // and parquet_schema() (counts as BigInt, statistics as the strings DuckDB decodes them to).
 // `file` may also be an array of files for duckdbMetadata (one query for many files).
+// pageHeaders(file) walks every column chunk with hyparquet's page-header parser and returns
+// [{ rowGroup, column, pages: [{ type, encoding, numValues, compressedSize, uncompressedSize }] }]
+// (to see dictionary pages, fallback to PLAIN, and page counts).
 //
 // NORMALIZATION — every reader returns the same JS value for the same Parquet value:
 //   NULL                     null
@@ -48,6 +51,7 @@ import {
   DuckDBUUIDValue,
 } from '@duckdb/node-api';
 import { parquetMetadata, parquetRead } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
 import { compressors } from 'hyparquet-compressors';
 import { readParquet } from 'parquet-wasm';
 import { tableFromIPC, Type, Vector } from 'apache-arrow';
@@ -384,4 +388,36 @@ export async function readParquetWasm(file) {
     }
   });
   return { columns, rows };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page headers (hyparquet's Thrift decoder): what pages each column chunk holds.
+
+export function pageHeaders(file) {
+  const arrayBuffer = toArrayBuffer(file);
+  const metadata = parquetMetadata(arrayBuffer);
+  const out = [];
+  metadata.row_groups.forEach((rowGroup, g) => {
+    for (const chunk of rowGroup.columns) {
+      const m = chunk.meta_data;
+      const start = Number(m.dictionary_page_offset ?? m.data_page_offset);
+      const end = start + Number(m.total_compressed_size);
+      const reader = { view: new DataView(arrayBuffer), offset: start };
+      const pages = [];
+      while (reader.offset < end) {
+        const h = parquetHeader(reader);
+        const header = h.dictionary_page_header ?? h.data_page_header ?? h.data_page_header_v2;
+        pages.push({
+          type: h.type,
+          encoding: header?.encoding,
+          numValues: header?.num_values,
+          compressedSize: h.compressed_page_size,
+          uncompressedSize: h.uncompressed_page_size,
+        });
+        reader.offset += h.compressed_page_size;
+      }
+      out.push({ rowGroup: g, column: m.path_in_schema.join('.'), pages });
+    }
+  });
+  return out;
 }
