@@ -9,8 +9,11 @@
 //
 // Each append_* must match the column's physical type (append_bytes serves BYTE_ARRAY and
 // FIXED_LEN_BYTE_ARRAY). A value that does not fit its column (wrong width, a DECIMAL beyond its
-// precision, NULL in a REQUIRED column) throws Error(InvalidInput) naming the column, and the
-// file must then be abandoned (abort the stream): a FileWriter never writes a corrupt file.
+// precision, NULL in a REQUIRED column) throws Error(InvalidInput) naming the column. Such a
+// rejected value is not appended and leaves the writer as it was, so the caller may append
+// another value (e.g. NULL) for the column instead; end_row() on an incomplete row throws the
+// same way. After any other failure (the stream threw) every call throws and the file must be
+// abandoned (abort the stream): a FileWriter never writes a corrupt file.
 #pragma once
 
 #include <cstdint>
@@ -49,7 +52,7 @@ class FileWriter {
   void append_double(size_t column, double value);
   void append_bytes(size_t column, std::string_view value);  // BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY
   // DECIMAL on any physical type, from the unscaled value; checks |value| < 10^precision.
-  void append_decimal(size_t column, __int128 unscaled);
+  void append_decimal(size_t column, Int128 unscaled);
 
   // Ends the current row; every column must have had exactly one value appended.
   // May write a row group.
@@ -62,6 +65,11 @@ class FileWriter {
 
  private:
   void flush_row_group();
+  // The column's writer after checking the index, the writer's state and that the row has no
+  // value for it yet; `kind` names the append for the error message.
+  ColumnChunkWriter& column_for(size_t column, const char* kind);
+  [[noreturn]] void reject(size_t column, std::string_view why) const;
+  void check_decimal(size_t column, Int128 unscaled) const;
 
   Schema schema_;
   WriterOptions options_;

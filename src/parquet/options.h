@@ -31,6 +31,9 @@ struct WriterOptions {
   // dictionary outgrows it falls back to PLAIN for the rest of the row group.
   bool dictionary = true;
   uint32_t dictionary_bytes = 1u << 20;
+  // BYTE_ARRAY min/max statistics longer than this are truncated (min to a prefix, max to an
+  // incremented prefix) and marked inexact, so a multi-megabyte value never lands in the footer.
+  uint32_t statistics_max_bytes = 256;
   // FileMetaData.created_by: "<application> version <semver> (build <hash>)", the form readers
   // parse to decide which writer bugs to work around.
   std::string created_by = "snaplake version 0.1.0 (build snaplake)";

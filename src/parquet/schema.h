@@ -9,6 +9,11 @@
 
 namespace snaplake::parquet {
 
+// A 128-bit signed integer for DECIMAL unscaled values (up to 38 digits). `__extension__` keeps
+// -Wpedantic quiet about the GCC/Clang builtin; use Int128 rather than spelling __int128.
+__extension__ typedef __int128 Int128;
+__extension__ typedef unsigned __int128 UInt128;
+
 // parquet.thrift `enum Type` (INT96 = 3 is deprecated and never written).
 enum class Physical : int32_t {
   Boolean = 0,
@@ -42,9 +47,9 @@ struct Column {
   Physical physical = Physical::ByteArray;
   Logical logical = Logical::None;
   Repetition repetition = Repetition::Optional;
-  int32_t type_length = 0;  // FIXED_LEN_BYTE_ARRAY: bytes per value
-  int32_t precision = 0;    // DECIMAL: total digits (1..38)
-  int32_t scale = 0;        // DECIMAL: digits after the point (0..precision)
+  int32_t type_length = 0;    // FIXED_LEN_BYTE_ARRAY: bytes per value
+  int32_t precision = 0;      // DECIMAL: total digits (1..38)
+  int32_t scale = 0;          // DECIMAL: digits after the point (0..precision)
   bool utc_adjusted = false;  // TIMESTAMP: isAdjustedToUTC
 
   bool nullable() const { return repetition == Repetition::Optional; }

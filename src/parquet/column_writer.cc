@@ -1,0 +1,283 @@
+#include "parquet/column_writer.h"
+
+#include <bit>
+#include <limits>
+
+#include "common/error.h"
+#include "parquet/rle_hybrid.h"
+
+namespace snaplake::parquet {
+
+static_assert(std::endian::native == std::endian::little,
+              "PLAIN encoding is little-endian; the writer copies host values as they are");
+
+namespace {
+
+size_t fixed_width(const Column& c) {
+  switch (c.physical) {
+    case Physical::Int32:
+    case Physical::Float:
+      return 4;
+    case Physical::Int64:
+    case Physical::Double:
+      return 8;
+    case Physical::FixedLenByteArray:
+      return static_cast<size_t>(c.type_length);
+    case Physical::Boolean:
+    case Physical::ByteArray:
+      return 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+ColumnChunkWriter::ColumnChunkWriter(const Column& column, const WriterOptions& options,
+                                     Compressor& compressor)
+    : column_(column),
+      compressor_(compressor),
+      optional_(column.nullable()),
+      width_(fixed_width(column)),
+      use_dictionary_(options.dictionary && column.physical != Physical::Boolean),
+      page_bytes_(options.page_bytes == 0 ? 1 : options.page_bytes),
+      dictionary_bytes_(options.dictionary_bytes),
+      mode_(use_dictionary_ ? Mode::Dictionary : Mode::Plain),
+      dictionary_(width_),
+      stats_(column, options.statistics_max_bytes) {}
+
+void ColumnChunkWriter::append_null() {
+  stats_.add_null();
+  if (optional_) defs_.push_back(0);
+  ++page_values_;
+  ++page_nulls_;
+  ++chunk_values_;
+  end_value();
+}
+
+void ColumnChunkWriter::append_bool(bool value) {
+  stats_.add_bool(value);
+  begin_value();
+  // PLAIN booleans are bit-packed, LSB first (Encodings.md, "Plain").
+  if (bool_bits_ % 8 == 0) plain_.push_back(0);
+  plain_.data()[plain_.size() - 1] |= static_cast<uint8_t>(value) << (bool_bits_ % 8);
+  ++bool_bits_;
+  end_value();
+}
+
+template <size_t N>
+void ColumnChunkWriter::append_fixed(const uint8_t* value) {
+  const size_t width = N == 0 ? width_ : N;
+  begin_value();
+  if (mode_ == Mode::Dictionary) {
+    bool inserted;
+    uint32_t index = dictionary_.find_or_insert(value, width, inserted);
+    plain_equivalent_bytes_ += width;
+    append_index(index, inserted);
+  } else {
+    std::memcpy(plain_.extend(width), value, width);
+  }
+  end_value();
+}
+
+template void ColumnChunkWriter::append_fixed<0>(const uint8_t*);
+template void ColumnChunkWriter::append_fixed<4>(const uint8_t*);
+template void ColumnChunkWriter::append_fixed<8>(const uint8_t*);
+
+void ColumnChunkWriter::append_byte_array(std::string_view value) {
+  begin_value();
+  const auto* bytes = reinterpret_cast<const uint8_t*>(value.data());
+  if (mode_ == Mode::Dictionary) {
+    bool inserted;
+    uint32_t index = dictionary_.find_or_insert(bytes, value.size(), inserted);
+    // In dictionary mode every distinct value passes through here once: statistics over the
+    // new entries equal statistics over all values, at a fraction of the comparisons.
+    if (inserted) stats_.add_bytes(value);
+    plain_equivalent_bytes_ += 4 + value.size();
+    append_index(index, inserted);
+  } else {
+    stats_.add_bytes(value);
+    uint8_t* p = plain_.extend(4 + value.size());
+    auto length = static_cast<uint32_t>(value.size());
+    std::memcpy(p, &length, 4);
+    if (!value.empty()) std::memcpy(p + 4, bytes, value.size());
+  }
+  end_value();
+}
+
+void ColumnChunkWriter::append_index(uint32_t index, bool inserted) {
+  indices_.push_back(index);
+  if (inserted) {
+    index_bit_width_ = bit_width_for(static_cast<uint32_t>(dictionary_.size() - 1));
+    if (dictionary_.bytes() > dictionary_bytes_) on_dictionary_full();
+  }
+}
+
+// Dictionary encoding pays when the dictionary plus the bit-packed indices are clearly smaller
+// than the values written PLAIN; for (nearly) unique values it only adds bytes and time.
+bool ColumnChunkWriter::dictionary_worth_it() const {
+  if (dictionary_.size() == 0) return true;
+  uint64_t non_null = page_values_ - page_nulls_;
+  uint64_t index_bytes = (non_null * static_cast<uint64_t>(index_bit_width_) + 7) / 8;
+  return static_cast<double>(dictionary_.bytes() + index_bytes) <
+         0.9 * static_cast<double>(plain_equivalent_bytes_);
+}
+
+void ColumnChunkWriter::on_dictionary_full() {
+  cut_page();  // the values so far: as dictionary indices, or replayed as PLAIN
+  mode_ = Mode::Plain;
+}
+
+void ColumnChunkWriter::cut_page() {
+  if (mode_ == Mode::Dictionary && dictionary_data_pages_ == 0 && !dictionary_worth_it()) {
+    abandon_dictionary();
+    return;
+  }
+  flush_page();
+}
+
+// Rewrites the open page's values (the whole chunk so far: no dictionary page has been
+// flushed yet) as PLAIN and forgets the dictionary. Statistics already cover these values.
+void ColumnChunkWriter::abandon_dictionary() {
+  std::swap(indices_, replay_indices_);
+  std::swap(defs_, replay_defs_);
+  const uint32_t values = page_values_;
+  indices_.clear();
+  defs_.clear();
+  page_values_ = 0;
+  page_nulls_ = 0;
+  mode_ = Mode::Plain;
+  size_t next_index = 0;
+  for (uint32_t i = 0; i < values; ++i) {
+    if (optional_ && replay_defs_.data()[i] == 0) {
+      defs_.push_back(0);
+      ++page_nulls_;
+    } else {
+      if (optional_) defs_.push_back(1);
+      plain_.append(dictionary_.plain_entry(replay_indices_[next_index++]));
+    }
+    ++page_values_;
+    if (open_page_bytes() >= page_bytes_) flush_page();
+  }
+  replay_indices_.clear();
+  replay_defs_.clear();
+  dictionary_.clear();
+  plain_equivalent_bytes_ = 0;
+}
+
+void ColumnChunkWriter::flush_page() {
+  if (page_values_ == 0) return;
+  body_.clear();
+  if (optional_) {
+    // Data page v1: repetition levels (none: max level 0), then definition levels as the
+    // RLE hybrid behind its 4-byte little-endian length.
+    body_.resize(4);
+    encode_rle_hybrid(defs_.span(), 1, body_);
+    auto length = static_cast<uint32_t>(body_.size() - 4);
+    std::memcpy(body_.data(), &length, 4);
+  }
+  Encoding encoding = Encoding::Plain;
+  const bool indices = mode_ == Mode::Dictionary && page_nulls_ < page_values_;
+  if (indices) {
+    encoding = Encoding::RleDictionary;
+    // Dictionary indices: one byte of bit width, then the RLE hybrid without a length.
+    body_.push_back(static_cast<uint8_t>(index_bit_width_));
+    encode_rle_hybrid(std::span<const uint32_t>(indices_), index_bit_width_, body_);
+    ++dictionary_data_pages_;
+  } else {
+    body_.append(plain_.span());
+    ++plain_data_pages_;
+  }
+  emit_page(PageType::DataPage, body_.span(), static_cast<int32_t>(page_values_), encoding, pages_);
+  defs_.clear();
+  indices_.clear();
+  plain_.clear();
+  page_values_ = 0;
+  page_nulls_ = 0;
+  bool_bits_ = 0;
+}
+
+void ColumnChunkWriter::emit_page(PageType type, std::span<const uint8_t> body, int32_t num_values,
+                                  Encoding encoding, ByteBuffer& sink) {
+  if (body.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
+    fail(ErrorKind::InvalidInput, "cannot write column '{}': a page of {} bytes exceeds 2 GiB",
+         column_.name, body.size());
+  std::span<const uint8_t> stored = body;
+  if (compressor_.codec() != Codec::Uncompressed) {
+    compressor_.compress(body, compressed_);
+    stored = compressed_.span();
+  }
+  PageHeader header;
+  header.type = type;
+  header.uncompressed_page_size = static_cast<int32_t>(body.size());
+  header.compressed_page_size = static_cast<int32_t>(stored.size());
+  if (type == PageType::DictionaryPage) {
+    header.dictionary_page = DictionaryPageHeader{num_values, encoding};
+  } else {
+    header.data_page = DataPageHeader{num_values, encoding, Encoding::Rle, Encoding::Rle};
+  }
+  header_.clear();
+  write_page_header(header_, header);
+  sink.append(header_.span());
+  sink.append(stored);
+  data_uncompressed_ += static_cast<int64_t>(header_.size() + body.size());
+}
+
+ColumnChunk ColumnChunkWriter::write_chunk(OutputStream& out, uint64_t offset) {
+  cut_page();
+  flush_page();
+
+  ColumnChunk chunk;
+  ColumnMetaData& m = chunk.meta_data;
+  m.type = column_.physical;
+  m.path_in_schema = {column_.name};
+  m.codec = compressor_.codec();
+  m.num_values = static_cast<int64_t>(chunk_values_);
+  int64_t uncompressed = data_uncompressed_;
+  int64_t compressed = static_cast<int64_t>(pages_.size());
+
+  uint64_t position = offset;
+  if (dictionary_data_pages_ > 0) {
+    ByteBuffer dictionary_page;
+    data_uncompressed_ = 0;
+    emit_page(PageType::DictionaryPage, dictionary_.plain().span(),
+              static_cast<int32_t>(dictionary_.size()), Encoding::Plain, dictionary_page);
+    uncompressed += data_uncompressed_;
+    compressed += static_cast<int64_t>(dictionary_page.size());
+    m.dictionary_page_offset = static_cast<int64_t>(position);
+    out.write(dictionary_page.span());
+    position += dictionary_page.size();
+    m.encoding_stats.push_back({PageType::DictionaryPage, Encoding::Plain, 1});
+  }
+  m.data_page_offset = static_cast<int64_t>(position);
+  out.write(pages_.span());
+  chunk.file_offset = m.dictionary_page_offset.value_or(m.data_page_offset);
+  m.total_uncompressed_size = uncompressed;
+  m.total_compressed_size = compressed;
+
+  // ColumnMetaData.encodings: every encoding used in the chunk, levels included.
+  if (dictionary_data_pages_ > 0 || plain_data_pages_ > 0) m.encodings.push_back(Encoding::Plain);
+  m.encodings.push_back(Encoding::Rle);
+  if (dictionary_data_pages_ > 0) {
+    m.encodings.push_back(Encoding::RleDictionary);
+    m.encoding_stats.push_back(
+        {PageType::DataPage, Encoding::RleDictionary, dictionary_data_pages_});
+  }
+  if (plain_data_pages_ > 0)
+    m.encoding_stats.push_back({PageType::DataPage, Encoding::Plain, plain_data_pages_});
+  m.statistics = stats_.finish();
+
+  // Reset for the next row group, keeping the buffers' capacity.
+  pages_.clear();
+  dictionary_.clear();
+  stats_.reset();
+  mode_ = use_dictionary_ ? Mode::Dictionary : Mode::Plain;
+  index_bit_width_ = 1;
+  chunk_values_ = 0;
+  plain_equivalent_bytes_ = 0;
+  data_uncompressed_ = 0;
+  dictionary_data_pages_ = 0;
+  plain_data_pages_ = 0;
+  return chunk;
+}
+
+}  // namespace snaplake::parquet

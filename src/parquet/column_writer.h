@@ -1,0 +1,137 @@
+// Writes one column of a row group: values are appended to the open page (dictionary indices
+// or PLAIN bytes, plus definition levels for OPTIONAL columns); a full page is encoded,
+// compressed and appended to the chunk's page buffer; write_chunk() puts the dictionary page
+// and the data pages on the stream and returns the ColumnChunk metadata.
+//
+// Encodings (parquet-format Encodings.md), as DuckDB and Arrow write them today:
+//   - dictionary page: PLAIN values; data pages: RLE_DICTIONARY indices (bit-width byte + RLE
+//     hybrid). Booleans are never dictionary-encoded.
+//   - when the dictionary outgrows options.dictionary_bytes the chunk goes on in PLAIN; when
+//     it turns out useless (about as large as the values themselves) before its first page,
+//     it is abandoned and the chunk is written in PLAIN only.
+//   - definition levels: RLE hybrid with bit width 1 behind a 4-byte length (data page v1).
+// The caller (FileWriter) checks that each value fits the column before appending it.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "common/output_stream.h"
+#include "parquet/byte_buffer.h"
+#include "parquet/compression.h"
+#include "parquet/dictionary.h"
+#include "parquet/metadata.h"
+#include "parquet/options.h"
+#include "parquet/schema.h"
+#include "parquet/statistics.h"
+
+namespace snaplake::parquet {
+
+class ColumnChunkWriter {
+ public:
+  ColumnChunkWriter(const Column& column, const WriterOptions& options, Compressor& compressor);
+
+  void append_null();
+  void append_bool(bool value);
+  void append_int32(int32_t value) {
+    stats_.add_int32(value);
+    append_fixed<4>(reinterpret_cast<const uint8_t*>(&value));
+  }
+  void append_int64(int64_t value) {
+    stats_.add_int64(value);
+    append_fixed<8>(reinterpret_cast<const uint8_t*>(&value));
+  }
+  void append_float(float value) {
+    stats_.add_float(value);
+    append_fixed<4>(reinterpret_cast<const uint8_t*>(&value));
+  }
+  void append_double(double value) {
+    stats_.add_double(value);
+    append_fixed<8>(reinterpret_cast<const uint8_t*>(&value));
+  }
+  // FIXED_LEN_BYTE_ARRAY: value.size() == type_length (checked by the caller).
+  void append_fixed_bytes(std::string_view value) {
+    stats_.add_bytes(value);
+    append_fixed<0>(reinterpret_cast<const uint8_t*>(value.data()));
+  }
+  void append_byte_array(std::string_view value);
+
+  const Column& column() const { return column_; }
+  // Values (NULLs included) appended since the last write_chunk().
+  uint64_t num_values() const { return chunk_values_; }
+  // Encoded bytes held for this chunk: finished pages, the dictionary, the open page.
+  uint64_t buffered_bytes() const {
+    return pages_.size() + dictionary_.bytes() + open_page_bytes();
+  }
+
+  // Finishes the chunk: writes its pages to out, whose first byte lands at file offset
+  // `offset`, and resets the writer for the next row group.
+  ColumnChunk write_chunk(OutputStream& out, uint64_t offset);
+
+ private:
+  enum class Mode { Dictionary, Plain };
+
+  template <size_t N>
+  void append_fixed(const uint8_t* value);
+  void append_index(uint32_t index, bool inserted);
+  void begin_value() {
+    if (optional_) defs_.push_back(1);
+    ++page_values_;
+    ++chunk_values_;
+  }
+
+  uint64_t open_page_bytes() const {
+    uint64_t values = mode_ == Mode::Dictionary
+                          ? (static_cast<uint64_t>(indices_.size()) * index_bit_width_ + 7) / 8
+                          : plain_.size();
+    return values + defs_.size() / 8;
+  }
+  void end_value() {
+    if (open_page_bytes() >= page_bytes_) cut_page();
+  }
+  bool dictionary_worth_it() const;
+  void abandon_dictionary();
+  void on_dictionary_full();
+  // Called when the open page is full: either flushes it or, before the first dictionary page,
+  // abandons a useless dictionary (the values then stay in an open PLAIN page).
+  void cut_page();
+  void flush_page();
+  void emit_page(PageType type, std::span<const uint8_t> body, int32_t num_values,
+                 Encoding encoding, ByteBuffer& sink);
+
+  const Column& column_;
+  Compressor& compressor_;
+  const bool optional_;
+  const size_t width_;  // bytes per value for fixed-width types, 0 for BYTE_ARRAY/BOOLEAN
+  const bool use_dictionary_;
+  const uint64_t page_bytes_;
+  const uint64_t dictionary_bytes_;
+
+  Mode mode_;
+  // The open page.
+  ByteBuffer defs_;                // one definition level per value (OPTIONAL only)
+  std::vector<uint32_t> indices_;  // Mode::Dictionary
+  ByteBuffer plain_;               // Mode::Plain: PLAIN-encoded values
+  uint32_t page_values_ = 0;
+  uint32_t page_nulls_ = 0;
+  uint32_t bool_bits_ = 0;
+  int index_bit_width_ = 1;
+
+  // The chunk.
+  Dictionary dictionary_;
+  StatisticsCollector stats_;
+  ByteBuffer pages_;  // encoded data pages, headers included
+  uint64_t chunk_values_ = 0;
+  uint64_t plain_equivalent_bytes_ = 0;  // what the dictionary-encoded values would take PLAIN
+  int64_t data_uncompressed_ = 0;
+  int32_t dictionary_data_pages_ = 0;
+  int32_t plain_data_pages_ = 0;
+
+  // Scratch buffers reused for every page.
+  ByteBuffer body_, compressed_, header_;
+  std::vector<uint32_t> replay_indices_;
+  ByteBuffer replay_defs_;
+};
+
+}  // namespace snaplake::parquet

@@ -1,0 +1,33 @@
+// Page compression for the codecs snaplake writes (parquet-format Compression.md): SNAPPY as
+// the raw snappy format, GZIP as a gzip stream (RFC 1952, not raw deflate), ZSTD as a zstd
+// frame. One Compressor per file writer; its contexts are reused for every page.
+#pragma once
+
+#include <memory>
+#include <span>
+
+#include "parquet/byte_buffer.h"
+#include "parquet/options.h"
+
+namespace snaplake::parquet {
+
+class Compressor {
+ public:
+  // level: ZSTD 1..22 or GZIP 1..9; 0 means the codec's default (ZSTD 3, GZIP 6).
+  Compressor(Codec codec, int level);
+  ~Compressor();
+  Compressor(const Compressor&) = delete;
+  Compressor& operator=(const Compressor&) = delete;
+
+  Codec codec() const { return codec_; }
+  // Replaces out's contents with the compressed form of input. Not for Codec::Uncompressed.
+  void compress(std::span<const uint8_t> input, ByteBuffer& out);
+
+ private:
+  struct Contexts;
+  Codec codec_;
+  int level_;
+  std::unique_ptr<Contexts> contexts_;
+};
+
+}  // namespace snaplake::parquet

@@ -1,0 +1,130 @@
+// The dictionary of one column chunk: distinct values in insertion order, stored exactly as the
+// PLAIN-encoded dictionary page body (so writing the page is one copy), found again through an
+// open-addressing hash table on the value bytes (linear probing, load <= 1/2, no per-value
+// allocation).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "parquet/byte_buffer.h"
+
+namespace snaplake::parquet {
+
+inline uint64_t hash_bytes(const uint8_t* p, size_t n) {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xC2B2AE3D27D4EB4Full);
+  while (n >= 8) {
+    uint64_t k;
+    std::memcpy(&k, p, 8);
+    h = (h ^ k) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 32;
+    p += 8;
+    n -= 8;
+  }
+  if (n >= 4) {
+    uint32_t k;
+    std::memcpy(&k, p, 4);
+    h = (h ^ k) * 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 29;
+    p += 4;
+    n -= 4;
+  }
+  if (n > 0) {
+    uint64_t k = 0;
+    std::memcpy(&k, p, n);
+    h = (h ^ k) * 0xFF51AFD7ED558CCDull;
+  }
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53ull;
+  return h ^ (h >> 29);
+}
+
+class Dictionary {
+ public:
+  // fixed_width: bytes per value for fixed-width physical types; 0 for BYTE_ARRAY, whose
+  // entries are stored as PLAIN does: a 4-byte little-endian length, then the bytes.
+  explicit Dictionary(size_t fixed_width) : width_(fixed_width) { clear(); }
+
+  // The index of value, inserting it if new (then `inserted` is set).
+  uint32_t find_or_insert(const uint8_t* value, size_t size, bool& inserted) {
+    const auto hash = static_cast<uint32_t>(hash_bytes(value, size));
+    size_t i = hash & mask_;
+    while (true) {
+      Slot& slot = slots_[i];
+      if (slot.index_plus_one == 0) break;
+      if (slot.hash == hash && equals(slot.index_plus_one - 1, value, size)) {
+        inserted = false;
+        return slot.index_plus_one - 1;
+      }
+      i = (i + 1) & mask_;
+    }
+    inserted = true;
+    const auto index = static_cast<uint32_t>(count_++);
+    slots_[i] = Slot{hash, index + 1};
+    if (width_ == 0) {
+      plain_.append_le(static_cast<uint32_t>(size));
+      offsets_.push_back(static_cast<uint32_t>(plain_.size()));
+    }
+    plain_.append(value, size);
+    if (count_ * 2 > slots_.size()) grow();
+    return index;
+  }
+
+  size_t size() const { return count_; }
+  // Bytes of the PLAIN dictionary page body.
+  size_t bytes() const { return plain_.size(); }
+  const ByteBuffer& plain() const { return plain_; }
+  // The PLAIN encoding of entry i (with the length prefix for BYTE_ARRAY).
+  std::string_view plain_entry(uint32_t i) const {
+    if (width_ != 0) return {reinterpret_cast<const char*>(plain_.data()) + i * width_, width_};
+    uint32_t start = offsets_[i];
+    uint32_t length;
+    std::memcpy(&length, plain_.data() + start - 4, 4);
+    return {reinterpret_cast<const char*>(plain_.data()) + start - 4, length + 4};
+  }
+
+  void clear() {
+    count_ = 0;
+    plain_.clear();
+    offsets_.clear();
+    slots_.assign(1024, Slot{});
+    mask_ = slots_.size() - 1;
+  }
+
+ private:
+  struct Slot {
+    uint32_t hash = 0;
+    uint32_t index_plus_one = 0;  // 0: empty
+  };
+
+  bool equals(uint32_t index, const uint8_t* value, size_t size) const {
+    if (width_ != 0) return std::memcmp(plain_.data() + index * width_, value, width_) == 0;
+    uint32_t start = offsets_[index];
+    uint32_t length;
+    std::memcpy(&length, plain_.data() + start - 4, 4);
+    return length == size && std::memcmp(plain_.data() + start, value, size) == 0;
+  }
+
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    mask_ = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.index_plus_one == 0) continue;
+      size_t i = s.hash & mask_;
+      while (slots_[i].index_plus_one != 0) i = (i + 1) & mask_;
+      slots_[i] = s;
+    }
+  }
+
+  size_t width_;
+  size_t count_ = 0;
+  size_t mask_ = 0;
+  ByteBuffer plain_;
+  std::vector<uint32_t> offsets_;  // BYTE_ARRAY: where each entry's bytes start in plain_
+  std::vector<Slot> slots_;
+};
+
+}  // namespace snaplake::parquet
