@@ -1,0 +1,79 @@
+#include "landing/landing_layout.h"
+
+#include <gtest/gtest.h>
+
+#include "landing/export_metadata.h"
+
+namespace snaplake::landing {
+namespace {
+
+std::string date_of(std::string_view timestamp) {
+  auto t = parse_timestamp(timestamp);
+  EXPECT_TRUE(t) << timestamp;
+  return t ? import_date(*t).yyyymmdd() : "";
+}
+
+// The import date is the snapshot's UTC date, whatever offset the timestamp is written with.
+TEST(LandingLayout, ImportDateIsTheUtcDateAroundMidnight) {
+  EXPECT_EQ(date_of("2026-11-24T23:59:59Z"), "20261124");
+  EXPECT_EQ(date_of("2026-11-24T23:59:59.999999Z"), "20261124");
+  EXPECT_EQ(date_of("2026-11-25T00:00:00Z"), "20261125");
+  EXPECT_EQ(date_of("2026-11-25T00:30:00+01:00"), "20261124");  // 23:30 UTC the day before
+  EXPECT_EQ(date_of("2026-11-24T23:30:00-01:00"), "20261125");  // 00:30 UTC the day after
+  EXPECT_EQ(date_of("2026-11-25T00:30:00+0100"), "20261124");
+  EXPECT_EQ(date_of("2026-11-25 00:00:01"), "20261125");
+  EXPECT_EQ(date_of("2024-02-29T12:00:00Z"), "20240229");
+  EXPECT_EQ(date_of("2026-12-31T23:59:59-00:30"), "20270101");
+  EXPECT_EQ(date_of("1969-12-31T23:59:59Z"), "19691231");
+  EXPECT_EQ(date_of("1795564799"), "20261124");     // epoch seconds: 2026-11-24T23:59:59Z
+  EXPECT_EQ(date_of("1795564800000"), "20261125");  // epoch milliseconds: midnight
+  // Java's default date format (Gson), read as UTC.
+  EXPECT_EQ(date_of("Nov 24, 2026 11:59:59 PM"), "20261124");
+  EXPECT_EQ(date_of("Nov 25, 2026 12:00:00 AM"), "20261125");
+  EXPECT_EQ(date_of("Nov 25, 2026 12:30:00 PM"), "20261125");
+}
+
+TEST(LandingLayout, UnreadableTimestamps) {
+  for (std::string_view bad :
+       {"", "yesterday", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-25T25:00:00Z",
+        "2026-11-25T00:00:00+5", "Foo 1, 2026 1:00:00 AM", "Nov 25, 2026 13:00:00 PM",
+        "2026-11-25T00:00:00.Z"}) {
+    EXPECT_FALSE(parse_timestamp(bad)) << bad;
+  }
+}
+
+TEST(LandingLayout, PartitionPrefix) {
+  ImportDate date{2026, 3, 7};
+  EXPECT_EQ(partition_prefix("unrestricted", "socialcare", "public.people", date),
+            "unrestricted/socialcare/public.people/import_year=2026/import_month=03/"
+            "import_day=07/import_date=20260307/");
+}
+
+TEST(LandingLayout, HostileNamesNeverEscapeOrReshape) {
+  EXPECT_EQ(safe_segment("public.people"), "public.people");
+  EXPECT_EQ(safe_segment(".."), "_..");
+  EXPECT_EQ(safe_segment("."), "_.");
+  EXPECT_EQ(safe_segment(""), "_");
+  EXPECT_EQ(safe_segment("a/b"), "a_b");
+  EXPECT_EQ(safe_segment("a\\b"), "a_b");
+  EXPECT_EQ(safe_segment("x=1"), "x_1");
+  EXPECT_EQ(safe_segment(std::string("tab\there\nnul\0x\x7f", 15)), "tab_here_nul_x_");
+  EXPECT_EQ(safe_segment("schéma.tåble"), "schéma.tåble");
+  EXPECT_EQ(
+      partition_prefix("../..", "..", "a/../b", ImportDate{2026, 1, 2}),
+      ".._../_../a_.._b/import_year=2026/import_month=01/import_day=02/import_date=20260102/");
+}
+
+TEST(LandingLayout, BatchFoldersAreFlattenedDeterministically) {
+  EXPECT_EQ(landed_file_name("part-00000-abc.gz.parquet"), "part-00000-abc.gz.parquet");
+  EXPECT_EQ(landed_file_name("1/part-00000-abc.gz.parquet"), "1-part-00000-abc.gz.parquet");
+  EXPECT_EQ(landed_file_name("12/part-00003-abc-c000.snappy.parquet"),
+            "12-part-00003-abc-c000.snappy.parquet");
+  EXPECT_EQ(landed_file_name("a/b/c.parquet"), "a-b-c.parquet");
+  EXPECT_EQ(landed_file_name("../x=1/c.parquet"), "_..-x_1-c.parquet");
+  // Two batches with the same part name land under different names.
+  EXPECT_NE(landed_file_name("1/part-00000-u.parquet"), landed_file_name("2/part-00000-u.parquet"));
+}
+
+}  // namespace
+}  // namespace snaplake::landing
