@@ -1,0 +1,76 @@
+#include "pg/binary_values.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace snaplake::pg::binary {
+namespace {
+
+// numeric_send layout: ndigits, weight, sign, dscale, then base-10000 digits (all int16).
+std::vector<uint8_t> numeric(int16_t weight, uint16_t sign, int16_t dscale,
+                             std::vector<int16_t> digits) {
+  std::vector<uint8_t> out;
+  auto put = [&](uint16_t v) {
+    out.push_back(uint8_t(v >> 8));
+    out.push_back(uint8_t(v));
+  };
+  put(uint16_t(digits.size()));
+  put(uint16_t(weight));
+  put(sign);
+  put(uint16_t(dscale));
+  for (int16_t d : digits) put(uint16_t(d));
+  return out;
+}
+
+Numeric decode(const std::vector<uint8_t>& bytes, int scale) {
+  return numeric_unscaled(bytes.data(), int32_t(bytes.size()), scale);
+}
+
+TEST(Numeric, FiniteValuesBecomeUnscaledIntegers) {
+  // 12345.67 = 1|2345|6700 with weight 1 → unscaled 1234567 at scale 2.
+  auto v = decode(numeric(1, 0x0000, 2, {1, 2345, 6700}), 2);
+  EXPECT_EQ(v.kind, NumericKind::Finite);
+  EXPECT_EQ(int64_t(v.unscaled), 1234567);
+  // -0.05 = digit 500 at weight -1 → -5 at scale 2.
+  v = decode(numeric(-1, 0x4000, 2, {500}), 2);
+  EXPECT_EQ(int64_t(v.unscaled), -5);
+  // 0 has no digits.
+  v = decode(numeric(0, 0x0000, 0, {}), 3);
+  EXPECT_EQ(int64_t(v.unscaled), 0);
+  // 1e20 = digit 1 at weight 5 → 10^20 at scale 0.
+  v = decode(numeric(5, 0x0000, 0, {1}), 0);
+  parquet::Int128 expected = 1;
+  for (int i = 0; i < 20; ++i) expected *= 10;
+  EXPECT_TRUE(v.unscaled == expected);
+}
+
+TEST(Numeric, SpecialValuesAreReported) {
+  EXPECT_EQ(decode(numeric(0, 0xC000, 0, {}), 2).kind, NumericKind::NaN);
+  EXPECT_EQ(decode(numeric(0, 0xD000, 0, {}), 2).kind, NumericKind::PosInfinity);
+  EXPECT_EQ(decode(numeric(0, 0xF000, 0, {}), 2).kind, NumericKind::NegInfinity);
+  EXPECT_EQ(decode(numeric(10, 0x0000, 0, {1}), 0).kind, NumericKind::TooLarge);  // 10^40
+}
+
+TEST(Dates, ShiftToTheUnixEpochAndReportInfinity) {
+  std::vector<uint8_t> zero = {0, 0, 0, 0};
+  EXPECT_EQ(date_unix_days(zero.data()), 10957);  // 2000-01-01
+  std::vector<uint8_t> inf = {0x7f, 0xff, 0xff, 0xff};
+  EXPECT_FALSE(date_unix_days(inf.data()).has_value());
+  std::vector<uint8_t> ts_zero(8, 0);
+  EXPECT_EQ(timestamp_unix_micros(ts_zero.data()), int64_t{946684800} * 1000000);
+  std::vector<uint8_t> ts_ninf = {0x80, 0, 0, 0, 0, 0, 0, 0};
+  EXPECT_FALSE(timestamp_unix_micros(ts_ninf.data()).has_value());
+}
+
+TEST(Scalars, NetworkByteOrder) {
+  std::vector<uint8_t> b = {0xff, 0xfe};
+  EXPECT_EQ(int2(b.data()), -2);
+  std::vector<uint8_t> f = {0x3f, 0xc0, 0, 0};  // 1.5f
+  EXPECT_EQ(float4(f.data()), 1.5f);
+  std::vector<uint8_t> d = {0xc0, 0x04, 0, 0, 0, 0, 0, 0};  // -2.5
+  EXPECT_EQ(float8(d.data()), -2.5);
+}
+
+}  // namespace
+}  // namespace snaplake::pg::binary

@@ -1,0 +1,67 @@
+// The PostgreSQL column → Parquet column mapping of the two type profiles (PRODUCT.md, "Type
+// mapping"). A pure function of the column's catalog description: tested as a table
+// (mapping_test.cc). The exporter builds its COPY query and its decoders from the result.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "parquet/schema.h"
+
+namespace snaplake::types {
+
+enum class Profile {
+  Rds,    // AWS's documented RDS export mapping: numbers and booleans native, the rest STRING
+  Typed,  // additionally DECIMAL, DATE, TIME, TIMESTAMP, UUID, JSON, ENUM
+};
+
+// A column as the catalog describes it; domains are already resolved to their base type.
+struct SourceColumn {
+  std::string name;
+  std::string
+      original_type;      // format_type(atttypid, NULL): "integer", "character varying", a domain
+  std::string base_type;  // pg_type.typname of the (domain-resolved) base type: "int4", "_text"
+  char base_kind = 'b';  // pg_type.typtype of the base type: b(ase), e(num), c(omposite), r(ange)…
+  int32_t typmod = -1;   // the base type's modifier (the domain's when a domain sets one)
+  // As information_schema.columns reports them (NULL → nullopt).
+  std::optional<int32_t> char_max_length;
+  std::optional<int32_t> numeric_precision;
+  std::optional<int32_t> numeric_scale;
+  std::optional<int32_t> datetime_precision;
+};
+
+// How a value arrives in the binary COPY and is appended to the Parquet column.
+enum class Decode {
+  Text,       // the server sends the text form (a text type, or cast ::text in the SELECT)
+  Int16,      // int2
+  Int32,      // int4
+  Int64,      // int8
+  Float32,    // float4
+  Float64,    // float8
+  Bool,       // bool
+  Bytes,      // bytea, uuid: raw bytes
+  Decimal,    // numeric → unscaled integer at the column's scale
+  Date,       // int32 days since 2000-01-01
+  Time,       // int64 microseconds since midnight
+  Timestamp,  // int64 microseconds since 2000-01-01 (timestamp and timestamptz)
+};
+
+struct ColumnMapping {
+  parquet::Column column;  // name, physical and logical type; always OPTIONAL
+  Decode decode = Decode::Text;
+  bool cast_to_text = false;  // select the column as "col"::text so the server renders it
+  // For originalTypeMappings.expectedExportedType: "int32", "binary (UTF8)", "int32 (DATE)"…
+  std::string expected_exported_type;
+};
+
+ColumnMapping map_column(const SourceColumn& column, Profile profile);
+
+// In the typed profile, the rule for a value its Parquet type cannot hold (numeric NaN/±Infinity,
+// ±infinity dates and timestamps): it is written as NULL and counted per column; the count goes
+// into the table's warningMessage. Decimal/date/timestamp decoders report such values with this.
+constexpr const char* kUnrepresentableRule =
+    "values the Parquet type cannot hold (NaN, Infinity, -Infinity, infinity, -infinity) are "
+    "written as NULL";
+
+}  // namespace snaplake::types

@@ -1,0 +1,144 @@
+#include "types/mapping.h"
+
+#include <gtest/gtest.h>
+
+namespace snaplake::types {
+namespace {
+
+using parquet::Logical;
+using parquet::Physical;
+
+SourceColumn col(std::string base, int32_t typmod = -1, char kind = 'b') {
+  SourceColumn c;
+  c.name = "c";
+  c.original_type = base;
+  c.base_type = std::move(base);
+  c.typmod = typmod;
+  c.base_kind = kind;
+  return c;
+}
+
+int32_t numeric_typmod(int precision, int scale) {
+  return ((precision << 16) | (scale & 0x7ff)) + 4;
+}
+
+struct Row {
+  SourceColumn column;
+  Physical physical;
+  Logical logical;
+  Decode decode;
+  bool cast;
+  const char* expected;
+};
+
+void check(const Row& row, Profile profile) {
+  ColumnMapping m = map_column(row.column, profile);
+  std::string what = row.column.base_type + " typmod " + std::to_string(row.column.typmod) +
+                     (profile == Profile::Rds ? " (rds)" : " (typed)");
+  EXPECT_EQ(m.column.physical, row.physical) << what;
+  EXPECT_EQ(m.column.logical, row.logical) << what;
+  EXPECT_EQ(m.decode, row.decode) << what;
+  EXPECT_EQ(m.cast_to_text, row.cast) << what;
+  EXPECT_EQ(m.expected_exported_type, row.expected) << what;
+  EXPECT_EQ(m.column.repetition, parquet::Repetition::Optional) << what;
+  EXPECT_EQ(m.column.name, "c");
+}
+
+const Row kShared[] = {
+    {col("int8"), Physical::Int64, Logical::None, Decode::Int64, false, "int64"},
+    {col("int4"), Physical::Int32, Logical::None, Decode::Int32, false, "int32"},
+    {col("int2"), Physical::Int32, Logical::Int16, Decode::Int16, false, "int32 (INT 16)"},
+    {col("float4"), Physical::Float, Logical::None, Decode::Float32, false, "float"},
+    {col("float8"), Physical::Double, Logical::None, Decode::Float64, false, "double"},
+    {col("bool"), Physical::Boolean, Logical::None, Decode::Bool, false, "boolean"},
+    {col("bytea"), Physical::ByteArray, Logical::None, Decode::Bytes, false, "binary"},
+    {col("text"), Physical::ByteArray, Logical::String, Decode::Text, false, "binary (UTF8)"},
+    {col("varchar", 14), Physical::ByteArray, Logical::String, Decode::Text, false,
+     "binary (UTF8)"},
+    {col("bpchar", 9), Physical::ByteArray, Logical::String, Decode::Text, false, "binary (UTF8)"},
+    {col("name"), Physical::ByteArray, Logical::String, Decode::Text, false, "binary (UTF8)"},
+    {col("money"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
+    {col("interval"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
+    {col("_int4"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
+    {col("inet"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
+    {col("int4range", -1, 'r'), Physical::ByteArray, Logical::String, Decode::Text, true,
+     "binary (UTF8)"},
+    {col("mytype", -1, 'c'), Physical::ByteArray, Logical::String, Decode::Text, true,
+     "binary (UTF8)"},
+    {col("xml"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
+    {col("timetz"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
+    {col("numeric"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
+};
+
+TEST(Mapping, SharedByBothProfiles) {
+  for (const Row& row : kShared) {
+    check(row, Profile::Rds);
+    check(row, Profile::Typed);
+  }
+}
+
+TEST(Mapping, RdsRendersEverythingElseAsText) {
+  const Row rows[] = {
+      {col("numeric", numeric_typmod(12, 2)), Physical::ByteArray, Logical::String, Decode::Text,
+       true, "binary (UTF8)"},
+      {col("date"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
+      {col("time"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
+      {col("timestamp"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
+      {col("timestamptz"), Physical::ByteArray, Logical::String, Decode::Text, true,
+       "binary (UTF8)"},
+      {col("uuid"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
+      {col("json"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
+      {col("jsonb"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
+      {col("mood", -1, 'e'), Physical::ByteArray, Logical::String, Decode::Text, true,
+       "binary (UTF8)"},
+  };
+  for (const Row& row : rows) check(row, Profile::Rds);
+}
+
+TEST(Mapping, TypedKeepsWhatParquetCanExpress) {
+  const Row rows[] = {
+      {col("numeric", numeric_typmod(9, 2)), Physical::Int32, Logical::Decimal, Decode::Decimal,
+       false, "int32 (DECIMAL(9,2))"},
+      {col("numeric", numeric_typmod(18, 0)), Physical::Int64, Logical::Decimal, Decode::Decimal,
+       false, "int64 (DECIMAL(18,0))"},
+      {col("numeric", numeric_typmod(38, 10)), Physical::FixedLenByteArray, Logical::Decimal,
+       Decode::Decimal, false, "fixed_len_byte_array (DECIMAL(38,10))"},
+      // Beyond Parquet's DECIMAL: more than 38 digits, a negative scale, scale > precision.
+      {col("numeric", numeric_typmod(39, 2)), Physical::ByteArray, Logical::String, Decode::Text,
+       true, "binary (UTF8)"},
+      {col("numeric", numeric_typmod(5, -2)), Physical::ByteArray, Logical::String, Decode::Text,
+       true, "binary (UTF8)"},
+      {col("numeric", numeric_typmod(3, 5)), Physical::ByteArray, Logical::String, Decode::Text,
+       true, "binary (UTF8)"},
+      {col("date"), Physical::Int32, Logical::Date, Decode::Date, false, "int32 (DATE)"},
+      {col("time", 3), Physical::Int64, Logical::TimeMicros, Decode::Time, false,
+       "int64 (TIME_MICROS)"},
+      {col("timestamp"), Physical::Int64, Logical::TimestampMicros, Decode::Timestamp, false,
+       "int64 (TIMESTAMP_MICROS)"},
+      {col("timestamptz"), Physical::Int64, Logical::TimestampMicros, Decode::Timestamp, false,
+       "int64 (TIMESTAMP_MICROS, UTC)"},
+      {col("uuid"), Physical::FixedLenByteArray, Logical::Uuid, Decode::Bytes, false,
+       "fixed_len_byte_array(16) (UUID)"},
+      {col("json"), Physical::ByteArray, Logical::Json, Decode::Text, true, "binary (JSON)"},
+      {col("jsonb"), Physical::ByteArray, Logical::Json, Decode::Text, true, "binary (JSON)"},
+      {col("mood", -1, 'e'), Physical::ByteArray, Logical::Enum, Decode::Text, true,
+       "binary (ENUM)"},
+  };
+  for (const Row& row : rows) check(row, Profile::Typed);
+}
+
+TEST(Mapping, DecimalDetails) {
+  auto m = map_column(col("numeric", numeric_typmod(38, 10)), Profile::Typed);
+  EXPECT_EQ(m.column.precision, 38);
+  EXPECT_EQ(m.column.scale, 10);
+  EXPECT_EQ(m.column.type_length, 16);
+  EXPECT_EQ(map_column(col("numeric", numeric_typmod(19, 0)), Profile::Typed).column.type_length,
+            9);
+  auto ts = map_column(col("timestamptz"), Profile::Typed);
+  EXPECT_TRUE(ts.column.utc_adjusted);
+  EXPECT_FALSE(map_column(col("timestamp"), Profile::Typed).column.utc_adjusted);
+  EXPECT_EQ(map_column(col("uuid"), Profile::Typed).column.type_length, 16);
+}
+
+}  // namespace
+}  // namespace snaplake::types
