@@ -415,3 +415,25 @@ export async function duckdbRender(items) {
   }
   return out;
 }
+
+// The value parquet_fixture_writer generates for row r of a column with a "gen" spec (mirrors
+// append_generated() in parquet_fixture_writer.cc), normalized.
+export function generatedValue(column, r, rows) {
+  const g = column.gen ?? {};
+  if (g.null_every > 0 && r % g.null_every === 0) return null;
+  const k = r % (g.modulo > 0 ? g.modulo : rows);
+  const start = g.start ?? 0;
+  const step = g.step ?? 1;
+  if (column.logical === 'DECIMAL') return decimalString(BigInt(start) + BigInt(k) * BigInt(step), column.scale ?? 0);
+  switch (column.physical) {
+    case 'BOOLEAN': return k % 2 === 1;
+    case 'INT32': return start + k * step;
+    case 'INT64': return BigInt(start) + BigInt(k) * BigInt(step);
+    case 'FLOAT': return Math.fround(start + k * step);
+    case 'DOUBLE': return start + k * step;
+    default:
+      if (column.logical === 'UUID') return uuidFromBytes(Buffer.from(BigInt(k).toString(16).padStart(32, '0'), 'hex'));
+      if (['STRING', 'JSON', 'ENUM'].includes(column.logical)) return `${g.prefix ?? ''}${k}`;
+      return new Uint8Array(Buffer.from(`${g.prefix ?? ''}${k}`, 'utf8'));
+  }
+}
