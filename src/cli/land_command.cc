@@ -1,14 +1,104 @@
-// Placeholder until the land command lands: registers the subcommand so the CLI builds.
+// `snaplake land`: lands a finished export in the landing zone (src/landing/land.h). The call
+// chain: this callback -> landing::land(options) -> open both stores -> Lander::run (land.cc).
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
 #include "common/error.h"
+#include "common/log.h"
+#include "landing/land.h"
 
 namespace snaplake::cli {
+namespace {
+
+void print_summary(const landing::LandResult& r, const landing::LandOptions& o) {
+  double mb = static_cast<double>(r.bytes_copied) / 1e6;
+  std::printf("landed export %s (import date %s) into %s: %zu tables, %llu rows, %llu bytes\n",
+              r.export_id.c_str(), r.import_date.c_str(), log::redact(o.to).c_str(),
+              r.tables.size(), static_cast<unsigned long long>(r.rows),
+              static_cast<unsigned long long>(r.bytes));
+  std::printf("copied %llu files (%.1f MB) in %.2f s (%.1f MB/s), %llu already there\n",
+              static_cast<unsigned long long>(r.files_copied), mb, r.seconds,
+              r.seconds > 0 ? mb / r.seconds : 0.0,
+              static_cast<unsigned long long>(r.files_present));
+  for (const auto& t : r.tables) {
+    std::printf("  %-40s %6llu files %12llu rows  %s%s\n", t.target.c_str(),
+                static_cast<unsigned long long>(t.files), static_cast<unsigned long long>(t.rows),
+                t.partition.c_str(), t.already_landed ? "  (already landed)" : "");
+  }
+  for (const auto& s : r.skipped) {
+    std::printf("  skipped %s: %s%s%s\n", s.target.c_str(), s.status.c_str(),
+                s.warning.empty() ? "" : ": ", s.warning.c_str());
+  }
+  std::printf("manifest: %s%s\n", log::redact(r.manifest).c_str(),
+              r.notified ? " (notification sent)" : "");
+}
+
+void print_json(const landing::LandResult& r) {
+  nlohmann::ordered_json j;
+  j["exportId"] = r.export_id;
+  j["importDate"] = r.import_date;
+  j["rows"] = r.rows;
+  j["bytes"] = r.bytes;
+  j["filesCopied"] = r.files_copied;
+  j["bytesCopied"] = r.bytes_copied;
+  j["filesPresent"] = r.files_present;
+  j["seconds"] = r.seconds;
+  j["manifest"] = log::redact(r.manifest);
+  j["notified"] = r.notified;
+  j["tables"] = nlohmann::ordered_json::array();
+  for (const auto& t : r.tables) {
+    j["tables"].push_back({{"target", t.target},
+                           {"partition", t.partition},
+                           {"files", t.files},
+                           {"rows", t.rows},
+                           {"bytes", t.bytes},
+                           {"alreadyLanded", t.already_landed}});
+  }
+  j["skippedTables"] = nlohmann::ordered_json::array();
+  for (const auto& s : r.skipped) {
+    j["skippedTables"].push_back(
+        {{"target", s.target}, {"status", s.status}, {"warningMessage", s.warning}});
+  }
+  std::printf("%s\n", j.dump(2).c_str());
+}
+
+}  // namespace
 
 void add_land_command(CLI::App& root, int& exit_status) {
-  auto* cmd = root.add_subcommand("land", "(not built yet)");
-  cmd->callback([&exit_status] {
-    exit_status = 1;
-    fail(ErrorKind::Unsupported, "'land' is not built yet");
+  auto options = std::make_shared<landing::LandOptions>();
+  auto as_json = std::make_shared<bool>(false);
+  auto* cmd = root.add_subcommand(
+      "land",
+      "Land a finished export (snaplake's or RDS's) in the landing zone: every table copied into "
+      "<service-area>/<database>/<schema>.<table>/import_year=…/import_date=YYYYMMDD/, verified, "
+      "and marked with _SUCCESS. Exit code 75 while the export is not complete yet.");
+  cmd->add_option("--export", options->export_location,
+                  "The export's folder: <folder | s3://bucket/prefix>/<export-id>")
+      ->required();
+  cmd->add_option("--to", options->to, "Landing root: folder, file://…, or s3://bucket[/prefix]")
+      ->required();
+  cmd->add_option("--service-area", options->service_area, "Service area (first key segment)")
+      ->capture_default_str();
+  cmd->add_option("--kms-key-id", options->kms_key_id, "SSE-KMS key for landed S3 objects");
+  cmd->add_option("--jobs", options->jobs, "Parallel copies")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--notify", options->notify,
+                  "After landing: sqs:<queue URL>, sns:<topic ARN> or glue:<workflow name>");
+  cmd->add_flag("--json", *as_json, "Print the result as JSON");
+  cmd->callback([options, as_json, &exit_status] {
+    options->show_progress = isatty(STDERR_FILENO) == 1;
+    landing::LandResult result = landing::land(*options);
+    if (*as_json) {
+      print_json(result);
+    } else {
+      print_summary(result, *options);
+    }
+    exit_status = 0;
   });
 }
 
