@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/s3_client.h"
 #include "store/object_store.h"
 
 namespace snaplake::store::conformance {
@@ -20,5 +21,12 @@ struct Backend {
 };
 
 std::vector<Backend> backends();
+
+// An S3 client for moto_server at `endpoint` (path-style, us-east-1).
+std::shared_ptr<aws::S3Client> test_s3_client(const std::string& endpoint,
+                                              aws::Credentials credentials = {
+                                                  "test", "test", "", {}});
+// A bucket name nobody else uses: "<stem>-<random hex>".
+std::string fresh_bucket_name(std::string_view stem);
 
 }  // namespace snaplake::store::conformance

@@ -1,0 +1,251 @@
+#include "store/s3_store.h"
+
+#include <deque>
+#include <future>
+
+#include "aws/config.h"
+#include "aws/credentials.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "store/object_key.h"
+
+namespace snaplake::store {
+namespace {
+
+aws::S3WriteOptions s3_options(const WriteOptions& options) {
+  return {options.kms_key_id, options.acl, options.content_type};
+}
+
+class S3Upload final : public Upload {
+ public:
+  S3Upload(std::shared_ptr<aws::S3Client> client, std::string bucket, std::string key,
+           aws::S3WriteOptions options)
+      : client_(std::move(client)),
+        bucket_(std::move(bucket)),
+        key_(std::move(key)),
+        options_(std::move(options)) {}
+  ~S3Upload() override { abort(); }
+
+  void write(std::span<const uint8_t> bytes) override {
+    if (closed_) {
+      fail(ErrorKind::Internal, "cannot write '{}': upload already closed",
+           aws::s3_uri(bucket_, key_));
+    }
+    try {
+      while (!bytes.empty()) {
+        size_t room = part_size() - buffer_.size();
+        size_t n = std::min(room, bytes.size());
+        buffer_.append(reinterpret_cast<const char*>(bytes.data()), n);
+        bytes = bytes.subspan(n);
+        position_ += n;
+        if (buffer_.size() == part_size()) send_part();
+      }
+    } catch (...) {
+      abort();
+      throw;
+    }
+  }
+
+  void commit() override {
+    if (closed_) {
+      fail(ErrorKind::Internal, "cannot commit '{}': upload already closed",
+           aws::s3_uri(bucket_, key_));
+    }
+    try {
+      if (upload_id_.empty()) {
+        client_->put_object(bucket_, key_, buffer_, options_);  // small: one request
+      } else {
+        if (!buffer_.empty()) send_part();
+        while (!in_flight_.empty()) finish_oldest();
+        client_->complete_multipart_upload(bucket_, key_, upload_id_, parts_);
+      }
+      closed_ = true;
+      buffer_.clear();
+      buffer_.shrink_to_fit();
+    } catch (...) {
+      abort();
+      throw;
+    }
+  }
+
+  void abort() noexcept override {
+    if (closed_) return;
+    closed_ = true;
+    for (auto& part : in_flight_) {
+      try {
+        part.etag.get();
+      } catch (...) {  // the upload is being thrown away; its part errors do not matter
+      }
+    }
+    in_flight_.clear();
+    if (!upload_id_.empty()) {
+      try {
+        client_->abort_multipart_upload(bucket_, key_, upload_id_);
+      } catch (const std::exception& e) {
+        log::warn("{}", e.what());
+      }
+    }
+    buffer_.clear();
+  }
+
+  uint64_t position() const override { return position_; }
+
+ private:
+  struct InFlight {
+    int number;
+    std::future<std::string> etag;
+  };
+
+  // Parts grow by kPartSize every 1000 parts: 8 MiB x 1000, 16 MiB x 1000, ... so that the
+  // 10000-part limit allows ~430 GiB while small objects keep small parts.
+  size_t part_size() const {
+    return static_cast<size_t>(S3Store::kPartSize * (1 + parts_started_ / 1000));
+  }
+
+  void send_part() {
+    if (upload_id_.empty()) upload_id_ = client_->create_multipart_upload(bucket_, key_, options_);
+    if (parts_started_ >= aws::S3Client::kMaxParts) {
+      fail(ErrorKind::Unsupported, "cannot write '{}': more than {} parts",
+           aws::s3_uri(bucket_, key_), aws::S3Client::kMaxParts);
+    }
+    while (in_flight_.size() >= S3Store::kMaxPartsInFlight) finish_oldest();
+    int number = ++parts_started_;  // S3 part numbers start at 1
+    std::string body = std::move(buffer_);
+    buffer_ = std::string();
+    buffer_.reserve(part_size());
+    in_flight_.push_back(
+        {number, std::async(std::launch::async, [client = client_, bucket = bucket_, key = key_,
+                                                 id = upload_id_, number, body = std::move(body)] {
+           return client->upload_part(bucket, key, id, number, body);
+         })});
+  }
+
+  void finish_oldest() {
+    InFlight part = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    parts_.push_back({part.number, part.etag.get()});  // rethrows the part's error
+  }
+
+  std::shared_ptr<aws::S3Client> client_;
+  std::string bucket_;
+  std::string key_;
+  aws::S3WriteOptions options_;
+  std::string buffer_;
+  std::string upload_id_;
+  std::deque<InFlight> in_flight_;
+  std::vector<aws::S3Part> parts_;
+  int parts_started_ = 0;
+  uint64_t position_ = 0;
+  bool closed_ = false;
+};
+
+bool valid_bucket_name(std::string_view name) {
+  if (name.size() < 3 || name.size() > 63) return false;
+  for (char c : name) {
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-')) {
+      return false;
+    }
+  }
+  return std::isalnum(static_cast<unsigned char>(name.front())) &&
+         std::isalnum(static_cast<unsigned char>(name.back()));
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> parse_s3_location(std::string_view location) {
+  if (!location.starts_with("s3://")) {
+    fail(ErrorKind::InvalidInput, "invalid S3 location '{}': expected s3://bucket[/prefix]",
+         location);
+  }
+  std::string_view rest = location.substr(5);
+  size_t slash = rest.find('/');
+  std::string bucket(rest.substr(0, slash));
+  std::string prefix(slash == std::string_view::npos ? "" : rest.substr(slash + 1));
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  if (!valid_bucket_name(bucket)) {
+    fail(ErrorKind::InvalidInput,
+         "invalid S3 location '{}': bucket name '{}' must be 3-63 lowercase letters, digits, "
+         "'.' or '-'",
+         location, bucket);
+  }
+  if (!prefix.empty()) {
+    try {
+      validate_key(prefix);
+    } catch (const Error& e) {
+      fail(ErrorKind::InvalidInput, "invalid S3 location '{}': {}", location, e.what());
+    }
+  }
+  return {bucket, prefix};
+}
+
+std::unique_ptr<S3Store> S3Store::open(std::string_view location) {
+  auto [bucket, prefix] = parse_s3_location(location);
+  auto env = aws::process_environment();
+  auto config = aws::AwsConfig::from_environment(env);
+  auto http = aws::HttpClient::create();
+  auto credentials = aws::default_credentials(env, config, http);
+  auto client = std::make_shared<aws::AwsClient>(http, credentials, config.region);
+  return open(aws::S3Client::from_config(config, client), std::move(bucket), std::move(prefix));
+}
+
+std::unique_ptr<S3Store> S3Store::open(std::shared_ptr<aws::S3Client> client, std::string bucket,
+                                       std::string prefix) {
+  return std::unique_ptr<S3Store>(
+      new S3Store(std::move(client), std::move(bucket), std::move(prefix)));
+}
+
+std::string S3Store::full_key(std::string_view key) const {
+  return prefix_.empty() ? std::string(key) : prefix_ + "/" + std::string(key);
+}
+
+std::string S3Store::describe(std::string_view key) const {
+  if (key.empty()) return aws::s3_uri(bucket_, prefix_);
+  return aws::s3_uri(bucket_, full_key(key));
+}
+
+std::unique_ptr<Upload> S3Store::create(std::string_view key, const WriteOptions& options) {
+  validate_key(key);
+  return std::make_unique<S3Upload>(client_, bucket_, full_key(key), s3_options(options));
+}
+
+std::optional<ObjectInfo> S3Store::head(std::string_view key) {
+  validate_key(key);
+  auto object = client_->head_object(bucket_, full_key(key));
+  if (!object) return std::nullopt;
+  return ObjectInfo{std::string(key), object->size, object->etag};
+}
+
+std::string S3Store::read(std::string_view key, uint64_t offset, std::optional<uint64_t> length) {
+  validate_key(key);
+  return client_->get_object(bucket_, full_key(key), offset, length);
+}
+
+std::vector<ObjectInfo> S3Store::list(std::string_view prefix) {
+  validate_prefix(prefix);
+  std::string root = prefix_.empty() ? "" : prefix_ + "/";
+  std::vector<ObjectInfo> out;
+  for (auto& object : client_->list_objects(bucket_, root + std::string(prefix))) {
+    out.push_back({object.key.substr(root.size()), object.size, std::move(object.etag)});
+  }
+  return out;
+}
+
+void S3Store::remove(std::span<const std::string> keys) {
+  std::vector<std::string> full;
+  for (const auto& key : keys) {
+    validate_key(key);
+    full.push_back(full_key(key));
+  }
+  client_->delete_objects(bucket_, full);
+}
+
+void S3Store::copy(std::string_view source_key, std::string_view target_key,
+                   const WriteOptions& options) {
+  validate_key(source_key);
+  validate_key(target_key);
+  client_->copy_object(bucket_, full_key(source_key), bucket_, full_key(target_key),
+                       s3_options(options));
+}
+
+}  // namespace snaplake::store
