@@ -72,6 +72,7 @@ int64_t SqliteQueue::now_ms() const {
 }
 
 std::string SqliteQueue::send(std::string_view body, std::chrono::milliseconds delay) {
+  std::lock_guard lock(mutex_);
   if (delay.count() < 0) fail(ErrorKind::InvalidInput, "a message delay cannot be negative");
   int64_t now = now_ms();
   auto insert = db_->prepare(
@@ -83,6 +84,7 @@ std::string SqliteQueue::send(std::string_view body, std::chrono::milliseconds d
 }
 
 std::vector<Message> SqliteQueue::claim(int max, std::chrono::milliseconds visibility) {
+  std::lock_guard lock(mutex_);
   int64_t now = now_ms();
   sqlite::Database::Transaction transaction(*db_);
   // SQS's redrive policy: a message received max_receives times is moved to the dead-letter
@@ -150,6 +152,7 @@ std::vector<Message> SqliteQueue::receive(int max, std::chrono::milliseconds vis
 }
 
 void SqliteQueue::remove(std::string_view receipt) {
+  std::lock_guard lock(mutex_);
   db_->prepare("DELETE FROM queue_messages WHERE queue = ? AND receipt = ?")
       .bind(1, name_)
       .bind(2, receipt)
@@ -158,6 +161,7 @@ void SqliteQueue::remove(std::string_view receipt) {
 
 void SqliteQueue::change_visibility(std::string_view receipt,
                                     std::chrono::milliseconds visibility) {
+  std::lock_guard lock(mutex_);
   if (visibility.count() < 0) fail(ErrorKind::InvalidInput, "visibility cannot be negative");
   db_->prepare("UPDATE queue_messages SET visible_at = ? WHERE queue = ? AND receipt = ?")
       .bind(1, now_ms() + to_ms(visibility))
@@ -172,6 +176,7 @@ void SqliteQueue::change_visibility(std::string_view receipt,
 }
 
 void SqliteQueue::dead_letter(const Message& message, std::string_view cause) {
+  std::lock_guard lock(mutex_);
   int64_t now = now_ms();
   sqlite::Database::Transaction transaction(*db_);
   auto row = db_->prepare(
@@ -200,6 +205,7 @@ void SqliteQueue::dead_letter(const Message& message, std::string_view cause) {
 }
 
 std::vector<DeadLetter> SqliteQueue::dead_letters(size_t limit) {
+  std::lock_guard lock(mutex_);
   auto rows = db_->prepare(
       "SELECT id, body, receive_count, cause, dead_at FROM queue_dead_letters "
       "WHERE queue = ? ORDER BY seq DESC LIMIT ?");
@@ -215,6 +221,7 @@ std::vector<DeadLetter> SqliteQueue::dead_letters(size_t limit) {
 }
 
 Counts SqliteQueue::counts() {
+  std::lock_guard lock(mutex_);
   int64_t now = now_ms();
   auto rows = db_->prepare(
       "SELECT "

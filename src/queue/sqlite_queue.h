@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 
@@ -43,6 +44,8 @@ class SqliteQueue final : public Queue {
   std::string name_;
   SqliteQueueOptions options_;
   std::mt19937_64 random_;
+  // One connection, used by one thread at a time (a worker and its heartbeat share it).
+  std::mutex mutex_;
 };
 
 }  // namespace snaplake::queue

@@ -1,0 +1,183 @@
+#include "pipeline/stages.h"
+
+#include "common/error.h"
+#include "common/log.h"
+#include "pipeline/events.h"
+
+namespace snaplake::pipeline {
+namespace {
+
+parquet::Codec codec_of(const std::string& name) {
+  if (name == "gzip") return parquet::Codec::Gzip;
+  if (name == "zstd") return parquet::Codec::Zstd;
+  if (name == "none") return parquet::Codec::Uncompressed;
+  return parquet::Codec::Snappy;
+}
+
+// ExportBucket of the task message: the bucket of an s3:// export root, else the root itself.
+std::string export_bucket_of(const std::string& root) {
+  if (root.starts_with("s3://")) {
+    std::string_view rest = std::string_view(root).substr(5);
+    return std::string(rest.substr(0, rest.find('/')));
+  }
+  return root;
+}
+
+std::string join_location(const std::string& root, const std::string& id) {
+  if (root.empty() || root.back() == '/') return root + id;
+  return root + "/" + id;
+}
+
+// Runs `work`; on failure records the cause against the export and lets the error go on.
+template <typename Work>
+auto recording_failure(StatusStore& status, const std::string& export_id, Work&& work) {
+  try {
+    return work();
+  } catch (const Error& e) {
+    status.update(
+        {.export_id = export_id, .stage = RunStage::Failed, .error = log::redact(e.what())});
+    throw;
+  } catch (const std::exception& e) {
+    status.update(
+        {.export_id = export_id, .stage = RunStage::Failed, .error = log::redact(e.what())});
+    throw;
+  }
+}
+
+}  // namespace
+
+const InstanceConfig* resolve_instance(const Config& config, const SnapshotEvent& event) {
+  if (!event.instance_id.empty()) return config.find_instance(event.instance_id);
+  const InstanceConfig* best = nullptr;
+  for (const auto& instance : config.instances) {
+    if (event.snapshot_id.starts_with(instance.id + "-") &&
+        (!best || instance.id.size() > best->id.size())) {
+      best = &instance;
+    }
+  }
+  return best;
+}
+
+void handle_event(StageContext& context, const queue::Message& message,
+                  std::string_view queue_name) {
+  ParsedEvent parsed = parse_event(message.body);
+  if (const auto* ignored = std::get_if<IgnoredEvent>(&parsed)) {
+    log::info("ignoring message {}: {}", message.id, ignored->reason);
+    context.status.note(queue_name, message.id, "ignored", ignored->reason);
+    return;
+  }
+  const auto& event = std::get<SnapshotEvent>(parsed);
+  const InstanceConfig* instance = resolve_instance(context.config, event);
+  if (!instance) {
+    std::string who = event.instance_id.empty()
+                          ? fmt::format("snapshot '{}' of an instance", event.snapshot_id)
+                          : fmt::format("instance '{}'", event.instance_id);
+    std::string reason = fmt::format("{} {} not in {}", event.event_id, who, context.config.file);
+    log::info("dropping message {}: {}", message.id, reason);
+    context.status.note(queue_name, message.id, "dropped", reason);
+    return;
+  }
+
+  const std::string export_id = export_id_for(instance->id, event);
+  log::Scope scope("export_id", export_id);
+  if (auto run = context.status.run(export_id);
+      run && (run->stage == "exported" || run->stage == "landing" || run->stage == "landed")) {
+    // Redelivered after its export-task message was sent: nothing more to do.
+    log::info("export {} of instance {} is already {}; nothing to do", export_id, instance->id,
+              run->stage);
+    return;
+  }
+  context.status.update({.export_id = export_id,
+                         .instance_id = instance->id,
+                         .snapshot_id = event.snapshot_id,
+                         .event_id = event.event_id,
+                         .event_time = event.event_time,
+                         .stage = RunStage::Exporting,
+                         .new_attempt = true});
+
+  recording_failure(context.status, export_id, [&] {
+    if (instance->engine != "postgres") {
+      fail(ErrorKind::Unsupported,
+           "instance '{}': engine \"{}\" needs the AWS RDS client, which this build lacks",
+           instance->id, instance->engine);
+    }
+    log::info("exporting instance {} ({} {}) as {}", instance->id, event.event_id,
+              event.snapshot_id.empty() ? event.event_time : event.snapshot_id, export_id);
+    exporter::ExportOptions options;
+    options.source_uri = instance->source;
+    options.all_databases = !instance->databases.empty();
+    options.only = instance->databases;
+    options.to = context.config.export_.to;
+    options.export_id = export_id;
+    options.jobs = context.config.export_.jobs;
+    options.codec = codec_of(context.config.export_.compression);
+    options.types = context.config.export_.types == "typed" ? exporter::TypeProfile::Typed
+                                                            : exporter::TypeProfile::Rds;
+    options.source_arn = event.source_arn;
+    exporter::ExportResult result = context.engines.run_export(options);
+
+    TaskMessage task;
+    task.export_task_identifier = export_id;
+    task.export_bucket = export_bucket_of(context.config.export_.to);
+    task.engine = "postgres";
+    task.instance_id = instance->id;
+    task.snapshot_id = event.snapshot_id;
+    task.export_location = result.export_root.empty()
+                               ? join_location(context.config.export_.to, export_id)
+                               : result.export_root;
+    task.source_arn = event.source_arn;
+    task.event_time = event.event_time;
+    // Send first, then record: a crash in between re-exports (replacing the same keys) and
+    // sends again, and landing the same export twice changes nothing.
+    context.tasks->send(to_json(task));
+    context.status.update({.export_id = export_id,
+                           .stage = RunStage::Exported,
+                           .tables = result.tables.size(),
+                           .rows = result.rows,
+                           .bytes = result.bytes,
+                           .export_location = task.export_location});
+    log::info("exported {} tables, {} rows, {} bytes in {:.2f}s", result.tables.size(), result.rows,
+              result.bytes, result.seconds);
+  });
+}
+
+void handle_task(StageContext& context, const queue::Message& message,
+                 std::string_view /*queue_name*/) {
+  TaskMessage task = parse_task_message(message.body);
+  const std::string& export_id = task.export_task_identifier;
+  log::Scope scope("export_id", export_id);
+  context.status.update({.export_id = export_id,
+                         .instance_id = task.instance_id,
+                         .snapshot_id = task.snapshot_id,
+                         .event_time = task.event_time,
+                         .stage = RunStage::Landing,
+                         .export_location = task.export_location});
+  recording_failure(context.status, export_id, [&] {
+    if (task.engine != "postgres") {
+      fail(ErrorKind::Unsupported,
+           "export task '{}' is an RDS export: waiting on it needs the AWS RDS client, which "
+           "this build lacks",
+           export_id);
+    }
+    landing::LandOptions options;
+    options.export_location = task.export_location;
+    options.to = context.config.landing.to;
+    options.service_area = context.config.landing.service_area;
+    options.kms_key_id = context.config.landing.kms_key_id;
+    options.notify = context.config.landing.notify;
+    log::info("landing {} into {}", log::redact(task.export_location),
+              log::redact(context.config.landing.to));
+    landing::LandResult result = context.engines.land(options);
+    uint64_t rows = 0;
+    for (const auto& table : result.tables) rows += table.rows;
+    context.status.update({.export_id = export_id,
+                           .stage = RunStage::Landed,
+                           .tables = result.tables.size(),
+                           .rows = rows,
+                           .bytes = result.bytes});
+    log::info("landed {} tables, {} rows (import_date {}) in {:.2f}s", result.tables.size(), rows,
+              result.import_date, result.seconds);
+  });
+}
+
+}  // namespace snaplake::pipeline

@@ -1,0 +1,34 @@
+// The pipeline's two stages, each handling one queue message (PRODUCT.md, "The pipeline").
+// A handler returns normally when the message is done with (the worker deletes it: done,
+// ignored, dropped, or re-queued with a delay) and throws Error when it failed; the worker then
+// retries it (bounded) or dead-letters it with the cause. Both are idempotent: a redelivered
+// message never duplicates an export or a landing.
+#pragma once
+
+#include "pipeline/config.h"
+#include "pipeline/engines.h"
+#include "pipeline/status_store.h"
+#include "queue/queue.h"
+
+namespace snaplake::pipeline {
+
+struct StageContext {
+  const Config& config;
+  const Engines& engines;
+  StatusStore& status;
+  queue::Queue* tasks = nullptr;  // where the export stage sends export-task messages
+};
+
+// Export stage: a snapshot event -> (the configured instance's) export -> an export-task
+// message. Events of instances not in the configuration are dropped with a log line.
+void handle_event(StageContext& context, const queue::Message& message,
+                  std::string_view queue_name);
+
+// Land stage: an export-task message -> the export landed in the landing zone.
+void handle_task(StageContext& context, const queue::Message& message, std::string_view queue_name);
+
+// The instance a snapshot event is of: the event's own, else the configured instance whose id
+// begins a manual snapshot's name ("<instance>-…", the longest such id). nullptr: none.
+const InstanceConfig* resolve_instance(const Config& config, const struct SnapshotEvent& event);
+
+}  // namespace snaplake::pipeline

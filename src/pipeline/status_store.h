@@ -1,0 +1,85 @@
+// What `snaplake status` shows: the recent snapshots of the pipeline, each with its stage, times,
+// row counts and last error, and the messages that were ignored, dropped or dead-lettered.
+// A SQLite file beside the embedded queue (Config::status_path()), shared by every worker on
+// the machine. Writes are single statements (upserts), so workers never wait on each other long.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "queue/queue.h"
+#include "queue/sqlite.h"
+
+namespace snaplake::pipeline {
+
+// The stages a snapshot passes through, in order; failed is terminal until a new attempt.
+enum class RunStage { Exporting, Exported, Waiting, Landing, Landed, Failed };
+std::string_view to_string(RunStage stage);
+
+struct RunRecord {
+  std::string export_id;
+  std::string instance_id;
+  std::string snapshot_id;
+  std::string event_id;
+  std::string event_time;
+  std::string stage;
+  int64_t started_ms = 0;  // first seen
+  int64_t updated_ms = 0;
+  int64_t exported_ms = 0;  // 0 = not yet
+  int64_t landed_ms = 0;
+  uint64_t tables = 0;
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+  std::string export_location;
+  std::string error;  // the last failure's one-line cause
+  int attempts = 0;
+};
+
+struct NoteRecord {
+  int64_t time_ms = 0;
+  std::string queue;
+  std::string message_id;
+  std::string outcome;  // "ignored", "dropped", "dead-lettered", "retrying"
+  std::string detail;
+};
+
+class StatusStore {
+ public:
+  static std::unique_ptr<StatusStore> open(const std::string& path,
+                                           queue::Clock clock = queue::system_clock());
+
+  // Records that a stage began/ended for an export; creates the run on first sight.
+  struct Update {
+    std::string export_id;
+    std::string instance_id;
+    std::string snapshot_id;
+    std::string event_id;
+    std::string event_time;
+    RunStage stage = RunStage::Exporting;
+    std::optional<uint64_t> tables, rows, bytes;
+    std::string export_location;
+    std::string error;  // set with Failed; cleared by any other stage
+    bool new_attempt = false;
+  };
+  void update(const Update& update);
+
+  void note(std::string_view queue, std::string_view message_id, std::string_view outcome,
+            std::string_view detail);
+
+  std::optional<RunRecord> run(std::string_view export_id);
+  std::vector<RunRecord> recent_runs(size_t limit = 20);
+  std::vector<NoteRecord> recent_notes(size_t limit = 20);
+
+ private:
+  StatusStore(std::unique_ptr<sqlite::Database> db, queue::Clock clock)
+      : db_(std::move(db)), clock_(std::move(clock)) {}
+  int64_t now_ms() const;
+  std::unique_ptr<sqlite::Database> db_;
+  queue::Clock clock_;
+};
+
+}  // namespace snaplake::pipeline

@@ -1,0 +1,75 @@
+// The worker loop: receives messages from the stage queues one at a time, runs the stage,
+// deletes what is done, retries what may succeed later (a bounded number of times, the queue's
+// max_receives) and dead-letters the rest with its cause, and keeps serving. While a stage runs,
+// the message's visibility is extended (a heartbeat), so a long export is not delivered to a
+// second worker; if the worker dies, the message becomes visible again and another worker does
+// it. Stop (SIGTERM) is honoured between messages: the current one is finished first.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+#include "common/error.h"
+#include "pipeline/config.h"
+#include "pipeline/engines.h"
+#include "pipeline/queues.h"
+#include "pipeline/stages.h"
+#include "pipeline/status_store.h"
+
+namespace snaplake::pipeline {
+
+enum class StageSelection { Export, Land, All };
+
+struct WorkerOptions {
+  StageSelection stages = StageSelection::All;
+  // Exit once every served queue is empty (nothing visible, in flight or delayed).
+  bool drain = false;
+  // How long one idle receive waits (long polling) before the loop looks at `stop` again.
+  std::chrono::milliseconds idle_wait{500};
+  // First retry delay of a retryable failure; doubles with each receive, capped by the
+  // visibility timeout.
+  std::chrono::milliseconds retry_delay{2000};
+  const std::atomic<bool>* stop = nullptr;
+  queue::Clock clock = queue::system_clock();
+};
+
+struct WorkerCounts {
+  uint64_t done = 0;
+  uint64_t retried = 0;
+  uint64_t dead_lettered = 0;
+};
+
+class Worker {
+ public:
+  // Opens the queues and the status store (its own connections: one Worker per thread).
+  static std::unique_ptr<Worker> open(const Config& config, Engines engines, WorkerOptions options);
+
+  // Serves until stopped, or until drained with options.drain.
+  WorkerCounts run();
+
+  // One receive on one queue and the handling of what came; false when nothing came.
+  bool serve_once(QueueRole role, std::chrono::milliseconds wait);
+
+  const WorkerCounts& counts() const { return counts_; }
+
+ private:
+  Worker(const Config& config, Engines engines, WorkerOptions options);
+  bool drained();
+  bool stopping() const { return options_.stop && options_.stop->load(); }
+
+  const Config& config_;
+  Engines engines_;
+  WorkerOptions options_;
+  std::unique_ptr<queue::Queue> events_;
+  std::unique_ptr<queue::Queue> tasks_;
+  std::unique_ptr<StatusStore> status_;
+  WorkerCounts counts_;
+};
+
+// Whether a failure of this kind may go away when the same message is tried again later.
+// Error::retryable() (network, conflict) and also the source database and local I/O: a database
+// restarting or a full disk being cleared. Always bounded by max_receives.
+bool retry_may_help(ErrorKind kind);
+
+}  // namespace snaplake::pipeline
