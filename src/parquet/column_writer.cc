@@ -64,25 +64,6 @@ void ColumnChunkWriter::append_bool(bool value) {
   end_value();
 }
 
-template <size_t N>
-void ColumnChunkWriter::append_fixed(const uint8_t* value) {
-  const size_t width = N == 0 ? width_ : N;
-  begin_value();
-  if (mode_ == Mode::Dictionary) {
-    bool inserted;
-    uint32_t index = dictionary_.find_or_insert(value, width, inserted);
-    plain_equivalent_bytes_ += width;
-    append_index(index, inserted);
-  } else {
-    std::memcpy(plain_.extend(width), value, width);
-  }
-  end_value();
-}
-
-template void ColumnChunkWriter::append_fixed<0>(const uint8_t*);
-template void ColumnChunkWriter::append_fixed<4>(const uint8_t*);
-template void ColumnChunkWriter::append_fixed<8>(const uint8_t*);
-
 void ColumnChunkWriter::append_byte_array(std::string_view value) {
   begin_value();
   const auto* bytes = reinterpret_cast<const uint8_t*>(value.data());
@@ -94,6 +75,7 @@ void ColumnChunkWriter::append_byte_array(std::string_view value) {
     if (inserted) stats_.add_bytes(value);
     plain_equivalent_bytes_ += 4 + value.size();
     append_index(index, inserted);
+    if (chunk_values_ == kDictionaryProbeValues) probe_dictionary();
   } else {
     stats_.add_bytes(value);
     uint8_t* p = plain_.extend(4 + value.size());
@@ -104,12 +86,9 @@ void ColumnChunkWriter::append_byte_array(std::string_view value) {
   end_value();
 }
 
-void ColumnChunkWriter::append_index(uint32_t index, bool inserted) {
-  indices_.push_back(index);
-  if (inserted) {
-    index_bit_width_ = bit_width_for(static_cast<uint32_t>(dictionary_.size() - 1));
-    if (dictionary_.bytes() > dictionary_bytes_) on_dictionary_full();
-  }
+void ColumnChunkWriter::on_dictionary_insert() {
+  index_bit_width_ = bit_width_for(static_cast<uint32_t>(dictionary_.size() - 1));
+  if (dictionary_.bytes() > dictionary_bytes_) on_dictionary_full();
 }
 
 // Dictionary encoding pays when the dictionary plus the bit-packed indices are clearly smaller
@@ -120,6 +99,14 @@ bool ColumnChunkWriter::dictionary_worth_it() const {
   uint64_t index_bytes = (non_null * static_cast<uint64_t>(index_bit_width_) + 7) / 8;
   return static_cast<double>(dictionary_.bytes() + index_bytes) <
          0.9 * static_cast<double>(plain_equivalent_bytes_);
+}
+
+void ColumnChunkWriter::probe_dictionary() {
+  if (mode_ != Mode::Dictionary || dictionary_data_pages_ > 0) return;
+  // Nearly every value so far is distinct (a key, a timestamp, a UUID): stop hashing now
+  // rather than when the dictionary outgrows its cap.
+  uint64_t non_null = page_values_ - page_nulls_;
+  if (non_null > 0 && dictionary_.size() * 10 > non_null * 9) abandon_dictionary();
 }
 
 void ColumnChunkWriter::on_dictionary_full() {

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -72,9 +73,36 @@ class ColumnChunkWriter {
  private:
   enum class Mode { Dictionary, Plain };
 
+  // The first this many values of a chunk decide early whether a dictionary can pay.
+  static constexpr uint64_t kDictionaryProbeValues = 32768;
+
+  // N: 4 or 8 for the word-sized types, 0 for FIXED_LEN_BYTE_ARRAY (width_ bytes).
   template <size_t N>
-  void append_fixed(const uint8_t* value);
-  void append_index(uint32_t index, bool inserted);
+  void append_fixed(const uint8_t* value) {
+    const size_t width = N == 0 ? width_ : N;
+    begin_value();
+    if (mode_ == Mode::Dictionary) {
+      bool inserted;
+      uint32_t index;
+      if constexpr (N == 0) {
+        index = dictionary_.find_or_insert(value, width, inserted);
+      } else {
+        index = dictionary_.find_or_insert_word<N>(value, inserted);
+      }
+      plain_equivalent_bytes_ += width;
+      append_index(index, inserted);
+      if (chunk_values_ == kDictionaryProbeValues) probe_dictionary();
+    } else {
+      std::memcpy(plain_.extend(width), value, width);
+    }
+    end_value();
+  }
+  void probe_dictionary();
+  void append_index(uint32_t index, bool inserted) {
+    indices_.push_back(index);
+    if (inserted) on_dictionary_insert();
+  }
+  void on_dictionary_insert();
   void begin_value() {
     if (optional_) defs_.push_back(1);
     ++page_values_;

@@ -47,7 +47,32 @@ class Dictionary {
   // entries are stored as PLAIN does: a 4-byte little-endian length, then the bytes.
   explicit Dictionary(size_t fixed_width) : width_(fixed_width) { clear(); }
 
-  // The index of value, inserting it if new (then `inserted` is set).
+  // The index of a 4- or 8-byte value (INT32, FLOAT, INT64, DOUBLE), inserting it if new.
+  // The value itself is the key of the slot, so a probe touches one cache line.
+  template <size_t N>
+  uint32_t find_or_insert_word(const uint8_t* value, bool& inserted) {
+    static_assert(N == 4 || N == 8);
+    uint64_t key = 0;
+    std::memcpy(&key, value, N);
+    size_t i = (key * 0x9E3779B97F4A7C15ull) >> shift_;  // Fibonacci hashing: the high bits
+    while (true) {
+      WordSlot& slot = word_slots_[i];
+      if (slot.index_plus_one == 0) break;
+      if (slot.key == key) {
+        inserted = false;
+        return slot.index_plus_one - 1;
+      }
+      i = (i + 1) & mask_;
+    }
+    inserted = true;
+    const auto index = static_cast<uint32_t>(count_++);
+    word_slots_[i] = WordSlot{key, index + 1};
+    std::memcpy(plain_.extend(N), value, N);
+    if (count_ * 2 > word_slots_.size()) grow_words();
+    return index;
+  }
+
+  // The index of any other value (BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY), inserting it if new.
   uint32_t find_or_insert(const uint8_t* value, size_t size, bool& inserted) {
     const auto hash = static_cast<uint32_t>(hash_bytes(value, size));
     size_t i = hash & mask_;
@@ -89,14 +114,24 @@ class Dictionary {
     count_ = 0;
     plain_.clear();
     offsets_.clear();
-    slots_.assign(1024, Slot{});
-    mask_ = slots_.size() - 1;
+    constexpr size_t kInitialSlots = 1024;
+    if (width_ == 4 || width_ == 8) {
+      word_slots_.assign(kInitialSlots, WordSlot{});
+    } else {
+      slots_.assign(kInitialSlots, Slot{});
+    }
+    mask_ = kInitialSlots - 1;
+    shift_ = 64 - 10;
   }
 
  private:
   struct Slot {
     uint32_t hash = 0;
     uint32_t index_plus_one = 0;  // 0: empty
+  };
+  struct WordSlot {
+    uint64_t key = 0;
+    uint64_t index_plus_one = 0;  // 0: empty
   };
 
   bool equals(uint32_t index, const uint8_t* value, size_t size) const {
@@ -111,6 +146,7 @@ class Dictionary {
     std::vector<Slot> old(slots_.size() * 2);
     old.swap(slots_);
     mask_ = slots_.size() - 1;
+    --shift_;
     for (const Slot& s : old) {
       if (s.index_plus_one == 0) continue;
       size_t i = s.hash & mask_;
@@ -119,12 +155,27 @@ class Dictionary {
     }
   }
 
+  void grow_words() {
+    std::vector<WordSlot> old(word_slots_.size() * 2);
+    old.swap(word_slots_);
+    mask_ = word_slots_.size() - 1;
+    --shift_;
+    for (const WordSlot& s : old) {
+      if (s.index_plus_one == 0) continue;
+      size_t i = (s.key * 0x9E3779B97F4A7C15ull) >> shift_;
+      while (word_slots_[i].index_plus_one != 0) i = (i + 1) & mask_;
+      word_slots_[i] = s;
+    }
+  }
+
   size_t width_;
   size_t count_ = 0;
   size_t mask_ = 0;
+  int shift_ = 54;  // 64 - log2(slot count)
   ByteBuffer plain_;
   std::vector<uint32_t> offsets_;  // BYTE_ARRAY: where each entry's bytes start in plain_
   std::vector<Slot> slots_;
+  std::vector<WordSlot> word_slots_;
 };
 
 }  // namespace snaplake::parquet
