@@ -4,6 +4,8 @@
 //
 //   parquet_bench [--rows N] [--codecs snappy,zstd] [--sinks null,file] [--dir DIR]
 //                 [--level L] [--repeat K] [--fsync] [--json]
+//                 [--row-group-rows N] [--dictionary-bytes N] [--no-dictionary]
+// (the last three override WriterOptions' defaults, to see where the time goes)
 //
 // Prints one line per (codec, sink, repetition); with --json one JSON object per line, which
 // bench/parquet/compare_duckdb.mjs reads. Times are wall clock and process CPU time.
@@ -123,6 +125,7 @@ struct Args {
   int repeat = 1;
   bool fsync = false;
   bool json = false;
+  snaplake::parquet::WriterOptions options;  // defaults, with the overrides given
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -145,22 +148,31 @@ Args parse_args(int argc, char** argv) {
       if (i + 1 >= argc) throw std::invalid_argument("missing value after " + flag);
       return argv[++i];
     };
-    if (flag == "--rows")
+    if (flag == "--rows") {
       a.rows = std::stoull(value());
-    else if (flag == "--codecs")
+    } else if (flag == "--codecs") {
       a.codecs = split(value());
-    else if (flag == "--sinks")
+    } else if (flag == "--sinks") {
       a.sinks = split(value());
-    else if (flag == "--dir")
+    } else if (flag == "--dir") {
       a.dir = value();
-    else if (flag == "--level")
+    } else if (flag == "--level") {
       a.level = std::stoi(value());
-    else if (flag == "--repeat")
+    } else if (flag == "--repeat") {
       a.repeat = std::stoi(value());
-    else if (flag == "--json")
+    } else if (flag == "--fsync") {
+      a.fsync = true;
+    } else if (flag == "--json") {
       a.json = true;
-    else
+    } else if (flag == "--row-group-rows") {
+      a.options.row_group_rows = std::stoull(value());
+    } else if (flag == "--dictionary-bytes") {
+      a.options.dictionary_bytes = static_cast<uint32_t>(std::stoul(value()));
+    } else if (flag == "--no-dictionary") {
+      a.options.dictionary = false;
+    } else {
       throw std::invalid_argument("unknown flag " + flag);
+    }
   }
   return a;
 }
@@ -180,7 +192,7 @@ int main(int argc, char** argv) {
     }
     for (int k = 0; k < args.repeat; ++k) {
       for (const auto& codec : args.codecs) {
-        pq::WriterOptions options;
+        pq::WriterOptions options = args.options;
         options.codec = pq::parse_codec(codec);
         options.compression_level = args.level;
         for (const auto& sink : args.sinks) {
