@@ -217,6 +217,23 @@ export const TYPES = [
     schema: { converted: null, logical: null, duckdb: 'BLOB' },
   },
   {
+    // FIXED_LEN_BYTE_ARRAY without annotation; width 4 (and the decimal of width 8 below) is
+    // word-sized, which a writer may special-case.
+    key: 'flba4',
+    column: { physical: 'FIXED_LEN_BYTE_ARRAY', type_length: 4 },
+    type: 'BINARY',
+    readers: {
+      // arrow-rs reads an unannotated FIXED_LEN_BYTE_ARRAY as FixedSizeBinary(4): same bytes.
+      wasm: { type: 'FIXED_LEN_BINARY(4)' },
+    },
+    special: ['00000000', 'ffffffff', '7fffffff', '80000000'],
+    filler: (r) => (r * 2654435761 % 4294967296).toString(16).padStart(8, '0'),
+    expect: bytesFromHex,
+    order: compareBytes,
+    statSql: (v) => `from_hex(${sqlStr(hex(v))})`,
+    schema: { converted: null, logical: null, duckdb: 'BLOB' },
+  },
+  {
     key: 'string',
     column: { physical: 'BYTE_ARRAY', logical: 'STRING' },
     type: 'STRING',
@@ -289,6 +306,8 @@ export const TYPES = [
     (r) => BigInt(r - 200) * 10n ** 35n - 5n),
   decimalType('dec_20_3', 'FIXED_LEN_BYTE_ARRAY', 20, 3, ['99999999999999999.999', '-99999999999999999.999', '0.000'],
     (r) => BigInt(r - 200) * 10n ** 17n + 7n),
+  decimalType('dec_18_3_flba', 'FIXED_LEN_BYTE_ARRAY', 18, 3, ['999999999999999.999', '-999999999999999.999', '0.000', '0.001'],
+    (r) => BigInt(r - 200) * 4000000000000001n),
   decimalType('dec_5_2_flba', 'FIXED_LEN_BYTE_ARRAY', 5, 2, ['999.99', '-999.99', '0.00', '-0.01'],
     (r) => BigInt((r - 200) * 97)),
   {

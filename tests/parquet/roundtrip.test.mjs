@@ -30,7 +30,7 @@ import {
   expectedStats,
   requireFixtureWriter,
   TYPES,
-  writeFixtureOrThrow,
+  writeFixture,
 } from './fixtures.mjs';
 
 const ROWS = 400;
@@ -237,6 +237,20 @@ function checkSchema(schema, nullable, problems) {
   }
 }
 
+function describeFailure(r) {
+  return `status ${r.status}${r.signal ? ` (${r.signal})` : ''}: ${r.stderr.trim() || 'no message'}`;
+}
+
+// When a file with every type fails, write each column alone to name the ones that fail.
+function culprits(spec, file) {
+  const out = [];
+  spec.columns.forEach((column, c) => {
+    const r = writeFixture({ ...spec, columns: [column], rows: spec.rows.map((row) => [row[c]]) }, `${file}.${column.name}`);
+    if (r.status !== 0) out.push(`column ${column.name} alone: ${describeFailure(r)}`);
+  });
+  return out.length ? out : ['every column alone is written fine'];
+}
+
 describe('parquet writer round trip: type × nullability × encoding × codec', () => {
   let dir;
   before(() => {
@@ -252,7 +266,9 @@ describe('parquet writer round trip: type × nullability × encoding × codec', 
         test(name, async () => {
           const { spec, expectedRows } = buildCase(nullable, encoding, codec);
           const file = path.join(dir, `${name.replaceAll(' ', '-')}.parquet`);
-          const stats = writeFixtureOrThrow(spec, file);
+          const written = writeFixture(spec, file);
+          if (written.status !== 0) assert.fail(`${name}: the writer failed: ${describeFailure(written)}\n  ${culprits(spec, file).join('\n  ')}`);
+          const { stats } = written;
           assert.ok(existsSync(file));
           const problems = [];
           if (stats.rows !== ROWS) problems.push(`writer reports ${stats.rows} rows`);
