@@ -1,14 +1,102 @@
-// Placeholder until the export command lands: registers the subcommand so the CLI builds.
+// `snaplake export`: a consistent snapshot of PostgreSQL written as Parquet in the RDS export
+// layout. The call chain: this callback -> exporter::run_export(options) (src/exporter/
+// export.cc: snapshot, discovery, plan, workers, metadata).
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.h"
 #include "common/error.h"
+#include "common/log.h"
+#include "exporter/export.h"
 
 namespace snaplake::cli {
+namespace {
+
+void print_summary(const exporter::ExportResult& r) {
+  double mb = static_cast<double>(r.bytes) / 1e6;
+  std::printf("exported %zu tables, %llu rows, %.1f MB of Parquet in %.2f s to %s\n",
+              r.tables.size(), static_cast<unsigned long long>(r.rows), mb, r.seconds,
+              log::redact(r.export_root).c_str());
+  std::printf("export id: %s, snapshot time: %s\n", r.export_id.c_str(), r.snapshot_time.c_str());
+  for (const auto& t : r.tables) {
+    std::printf("  %-50s %12llu rows %4llu files %12llu bytes\n", t.target.c_str(),
+                static_cast<unsigned long long>(t.rows), static_cast<unsigned long long>(t.files),
+                static_cast<unsigned long long>(t.bytes));
+    for (const auto& w : t.warnings) std::printf("    warning: %s\n", w.c_str());
+  }
+}
+
+void print_json(const exporter::ExportResult& r) {
+  nlohmann::ordered_json j;
+  j["exportId"] = r.export_id;
+  j["exportRoot"] = log::redact(r.export_root);
+  j["snapshotTime"] = r.snapshot_time;
+  j["rows"] = r.rows;
+  j["bytes"] = r.bytes;
+  j["seconds"] = r.seconds;
+  j["tables"] = nlohmann::ordered_json::array();
+  for (const auto& t : r.tables) {
+    j["tables"].push_back({{"target", t.target},
+                           {"rows", t.rows},
+                           {"files", t.files},
+                           {"bytes", t.bytes},
+                           {"warnings", t.warnings}});
+  }
+  std::printf("%s\n", j.dump(2).c_str());
+}
+
+}  // namespace
 
 void add_export_command(CLI::App& root, int& exit_status) {
-  auto* cmd = root.add_subcommand("export", "(not built yet)");
-  cmd->callback([&exit_status] {
-    exit_status = 1;
-    fail(ErrorKind::Unsupported, "'export' is not built yet");
+  auto options = std::make_shared<exporter::ExportOptions>();
+  auto compression = std::make_shared<std::string>("snappy");
+  auto types = std::make_shared<std::string>("rds");
+  auto as_json = std::make_shared<bool>(false);
+  auto* cmd = root.add_subcommand(
+      "export",
+      "Export a consistent snapshot of a PostgreSQL database (or of every database of a server) "
+      "as Parquet, in the RDS snapshot export layout: <to>/<export-id>/export_info_<id>.json, "
+      "export_tables_info_…json and <db>/<schema>.<table>/<batch>/part-….parquet.");
+  cmd->add_option("--source", options->source_uri,
+                  "PostgreSQL URI (postgresql://user@host:port/db); without a database, every "
+                  "database of the server. Passwords from PGPASSWORD, ~/.pgpass or passfile")
+      ->required();
+  cmd->add_option("--to", options->to, "Export root: a folder, file://…, or s3://bucket/prefix")
+      ->required();
+  cmd->add_option("--export-id", options->export_id,
+                  "Export id (default: <db>-<yyyymmddThhmmssZ>-<4 hex>); re-using one replaces "
+                  "that export");
+  cmd->add_option("--only", options->only,
+                  "Only these databases, schemas or tables: db, db.schema or db.schema.table "
+                  "(repeat or separate with commas)")
+      ->delimiter(',');
+  cmd->add_option("--jobs", options->jobs, "Parallel connections (default 2)")
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--compression", *compression, "snappy (default), gzip, zstd or none")
+      ->check(CLI::IsMember({"snappy", "gzip", "zstd", "none", "uncompressed"}));
+  cmd->add_option("--compression-level", options->compression_level,
+                  "zstd 1..22 or gzip 1..9 (default: the codec's default)");
+  cmd->add_option("--types", *types,
+                  "Type profile: rds (AWS's mapping, default) or typed (DECIMAL, DATE, TIMESTAMP, "
+                  "UUID, JSON, ENUM kept as such)")
+      ->check(CLI::IsMember({"rds", "typed"}));
+  cmd->add_flag("--all-databases", options->all_databases,
+                "Export every database of the server, even when the URI names one");
+  cmd->add_flag("--json", *as_json, "Print the result as JSON on stdout");
+  cmd->callback([options, compression, types, as_json, &exit_status] {
+    options->codec = parquet::parse_codec(*compression);
+    options->types = *types == "typed" ? exporter::TypeProfile::Typed : exporter::TypeProfile::Rds;
+    options->show_progress = isatty(STDERR_FILENO) != 0;
+    exporter::ExportResult result = exporter::run_export(*options);
+    if (*as_json) {
+      print_json(result);
+    } else {
+      print_summary(result);
+    }
+    exit_status = 0;
   });
 }
 

@@ -15,17 +15,17 @@ namespace snaplake::exporter {
 enum class TypeProfile { Rds, Typed };
 
 struct ExportOptions {
-  std::string source_uri;           // postgresql://…; without a database: all databases
-  bool all_databases = false;       // --all-databases
-  std::string to;                   // folder, file://…, or s3://bucket/prefix (the export root)
-  std::string export_id;            // "" = generate a readable, unique id
-  std::vector<std::string> only;    // db[.schema[.table]] filters, as RDS ExportOnly
-  int jobs = 2;                     // parallel connections
+  std::string source_uri;         // postgresql://…; without a database: all databases
+  bool all_databases = false;     // --all-databases
+  std::string to;                 // folder, file://…, or s3://bucket/prefix (the export root)
+  std::string export_id;          // "" = generate a readable, unique id
+  std::vector<std::string> only;  // db[.schema[.table]] filters, as RDS ExportOnly
+  int jobs = 2;                   // parallel connections
   parquet::Codec codec = parquet::Codec::Snappy;
   int compression_level = 0;
   TypeProfile types = TypeProfile::Rds;
-  std::string source_arn;           // recorded as sourceArn (pipeline: the snapshot ARN)
-  bool show_progress = false;       // progress lines on a terminal
+  std::string source_arn;      // recorded as sourceArn (pipeline: the snapshot ARN)
+  bool show_progress = false;  // progress lines on a terminal
 };
 
 struct TableResult {
@@ -38,8 +38,8 @@ struct TableResult {
 
 struct ExportResult {
   std::string export_id;
-  std::string export_root;     // where export_info_<id>.json is, e.g. /x/exports/<id>
-  std::string snapshot_time;   // ISO-8601 UTC, the time the snapshot was taken
+  std::string export_root;    // where export_info_<id>.json is, e.g. /x/exports/<id>
+  std::string snapshot_time;  // ISO-8601 UTC, the time the snapshot was taken
   std::vector<TableResult> tables;
   uint64_t rows = 0;
   uint64_t bytes = 0;

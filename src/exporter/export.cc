@@ -1,0 +1,558 @@
+// run_export: one export from options to object keys. The steps, in order:
+//  1. validate the options, open the destination store, write export_info (STARTING);
+//  2. per database: a coordinator connection exports one snapshot (pg/snapshot.h) and discovers
+//     the tables inside it (pg/catalog.h); --only filters are applied and checked;
+//  3. export_info IN_PROGRESS; keys are planned (keys.h) and big relations split (plan.h);
+//  4. per database, --jobs worker connections import the snapshot and write one Parquet file
+//     per task (file_copy.h), largest first;
+//  5. export_tables_info, removal of anything an earlier attempt with this id left behind, and
+//     export_info COMPLETE last — or FAILED with the cause, whatever step failed.
+#include "exporter/export.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "exporter/file_copy.h"
+#include "exporter/keys.h"
+#include "exporter/metadata.h"
+#include "exporter/plan.h"
+#include "pg/catalog.h"
+#include "pg/connection.h"
+#include "pg/snapshot.h"
+#include "store/object_store.h"
+
+namespace snaplake::exporter {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const char* profile_name(TypeProfile p) {
+  return p == TypeProfile::Typed ? "typed" : "rds";
+}
+const char* codec_name(parquet::Codec c) {
+  switch (c) {
+    case parquet::Codec::Snappy:
+      return "snappy";
+    case parquet::Codec::Gzip:
+      return "gzip";
+    case parquet::Codec::Zstd:
+      return "zstd";
+    case parquet::Codec::Uncompressed:
+      return "none";
+  }
+  return "none";
+}
+
+// A table being exported: what the catalog said, where it goes, what was written.
+struct TableJob {
+  pg::Table table;
+  std::string database;
+  std::string target;  // db.schema.table
+  std::string folder;  // <db folder>/<table folder>
+  std::vector<types::ColumnMapping> mappings;
+  std::string skip_reason;  // non-empty: not exported, with this warning
+  // Filled in by the workers.
+  std::mutex mutex;
+  std::vector<FileDoc> files;
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+  std::vector<uint64_t> unrepresentable;
+  size_t files_pending = 0;
+  std::string start_time;
+  std::string end_time;
+};
+
+struct FileTask {
+  TableJob* table;
+  pg::Relation relation;
+  PageRange range;
+  std::string key;
+  uint64_t weight;  // pages, to start the largest first
+};
+
+struct DatabaseJob {
+  std::string name;
+  std::string folder;
+  pg::Connection coordinator;
+  pg::ExportedSnapshot snapshot;
+  std::vector<std::unique_ptr<TableJob>> tables;
+};
+
+struct Progress {
+  std::atomic<uint64_t> rows{0};
+  std::atomic<uint64_t> bytes_read{0};
+  std::atomic<uint64_t> files_done{0};
+  uint64_t files_total = 0;
+};
+
+// Prints a progress line on stderr while it lives (only when asked, i.e. on a terminal).
+class ProgressLine {
+ public:
+  ProgressLine(const Progress& progress, bool enabled) : progress_(progress) {
+    if (enabled) thread_ = std::thread([this] { run(); });
+  }
+  ~ProgressLine() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    std::fputs("\r\033[K", stderr);
+  }
+
+ private:
+  void run() {
+    auto start = Clock::now();
+    std::unique_lock lock(mutex_);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stop_; })) {
+      double secs = std::chrono::duration<double>(Clock::now() - start).count();
+      double mb = static_cast<double>(progress_.bytes_read.load()) / 1e6;
+      std::fprintf(stderr, "\r\033[Kexporting: files %llu/%llu, %llu rows, %.1f MB read, %.1f MB/s",
+                   static_cast<unsigned long long>(progress_.files_done.load()),
+                   static_cast<unsigned long long>(progress_.files_total),
+                   static_cast<unsigned long long>(progress_.rows.load()), mb,
+                   secs > 0 ? mb / secs : 0.0);
+      std::fflush(stderr);
+    }
+  }
+  const Progress& progress_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+};
+
+// Where the export root is, for export_info's s3Bucket / s3Prefix / exportedFilesPath.
+void describe_destination(const std::string& to, const std::string& id, ExportInfoDoc& doc) {
+  std::string_view rest = to;
+  if (rest.starts_with("s3://")) {
+    rest.remove_prefix(5);
+    size_t slash = rest.find('/');
+    doc.s3_bucket = std::string(rest.substr(0, slash));
+    std::string prefix = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
+    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+    doc.s3_prefix = prefix;
+    doc.exported_files_path = prefix.empty() ? id : prefix + "/" + id;
+    return;
+  }
+  if (rest.starts_with("file://")) rest.remove_prefix(7);
+  doc.s3_prefix = std::string(rest);
+  doc.exported_files_path = std::string(rest) + "/" + id;
+}
+
+types::Profile to_types_profile(TypeProfile p) {
+  return p == TypeProfile::Typed ? types::Profile::Typed : types::Profile::Rds;
+}
+
+class Exporter {
+ public:
+  Exporter(const ExportOptions& options) : o_(options) {}
+
+  ExportResult run();
+
+ private:
+  void write_info() {
+    info_.total_bytes = total_bytes_;
+    store_->put(export_info_key(info_.export_id), export_info_json(info_),
+                {.content_type = "application/json"});
+  }
+  std::vector<std::string> databases_to_export();
+  void discover(const std::vector<std::string>& databases);
+  void check_filters(const std::vector<std::string>& databases);
+  void plan_folders();
+  void export_database(DatabaseJob& db);
+  void worker(DatabaseJob& db, std::vector<FileTask>& tasks, std::atomic<size_t>& next,
+              pg::Connection& conn);
+  void finish_tables_info();
+
+  const ExportOptions& o_;
+  ExportInfoDoc info_;
+  std::unique_ptr<store::ObjectStore> store_;
+  std::vector<pg::OnlyFilter> filters_;
+  std::vector<std::unique_ptr<DatabaseJob>> databases_;
+  std::set<std::string> written_;
+  std::mutex written_mutex_;
+  std::atomic<bool> cancel_{false};
+  std::mutex error_mutex_;
+  std::optional<Error> first_error_;
+  Progress progress_;
+  uint64_t total_bytes_ = 0;
+  parquet::WriterOptions writer_options_;
+};
+
+std::vector<std::string> Exporter::databases_to_export() {
+  pg::ConnInfo conninfo = pg::parse_conninfo(o_.source_uri);
+  std::vector<std::string> all;
+  if (!conninfo.database.empty() && !o_.all_databases) {
+    all = {conninfo.database};
+  } else {
+    // A URI without a database: list them from the maintenance database.
+    pg::Connection conn = pg::Connection::open(
+        o_.source_uri, conninfo.database.empty() ? "postgres" : "", "snaplake export");
+    all = pg::list_databases(conn);
+  }
+  if (filters_.empty()) return all;
+  std::vector<std::string> selected;
+  for (const auto& db : all) {
+    bool named = std::any_of(filters_.begin(), filters_.end(),
+                             [&](const pg::OnlyFilter& f) { return f.matches_database(db); });
+    if (named) selected.push_back(db);
+  }
+  for (const auto& f : filters_) {
+    if (std::find(all.begin(), all.end(), f.database) == all.end()) {
+      fail(ErrorKind::NotFound, "--only '{}' names no database of the source (databases: {})",
+           f.text, fmt::join(all, ", "));
+    }
+  }
+  return selected;
+}
+
+void Exporter::discover(const std::vector<std::string>& databases) {
+  types::Profile profile = to_types_profile(o_.types);
+  for (const auto& name : databases) {
+    auto db = std::make_unique<DatabaseJob>(DatabaseJob{
+        name, "", pg::Connection::open(o_.source_uri, name, "snaplake export"), {}, {}});
+    pg::configure_session(db->coordinator);
+    db->snapshot = pg::export_snapshot(db->coordinator);
+    log::info("database '{}': snapshot {} taken at {}", name, db->snapshot.id,
+              db->snapshot.taken_at);
+    for (auto& table : pg::list_tables(db->coordinator)) {
+      if (!filters_.empty()) {
+        bool wanted = std::any_of(filters_.begin(), filters_.end(), [&](const pg::OnlyFilter& f) {
+          return f.matches(name, table.schema, table.name);
+        });
+        if (!wanted) continue;
+      }
+      auto job = std::make_unique<TableJob>();
+      job->database = name;
+      job->target = name + "." + table.schema + "." + table.name;
+      for (const auto& c : table.columns) job->mappings.push_back(types::map_column(c, profile));
+      bool parts_readable = std::all_of(table.parts.begin(), table.parts.end(),
+                                        [](const pg::Relation& r) { return r.readable; });
+      if (!table.readable || !parts_readable) {
+        job->skip_reason = fmt::format(
+            "skipped: permission denied for table {}.{} (the export user cannot SELECT it)",
+            table.schema, table.name);
+      } else if (table.columns.empty()) {
+        job->skip_reason = "skipped: the table has no columns";
+      }
+      if (!job->skip_reason.empty()) log::warn("{}: {}", job->target, job->skip_reason);
+      job->table = std::move(table);
+      db->tables.push_back(std::move(job));
+    }
+    databases_.push_back(std::move(db));
+  }
+}
+
+void Exporter::check_filters(const std::vector<std::string>& databases) {
+  (void)databases;
+  for (const auto& f : filters_) {
+    if (!f.schema) continue;
+    bool found = false;
+    for (const auto& db : databases_) {
+      for (const auto& t : db->tables) {
+        found = found || f.matches(db->name, t->table.schema, t->table.name);
+      }
+    }
+    if (!found) fail(ErrorKind::NotFound, "--only '{}' names no table of the source", f.text);
+  }
+}
+
+void Exporter::plan_folders() {
+  std::vector<FolderName> db_names;
+  for (const auto& db : databases_) db_names.push_back({db->name, sanitize_name(db->name)});
+  auto db_folders = unique_folders(db_names);
+  for (size_t d = 0; d < databases_.size(); ++d) {
+    auto& db = *databases_[d];
+    db.folder = db_folders[d];
+    std::vector<FolderName> names;
+    for (const auto& t : db.tables) {
+      names.push_back({t->table.schema + std::string(1, '\0') + t->table.name,
+                       table_folder(t->table.schema, t->table.name)});
+    }
+    auto folders = unique_folders(names);
+    for (size_t i = 0; i < db.tables.size(); ++i)
+      db.tables[i]->folder = db.folder + "/" + folders[i];
+  }
+}
+
+void Exporter::worker(DatabaseJob& db, std::vector<FileTask>& tasks, std::atomic<size_t>& next,
+                      pg::Connection& conn) {
+  (void)db;
+  for (size_t i = next++; i < tasks.size() && !cancel_; i = next++) {
+    FileTask& task = tasks[i];
+    TableJob& table = *task.table;
+    {
+      std::lock_guard lock(table.mutex);
+      if (table.start_time.empty()) table.start_time = now_iso8601();
+    }
+    std::string what =
+        fmt::format("export {}.{} to '{}'", task.relation.schema, task.relation.name, task.key);
+    auto upload = store_->create(task.key, {.content_type = "application/vnd.apache.parquet"});
+    std::string sql =
+        copy_sql(task.relation.schema, task.relation.name, table.mappings, task.range);
+    log::debug("{}: {}", task.key, sql);
+    FileOutcome outcome = copy_to_parquet(conn, sql, table.mappings, writer_options_, *upload,
+                                          {&cancel_, &progress_.rows, &progress_.bytes_read}, what);
+    upload->commit();
+    {
+      std::lock_guard lock(written_mutex_);
+      written_.insert(task.key);
+    }
+    progress_.files_done++;
+    std::lock_guard lock(table.mutex);
+    table.files.push_back({task.key, outcome.bytes, outcome.rows});
+    table.rows += outcome.rows;
+    table.bytes += outcome.bytes;
+    if (table.unrepresentable.size() < outcome.unrepresentable.size()) {
+      table.unrepresentable.resize(outcome.unrepresentable.size());
+    }
+    for (size_t c = 0; c < outcome.unrepresentable.size(); ++c) {
+      table.unrepresentable[c] += outcome.unrepresentable[c];
+    }
+    if (--table.files_pending == 0) table.end_time = now_iso8601();
+  }
+}
+
+void Exporter::export_database(DatabaseJob& db) {
+  log::Scope scope("database", db.name);
+  std::vector<FileTask> tasks;
+  for (auto& t : db.tables) {
+    if (!t->skip_reason.empty()) continue;
+    int batch = 0;
+    for (const auto& relation : t->table.parts) {
+      ++batch;
+      int part = 0;
+      for (const auto& range : split_pages(relation.pages, o_.jobs)) {
+        uint64_t weight = range.end ? *range.end - range.begin : relation.pages - range.begin;
+        tasks.push_back({t.get(), relation, range,
+                         data_key(info_.export_id, db.folder,
+                                  t->folder.substr(db.folder.size() + 1), batch, part++, o_.codec),
+                         weight});
+      }
+    }
+    t->files_pending = 0;
+  }
+  for (auto& task : tasks) task.table->files_pending++;
+  std::stable_sort(tasks.begin(), tasks.end(),
+                   [](const FileTask& a, const FileTask& b) { return a.weight > b.weight; });
+  progress_.files_total += tasks.size();
+  if (tasks.empty()) return;
+
+  size_t workers = std::min<size_t>(static_cast<size_t>(std::max(o_.jobs, 1)), tasks.size());
+  // Connections are opened and joined to the snapshot before any work starts, so a refused
+  // connection fails the export before anything is written.
+  std::vector<pg::Connection> connections;
+  for (size_t i = 0; i < workers; ++i) {
+    connections.push_back(pg::Connection::open(o_.source_uri, db.name, "snaplake export worker"));
+    pg::configure_session(connections.back());
+    pg::join_snapshot(connections.back(), db.snapshot.id);
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < workers; ++i) {
+    threads.emplace_back([&, i] {
+      log::Scope s("database", db.name);
+      try {
+        worker(db, tasks, next, connections[i]);
+      } catch (const Error& e) {
+        std::lock_guard lock(error_mutex_);
+        if (!first_error_ || first_error_->kind() == ErrorKind::Conflict) first_error_ = e;
+        cancel_ = true;
+      } catch (const std::exception& e) {
+        std::lock_guard lock(error_mutex_);
+        if (!first_error_) first_error_ = Error(ErrorKind::Internal, e.what());
+        cancel_ = true;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (first_error_) throw *first_error_;
+  for (auto& c : connections) c.exec("COMMIT", "end the snapshot reader");
+}
+
+void Exporter::finish_tables_info() {
+  std::vector<TableDoc> docs;
+  for (const auto& db : databases_) {
+    for (const auto& t : db->tables) {
+      TableDoc doc;
+      doc.target = t->target;
+      doc.folder = t->folder;
+      doc.columns = t->table.columns;
+      for (const auto& m : t->mappings) doc.expected_types.push_back(m.expected_exported_type);
+      doc.partitions = std::max<size_t>(t->table.parts.size(), 1);
+      if (!t->skip_reason.empty()) {
+        doc.status = "SKIPPED";
+        doc.warning_message = t->skip_reason;
+        docs.push_back(std::move(doc));
+        continue;
+      }
+      doc.status = "COMPLETE";
+      doc.rows = t->rows;
+      doc.bytes = t->bytes;
+      doc.files = t->files;
+      std::sort(doc.files.begin(), doc.files.end(),
+                [](const FileDoc& a, const FileDoc& b) { return a.key < b.key; });
+      doc.start_time = t->start_time;
+      doc.end_time = t->end_time;
+      std::vector<std::string> notes;
+      for (size_t c = 0; c < t->unrepresentable.size(); ++c) {
+        if (t->unrepresentable[c] == 0) continue;
+        notes.push_back(
+            fmt::format("column '{}': {} value(s) the Parquet type cannot hold "
+                        "(NaN or infinity) written as NULL",
+                        t->mappings[c].column.name, t->unrepresentable[c]));
+      }
+      if (!notes.empty()) {
+        doc.warning_message = fmt::format("{}", fmt::join(notes, "; "));
+        log::warn("{}: {}", t->target, doc.warning_message);
+      }
+      docs.push_back(std::move(doc));
+    }
+  }
+  // One file per 1000 tables, numbered from 1 as RDS numbers them.
+  constexpr size_t kPerFile = 1000;
+  if (docs.empty()) {
+    std::string key = tables_info_key(info_.export_id, 0, 0);
+    store_->put(key, tables_info_json({}), {.content_type = "application/json"});
+    written_.insert(key);
+  }
+  for (size_t first = 0; first < docs.size(); first += kPerFile) {
+    size_t last = std::min(docs.size(), first + kPerFile);
+    std::vector<TableDoc> slice(std::make_move_iterator(docs.begin() + first),
+                                std::make_move_iterator(docs.begin() + last));
+    std::string key = tables_info_key(info_.export_id, first + 1, last);
+    store_->put(key, tables_info_json(slice), {.content_type = "application/json"});
+    written_.insert(key);
+  }
+}
+
+ExportResult Exporter::run() {
+  auto started = Clock::now();
+  if (o_.jobs < 1 || o_.jobs > 64) {
+    fail(ErrorKind::InvalidInput, "invalid --jobs {}: use 1 to 64", o_.jobs);
+  }
+  for (const auto& text : o_.only) filters_.push_back(pg::parse_only_filter(text));
+  pg::ConnInfo conninfo = pg::parse_conninfo(o_.source_uri);
+
+  info_.export_id = o_.export_id;
+  if (info_.export_id.empty()) {
+    std::random_device rd;
+    std::string base = conninfo.database.empty() || o_.all_databases ? "all" : conninfo.database;
+    info_.export_id = default_export_id(base, std::chrono::system_clock::now(), rd());
+  }
+  validate_export_id(info_.export_id);
+  info_.source_arn = o_.source_arn.empty() ? log::redact(o_.source_uri) : o_.source_arn;
+  info_.export_only = o_.only;
+  info_.task_start_time = now_iso8601();
+  info_.type_profile = profile_name(o_.types);
+  info_.compression = codec_name(o_.codec);
+  describe_destination(o_.to, info_.export_id, info_);
+  writer_options_.codec = o_.codec;
+  writer_options_.compression_level = o_.compression_level;
+  // Memory stays bounded by about one row group per job: keep the jobs' sum near 128 MB.
+  writer_options_.row_group_bytes = std::clamp<uint64_t>(
+      (128ull << 20) / static_cast<uint64_t>(o_.jobs), 8ull << 20, 64ull << 20);
+
+  store_ = store::open_store(o_.to);
+  log::Scope scope("export", info_.export_id);
+  // Whatever an earlier attempt with this id left: removed at the end unless written again.
+  std::vector<store::ObjectInfo> previous = store_->list(info_.export_id + "/");
+  info_.status = "STARTING";
+  write_info();
+
+  try {
+    auto databases = databases_to_export();
+    discover(databases);
+    check_filters(databases);
+    plan_folders();
+    for (const auto& db : databases_) {
+      info_.databases.push_back({db->name, db->folder, db->snapshot.id, db->snapshot.taken_at});
+    }
+    if (!databases_.empty()) info_.snapshot_time = databases_.front()->snapshot.taken_at;
+    info_.status = "IN_PROGRESS";
+    write_info();
+    {
+      ProgressLine line(progress_, o_.show_progress);
+      for (auto& db : databases_) export_database(*db);
+    }
+    for (auto& db : databases_) db->coordinator.exec("COMMIT", "end the snapshot");
+    finish_tables_info();
+    // Anything of an earlier attempt with this id that this run did not write again.
+    std::vector<std::string> stale;
+    for (const auto& object : previous) {
+      if (object.key != export_info_key(info_.export_id) && !written_.contains(object.key)) {
+        stale.push_back(object.key);
+      }
+    }
+    if (!stale.empty()) {
+      log::info("removing {} object(s) left by an earlier attempt of this export", stale.size());
+      store_->remove(stale);
+    }
+  } catch (const Error& e) {
+    info_.status = "FAILED";
+    info_.failure_cause = log::redact(e.what());
+    info_.task_end_time = now_iso8601();
+    try {
+      write_info();
+    } catch (const Error& again) {
+      log::error("cannot record the failure in export_info: {}", again.what());
+    }
+    throw;
+  }
+
+  ExportResult result;
+  result.export_id = info_.export_id;
+  result.export_root = store_->describe(info_.export_id);
+  result.snapshot_time = info_.snapshot_time;
+  for (const auto& db : databases_) {
+    for (const auto& t : db->tables) {
+      TableResult r;
+      r.target = t->target;
+      r.rows = t->rows;
+      r.bytes = t->bytes;
+      r.files = t->files.size();
+      if (!t->skip_reason.empty()) r.warnings.push_back(t->skip_reason);
+      for (size_t c = 0; c < t->unrepresentable.size(); ++c) {
+        if (t->unrepresentable[c] > 0) {
+          r.warnings.push_back(fmt::format("column '{}': {} value(s) written as NULL",
+                                           t->mappings[c].column.name, t->unrepresentable[c]));
+        }
+      }
+      result.rows += t->rows;
+      result.bytes += t->bytes;
+      result.tables.push_back(std::move(r));
+    }
+  }
+  total_bytes_ = result.bytes;
+  info_.rows = result.rows;
+  info_.tables = result.tables.size();
+  info_.status = "COMPLETE";
+  info_.percent_progress = 100;
+  info_.task_end_time = now_iso8601();
+  write_info();
+  result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return result;
+}
+
+}  // namespace
+
+ExportResult run_export(const ExportOptions& options) {
+  return Exporter(options).run();
+}
+
+}  // namespace snaplake::exporter
