@@ -42,7 +42,7 @@ ColumnChunkWriter::ColumnChunkWriter(const Column& column, const WriterOptions& 
       page_bytes_(options.page_bytes == 0 ? 1 : options.page_bytes),
       dictionary_bytes_(options.dictionary_bytes),
       mode_(use_dictionary_ ? Mode::Dictionary : Mode::Plain),
-      dictionary_(width_),
+      dictionary_(width_, column.physical != Physical::FixedLenByteArray),
       stats_(column, options.statistics_max_bytes) {}
 
 void ColumnChunkWriter::append_null() {

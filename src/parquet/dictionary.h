@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "parquet/byte_buffer.h"
@@ -45,30 +46,39 @@ class Dictionary {
  public:
   // fixed_width: bytes per value for fixed-width physical types; 0 for BYTE_ARRAY, whose
   // entries are stored as PLAIN does: a 4-byte little-endian length, then the bytes.
-  explicit Dictionary(size_t fixed_width) : width_(fixed_width) { clear(); }
+  // word_keys: values are INT32/FLOAT (4) or INT64/DOUBLE (8) and are looked up with
+  // find_or_insert_word<fixed_width>; otherwise with find_or_insert.
+  Dictionary(size_t fixed_width, bool word_keys)
+      : width_(fixed_width), word_keys_(word_keys && (fixed_width == 4 || fixed_width == 8)) {
+    clear();
+  }
 
   // The index of a 4- or 8-byte value (INT32, FLOAT, INT64, DOUBLE), inserting it if new.
   // The value itself is the key of the slot, so a probe touches one cache line.
   template <size_t N>
   uint32_t find_or_insert_word(const uint8_t* value, bool& inserted) {
     static_assert(N == 4 || N == 8);
-    uint64_t key = 0;
+    using Key = std::conditional_t<N == 4, uint32_t, uint64_t>;
+    using Slots = std::conditional_t<N == 4, std::vector<Word4Slot>, std::vector<Word8Slot>>;
+    Slots& slots = word_slots<N>();
+    Key key;
     std::memcpy(&key, value, N);
     size_t i = (key * 0x9E3779B97F4A7C15ull) >> shift_;  // Fibonacci hashing: the high bits
     while (true) {
-      WordSlot& slot = word_slots_[i];
+      auto& slot = slots[i];
       if (slot.index_plus_one == 0) break;
       if (slot.key == key) {
         inserted = false;
-        return slot.index_plus_one - 1;
+        return static_cast<uint32_t>(slot.index_plus_one - 1);
       }
       i = (i + 1) & mask_;
     }
     inserted = true;
     const auto index = static_cast<uint32_t>(count_++);
-    word_slots_[i] = WordSlot{key, index + 1};
+    slots[i].key = key;
+    slots[i].index_plus_one = index + 1;
     std::memcpy(plain_.extend(N), value, N);
-    if (count_ * 2 > word_slots_.size()) grow_words();
+    if (count_ * 2 > slots.size()) grow_words(slots);
     return index;
   }
 
@@ -115,8 +125,10 @@ class Dictionary {
     plain_.clear();
     offsets_.clear();
     constexpr size_t kInitialSlots = 1024;
-    if (width_ == 4 || width_ == 8) {
-      word_slots_.assign(kInitialSlots, WordSlot{});
+    if (word_keys_ && width_ == 4) {
+      word4_slots_.assign(kInitialSlots, Word4Slot{});
+    } else if (word_keys_ && width_ == 8) {
+      word8_slots_.assign(kInitialSlots, Word8Slot{});
     } else {
       slots_.assign(kInitialSlots, Slot{});
     }
@@ -129,10 +141,21 @@ class Dictionary {
     uint32_t hash = 0;
     uint32_t index_plus_one = 0;  // 0: empty
   };
-  struct WordSlot {
+  struct Word4Slot {
+    uint32_t key = 0;
+    uint32_t index_plus_one = 0;  // 0: empty
+  };
+  struct Word8Slot {
     uint64_t key = 0;
     uint64_t index_plus_one = 0;  // 0: empty
   };
+  template <size_t N>
+  auto& word_slots() {
+    if constexpr (N == 4)
+      return word4_slots_;
+    else
+      return word8_slots_;
+  }
 
   bool equals(uint32_t index, const uint8_t* value, size_t size) const {
     if (width_ != 0) return std::memcmp(plain_.data() + index * width_, value, width_) == 0;
@@ -155,27 +178,30 @@ class Dictionary {
     }
   }
 
-  void grow_words() {
-    std::vector<WordSlot> old(word_slots_.size() * 2);
-    old.swap(word_slots_);
-    mask_ = word_slots_.size() - 1;
+  template <typename Slots>
+  void grow_words(Slots& slots) {
+    Slots old(slots.size() * 2);
+    old.swap(slots);
+    mask_ = slots.size() - 1;
     --shift_;
-    for (const WordSlot& s : old) {
+    for (const auto& s : old) {
       if (s.index_plus_one == 0) continue;
       size_t i = (s.key * 0x9E3779B97F4A7C15ull) >> shift_;
-      while (word_slots_[i].index_plus_one != 0) i = (i + 1) & mask_;
-      word_slots_[i] = s;
+      while (slots[i].index_plus_one != 0) i = (i + 1) & mask_;
+      slots[i] = s;
     }
   }
 
   size_t width_;
+  bool word_keys_;
   size_t count_ = 0;
   size_t mask_ = 0;
   int shift_ = 54;  // 64 - log2(slot count)
   ByteBuffer plain_;
   std::vector<uint32_t> offsets_;  // BYTE_ARRAY: where each entry's bytes start in plain_
   std::vector<Slot> slots_;
-  std::vector<WordSlot> word_slots_;
+  std::vector<Word4Slot> word4_slots_;
+  std::vector<Word8Slot> word8_slots_;
 };
 
 }  // namespace snaplake::parquet

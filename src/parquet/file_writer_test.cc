@@ -368,6 +368,24 @@ TEST(FileWriter, UniqueValuesAbandonTheDictionary) {
   EXPECT_EQ(max, 99999 * 3);
 }
 
+TEST(FileWriter, FixedLenByteArraysOfWordWidthAreDictionaryEncoded) {
+  for (int width : {4, 8, 16}) {
+    Column c = column("f", Physical::FixedLenByteArray);
+    c.type_length = width;
+    MemoryStream out;
+    FileWriter w({c}, WriterOptions{}, out);
+    for (int r = 0; r < 1000; ++r) {
+      w.append_bytes(0, std::string(width, static_cast<char>('a' + r % 3)));
+      w.end_row();
+    }
+    w.close();
+    const TValue md = testing::read_footer(out.data)[4].list[0][1].list[0][3];
+    EXPECT_EQ(encodings(md), (std::vector<int64_t>{0, 3, 8})) << width;
+    EXPECT_EQ(page_headers(out.data, md)[0][7][1].i, 3) << width;
+    EXPECT_EQ(md[12][5].bin, std::string(width, 'c'));
+  }
+}
+
 TEST(FileWriter, BooleansAreNeverDictionaryEncoded) {
   MemoryStream out;
   FileWriter w({column("b", Physical::Boolean)}, WriterOptions{}, out);
