@@ -286,7 +286,15 @@ void S3Client::complete_multipart_upload(std::string_view bucket, std::string_vi
   r.query = {{"uploadId", std::string(upload_id)}};
   r.headers = {{"content-type", "application/xml"}};
   r.body = body;
-  check_embedded_error(parse_xml(client_->send(r, what).body, what), what);
+  try {
+    check_embedded_error(parse_xml(client_->send(r, what).body, what), what);
+  } catch (const AwsError& e) {
+    // If an earlier attempt completed the upload but its answer was lost, the retry finds no
+    // upload: the object is there with a multipart ETag ("...-<parts>"), so it is done.
+    if (e.code() != "NoSuchUpload") throw;
+    auto object = head_object(bucket, key);
+    if (!object || !object->etag.ends_with(fmt::format("-{}\"", parts.size()))) throw;
+  }
 }
 
 void S3Client::abort_multipart_upload(std::string_view bucket, std::string_view key,

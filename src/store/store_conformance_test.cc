@@ -162,7 +162,8 @@ TEST_P(StoreConformance, ListReturnsEveryPage) {
   // More than one S3 ListObjectsV2 page (1000 keys).
   constexpr int kCount = 1003;
   std::vector<std::string> expected;
-  for (int i = 0; i < kCount; ++i) expected.push_back(fmt::format("many/{:05}", (i * 7919) % kCount));
+  for (int i = 0; i < kCount; ++i)
+    expected.push_back(fmt::format("many/{:05}", (i * 7919) % kCount));
   // Written from 4 threads: stores are shared between an export's workers, and it is faster.
   std::vector<std::future<void>> writers;
   for (int t = 0; t < 4; ++t) {
