@@ -9,5 +9,9 @@ namespace snaplake::cli {
 
 void add_export_command(CLI::App& root, int& exit_status);
 void add_land_command(CLI::App& root, int& exit_status);
+void add_run_command(CLI::App& root, int& exit_status);
+void add_snapshot_command(CLI::App& root, int& exit_status);
+void add_status_command(CLI::App& root, int& exit_status);
+void add_lambda_command(CLI::App& root, int& exit_status);
 
 }  // namespace snaplake::cli

@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
   int exit_status = 0;
   cli::add_export_command(app, exit_status);
   cli::add_land_command(app, exit_status);
+  cli::add_run_command(app, exit_status);
+  cli::add_snapshot_command(app, exit_status);
+  cli::add_status_command(app, exit_status);
+  cli::add_lambda_command(app, exit_status);
 
   try {
     app.parse(argc, argv);

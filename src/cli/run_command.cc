@@ -1,0 +1,102 @@
+// `snaplake run --config F [--stage export|land|all] [--drain] [--workers N]`: the pipeline's
+// workers (src/pipeline/worker.h). Call chain: this callback -> pipeline::load_config ->
+// N threads of Worker::open(...)->run() -> handle_event / handle_task (stages.cc) ->
+// exporter::run_export / landing::land. SIGTERM or SIGINT stops every worker after the message
+// it is on; a second signal exits at once.
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "cli/commands.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "pipeline/config.h"
+#include "pipeline/worker.h"
+
+namespace snaplake::cli {
+namespace {
+
+// The one piece of process state a signal handler may touch.
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int) {
+  if (g_stop.exchange(true)) std::_Exit(128 + SIGTERM);
+}
+
+void install_stop_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& root, int& exit_status) {
+  auto* cmd = root.add_subcommand(
+      "run", "Run the pipeline's workers: snapshot events -> exports -> landings");
+  struct Flags {
+    std::string config;
+    std::string stage = "all";
+    bool drain = false;
+    int workers = 1;
+  };
+  auto flags = std::make_shared<Flags>();
+  cmd->add_option("--config", flags->config, "The configuration file (snaplake.toml)")->required();
+  cmd->add_option("--stage", flags->stage, "Which stage to serve")
+      ->check(CLI::IsMember({"export", "land", "all"}));
+  cmd->add_flag("--drain", flags->drain,
+                "Exit once every queue served is empty and nothing is delayed (tests, cron)");
+  cmd->add_option("--workers", flags->workers, "Worker threads in this process")
+      ->check(CLI::Range(1, 64));
+  cmd->callback([flags, &exit_status] {
+    pipeline::Config config = pipeline::load_config(flags->config, pipeline::process_environment());
+    pipeline::WorkerOptions options;
+    options.stages = flags->stage == "export" ? pipeline::StageSelection::Export
+                     : flags->stage == "land" ? pipeline::StageSelection::Land
+                                              : pipeline::StageSelection::All;
+    options.drain = flags->drain;
+    options.stop = &g_stop;
+    install_stop_handlers();
+    pipeline::Engines engines = pipeline::native_engines();
+
+    log::info("serving stage {} of {} with {} worker(s){}", flags->stage, config.file,
+              flags->workers, flags->drain ? " until drained" : "");
+    // Open every worker first, so that a bad queue or status file fails before any work starts.
+    std::vector<std::unique_ptr<pipeline::Worker>> workers;
+    for (int i = 0; i < flags->workers; ++i) {
+      workers.push_back(pipeline::Worker::open(config, engines, options));
+    }
+    std::vector<std::thread> threads;
+    std::vector<std::exception_ptr> failures(workers.size());
+    for (size_t i = 0; i < workers.size(); ++i) {
+      threads.emplace_back([&, i] {
+        log::Scope scope("worker", std::to_string(i + 1));
+        try {
+          workers[i]->run();
+        } catch (...) {
+          failures[i] = std::current_exception();
+          g_stop = true;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (auto& failure : failures) {
+      if (failure) std::rethrow_exception(failure);
+    }
+    pipeline::WorkerCounts total;
+    for (const auto& w : workers) {
+      total.done += w->counts().done;
+      total.retried += w->counts().retried;
+      total.dead_lettered += w->counts().dead_lettered;
+    }
+    std::printf("%s: %llu messages done, %llu retried, %llu dead-lettered\n",
+                g_stop ? "stopped" : "drained", static_cast<unsigned long long>(total.done),
+                static_cast<unsigned long long>(total.retried),
+                static_cast<unsigned long long>(total.dead_lettered));
+    exit_status = 0;
+  });
+}
+
+}  // namespace snaplake::cli

@@ -1,0 +1,147 @@
+// `snaplake status --config F [--json]`: the queues (waiting, in flight, delayed, dead), the
+// recent snapshots with their stage, times, row counts and errors, and the messages that were
+// dead-lettered, dropped or ignored (pipeline/status_store.h).
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "pipeline/config.h"
+#include "pipeline/queues.h"
+#include "pipeline/status_store.h"
+
+namespace snaplake::cli {
+namespace {
+
+std::string time_of(int64_t ms) {
+  if (ms == 0) return "-";
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+std::string one_line(std::string text, size_t max = 160) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  if (text.size() > max) text = text.substr(0, max) + "…";
+  return text;
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& root, int& exit_status) {
+  auto* cmd = root.add_subcommand("status", "Show the pipeline's queues and recent snapshots");
+  struct Flags {
+    std::string config;
+    bool json = false;
+    size_t limit = 20;
+  };
+  auto flags = std::make_shared<Flags>();
+  cmd->add_option("--config", flags->config, "The configuration file (snaplake.toml)")->required();
+  cmd->add_flag("--json", flags->json, "Print one JSON document");
+  cmd->add_option("--limit", flags->limit, "How many recent entries of each kind");
+  cmd->callback([flags, &exit_status] {
+    pipeline::Config config = pipeline::load_config(flags->config, pipeline::process_environment());
+    auto status = pipeline::StatusStore::open(config.status_path());
+    nlohmann::ordered_json doc;
+    doc["config"] = config.file;
+    doc["queues"] = nlohmann::ordered_json::object();
+    doc["deadLetters"] = nlohmann::ordered_json::array();
+    for (auto role : {pipeline::QueueRole::Events, pipeline::QueueRole::Tasks}) {
+      auto q = pipeline::open_queue(config, role);
+      auto c = q->counts();
+      doc["queues"][std::string(to_string(role))] = {{"location", q->describe()},
+                                                     {"visible", c.visible},
+                                                     {"inFlight", c.in_flight},
+                                                     {"delayed", c.delayed},
+                                                     {"dead", c.dead}};
+      for (const auto& d : q->dead_letters(flags->limit)) {
+        doc["deadLetters"].push_back(
+            {{"queue", std::string(to_string(role))},
+             {"messageId", d.id},
+             {"receiveCount", d.receive_count},
+             {"time", time_of(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  d.when.time_since_epoch())
+                                  .count())},
+             {"cause", d.cause},
+             {"body", one_line(d.body, 400)}});
+      }
+    }
+    doc["runs"] = nlohmann::ordered_json::array();
+    for (const auto& r : status->recent_runs(flags->limit)) {
+      doc["runs"].push_back({{"exportId", r.export_id},
+                             {"instanceId", r.instance_id},
+                             {"snapshotId", r.snapshot_id},
+                             {"eventId", r.event_id},
+                             {"eventTime", r.event_time},
+                             {"stage", r.stage},
+                             {"started", time_of(r.started_ms)},
+                             {"exported", time_of(r.exported_ms)},
+                             {"landed", time_of(r.landed_ms)},
+                             {"updated", time_of(r.updated_ms)},
+                             {"tables", r.tables},
+                             {"rows", r.rows},
+                             {"bytes", r.bytes},
+                             {"attempts", r.attempts},
+                             {"exportLocation", log::redact(r.export_location)},
+                             {"error", r.error}});
+    }
+    doc["notes"] = nlohmann::ordered_json::array();
+    for (const auto& n : status->recent_notes(flags->limit)) {
+      doc["notes"].push_back({{"time", time_of(n.time_ms)},
+                              {"queue", n.queue},
+                              {"messageId", n.message_id},
+                              {"outcome", n.outcome},
+                              {"detail", n.detail}});
+    }
+
+    if (flags->json) {
+      std::printf("%s\n", doc.dump(2).c_str());
+      exit_status = 0;
+      return;
+    }
+    std::printf("configuration: %s\n\nqueues\n", config.file.c_str());
+    for (const auto& [name, q] : doc["queues"].items()) {
+      std::printf("  %-7s %3llu waiting  %3llu in flight  %3llu delayed  %3llu dead   %s\n",
+                  name.c_str(), q["visible"].get<unsigned long long>(),
+                  q["inFlight"].get<unsigned long long>(), q["delayed"].get<unsigned long long>(),
+                  q["dead"].get<unsigned long long>(), q["location"].get<std::string>().c_str());
+    }
+    std::printf("\nrecent snapshots\n");
+    if (doc["runs"].empty()) std::printf("  (none yet)\n");
+    for (const auto& r : doc["runs"]) {
+      std::printf("  %-42s %-10s %-8s started %s  landed %s  %llu tables %llu rows  attempts %d\n",
+                  r["exportId"].get<std::string>().c_str(),
+                  r["instanceId"].get<std::string>().c_str(), r["stage"].get<std::string>().c_str(),
+                  r["started"].get<std::string>().c_str(), r["landed"].get<std::string>().c_str(),
+                  r["tables"].get<unsigned long long>(), r["rows"].get<unsigned long long>(),
+                  r["attempts"].get<int>());
+      if (!r["error"].get<std::string>().empty()) {
+        std::printf("      error: %s\n", one_line(r["error"].get<std::string>()).c_str());
+      }
+    }
+    std::printf("\ndead letters\n");
+    if (doc["deadLetters"].empty()) std::printf("  (none)\n");
+    for (const auto& d : doc["deadLetters"]) {
+      std::printf("  %s %-6s message %s (received %d times): %s\n",
+                  d["time"].get<std::string>().c_str(), d["queue"].get<std::string>().c_str(),
+                  d["messageId"].get<std::string>().c_str(), d["receiveCount"].get<int>(),
+                  one_line(d["cause"].get<std::string>()).c_str());
+    }
+    std::printf("\nrecent notes\n");
+    if (doc["notes"].empty()) std::printf("  (none)\n");
+    for (const auto& n : doc["notes"]) {
+      std::printf("  %s %-6s message %s %s: %s\n", n["time"].get<std::string>().c_str(),
+                  n["queue"].get<std::string>().c_str(), n["messageId"].get<std::string>().c_str(),
+                  n["outcome"].get<std::string>().c_str(),
+                  one_line(n["detail"].get<std::string>()).c_str());
+    }
+    exit_status = 0;
+  });
+}
+
+}  // namespace snaplake::cli
