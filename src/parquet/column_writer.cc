@@ -143,7 +143,7 @@ void ColumnChunkWriter::abandon_dictionary() {
       plain_.append(dictionary_.plain_entry(replay_indices_[next_index++]));
     }
     ++page_values_;
-    if (open_page_bytes() >= page_bytes_) flush_page();
+    if (open_page_bytes() >= page_bytes_ || page_values_ >= kMaxPageValues) flush_page();
   }
   replay_indices_.clear();
   replay_defs_.clear();

@@ -75,6 +75,9 @@ class ColumnChunkWriter {
 
   // The first this many values of a chunk decide early whether a dictionary can pay.
   static constexpr uint64_t kDictionaryProbeValues = 32768;
+  // Pages of tiny dictionary indices are also cut by count, so that num_values (an i32) and
+  // a reader's per-page buffers stay small.
+  static constexpr uint32_t kMaxPageValues = 1u << 20;
 
   // N: 4 or 8 for the word-sized types, 0 for FIXED_LEN_BYTE_ARRAY (width_ bytes).
   template <size_t N>
@@ -116,7 +119,7 @@ class ColumnChunkWriter {
     return values + defs_.size() / 8;
   }
   void end_value() {
-    if (open_page_bytes() >= page_bytes_) cut_page();
+    if (open_page_bytes() >= page_bytes_ || page_values_ >= kMaxPageValues) cut_page();
   }
   bool dictionary_worth_it() const;
   void abandon_dictionary();

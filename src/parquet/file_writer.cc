@@ -188,7 +188,8 @@ void FileWriter::flush_row_group() {
   RowGroup rg;
   rg.num_rows = static_cast<int64_t>(rows_in_group_);
   rg.file_offset = static_cast<int64_t>(footer_->offset);
-  rg.ordinal = static_cast<int16_t>(footer_->row_groups.size());
+  if (footer_->row_groups.size() <= INT16_MAX)
+    rg.ordinal = static_cast<int16_t>(footer_->row_groups.size());
   for (auto& column : columns_) {
     ColumnChunk chunk = column->write_chunk(out_, footer_->offset);
     footer_->offset += static_cast<uint64_t>(chunk.meta_data.total_compressed_size);

@@ -386,6 +386,23 @@ TEST(FileWriter, FixedLenByteArraysOfWordWidthAreDictionaryEncoded) {
   }
 }
 
+TEST(FileWriter, PagesOfTinyIndicesAreCutByValueCount) {
+  WriterOptions options;
+  options.row_group_rows = 3'000'000;
+  MemoryStream out;
+  FileWriter w({column("x", Physical::Int32, Logical::None, Repetition::Required)}, options, out);
+  for (int r = 0; r < 2'500'000; ++r) {
+    w.append_int32(0, 7);
+    w.end_row();
+  }
+  w.close();
+  const TValue md = testing::read_footer(out.data)[4].list[0][1].list[0][3];
+  std::vector<int64_t> counts;
+  for (const TValue& h : page_headers(out.data, md))
+    if (h[1].i == 0) counts.push_back(h[5][1].i);
+  EXPECT_EQ(counts, (std::vector<int64_t>{1 << 20, 1 << 20, 2'500'000 - 2 * (1 << 20)}));
+}
+
 TEST(FileWriter, BooleansAreNeverDictionaryEncoded) {
   MemoryStream out;
   FileWriter w({column("b", Physical::Boolean)}, WriterOptions{}, out);

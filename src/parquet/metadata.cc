@@ -125,7 +125,7 @@ void write_row_group(ThriftWriter& w, const RowGroup& rg) {
   w.field_i64(3, rg.num_rows);
   w.field_i64(5, rg.file_offset);
   w.field_i64(6, rg.total_compressed_size);
-  w.field_i16(7, rg.ordinal);
+  if (rg.ordinal) w.field_i16(7, *rg.ordinal);
 }
 
 }  // namespace
