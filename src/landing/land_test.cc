@@ -293,15 +293,16 @@ TEST(Land, AFileThatIsNotParquetStopsTheTable) {
   EXPECT_FALSE(target.inner->head("_snaplake/landings/exp-1.json"));
 }
 
-TEST(Land, NotificationNeedsTheAwsClient) {
+TEST(Land, ABadNotificationTargetIsRefusedBeforeCopying) {
   auto source = rds_export();
   RecordingStore target;
   LandOptions o = options();
-  o.notify = "sqs:https://sqs.eu-west-2.amazonaws.com/1/q";
-  EXPECT_EQ(kind_of([&] { land(*source, target, o); }), ErrorKind::Unsupported);
-  EXPECT_TRUE(target.created.empty());  // refused before copying anything
-  o.notify = "mail:someone";
-  EXPECT_EQ(kind_of([&] { land(*source, target, o); }), ErrorKind::InvalidInput);
+  for (std::string bad :
+       {"mail:someone", "sqs:", "sns:topic-without-arn", "sqs:queue-name", "glue:a/b"}) {
+    o.notify = bad;
+    EXPECT_EQ(kind_of([&] { land(*source, target, o); }), ErrorKind::InvalidInput) << bad;
+  }
+  EXPECT_TRUE(target.created.empty());
 }
 
 }  // namespace

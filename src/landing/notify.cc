@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "aws/aws_client.h"
+#include "aws/config.h"
+#include "aws/credentials.h"
+#include "aws/http_client.h"
 #include "common/error.h"
 
 namespace snaplake::landing {
@@ -36,16 +40,64 @@ std::string notice_json(const LandingNotice& notice) {
 }
 
 void check_can_notify(const NotifyTarget& target) {
-  if (target.kind == NotifyKind::None) return;
-  // The AWS clients (src/aws) are not part of this build yet.
-  fail(ErrorKind::Unsupported,
-       "cannot notify '{}': sending SQS, SNS and Glue notifications needs the AWS client, which "
-       "this build does not have yet",
-       target.address);
+  if (target.kind == NotifyKind::Glue && target.address.find_first_of("/ ") != std::string::npos) {
+    fail(ErrorKind::InvalidInput, "invalid Glue workflow name '{}'", target.address);
+  }
+  if (target.kind == NotifyKind::Sns && !target.address.starts_with("arn:")) {
+    fail(ErrorKind::InvalidInput, "invalid SNS topic '{}': expected its ARN", target.address);
+  }
+  if (target.kind == NotifyKind::Sqs && !target.address.starts_with("http")) {
+    fail(ErrorKind::InvalidInput, "invalid SQS queue '{}': expected its URL", target.address);
+  }
 }
 
-void send_notice(const NotifyTarget& target, const LandingNotice& /*notice*/) {
-  check_can_notify(target);
+void send_notice(const NotifyTarget& target, const LandingNotice& notice) {
+  if (target.kind == NotifyKind::None) return;
+  auto env = aws::process_environment();
+  auto config = aws::AwsConfig::from_environment(env);
+  auto http = aws::HttpClient::create();
+  aws::AwsClient client(http, aws::default_credentials(env, config, http), config.region);
+  const std::string body = notice_json(notice);
+  switch (target.kind) {
+    case NotifyKind::Sqs: {
+      // SQS JSON protocol, SendMessage (API reference: QueueUrl, MessageBody).
+      nlohmann::json request = {{"QueueUrl", target.address}, {"MessageBody", body}};
+      client.json_call("sqs", config.endpoint_for("SQS", "sqs"), "AmazonSQS.SendMessage",
+                       request.dump(),
+                       fmt::format("send the landing notice to '{}'", target.address));
+      break;
+    }
+    case NotifyKind::Sns:
+      // SNS query protocol, Publish (TopicArn, Subject, Message).
+      client.query_call("sns", config.endpoint_for("SNS", "sns"), "Publish", "2010-03-31",
+                        {{"TopicArn", target.address},
+                         {"Subject", "snaplake landing " + notice.export_id},
+                         {"Message", body}},
+                        fmt::format("publish the landing notice to '{}'", target.address));
+      break;
+    case NotifyKind::Glue: {
+      // Glue JSON 1.1 protocol, StartWorkflowRun (Name, RunProperties: string -> string), as the
+      // reference copier starts the workflow that crawls the raw zone.
+      auto join = [](const std::vector<std::string>& items) {
+        std::string out;
+        for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+        return out;
+      };
+      nlohmann::json request = {{"Name", target.address},
+                                {"RunProperties",
+                                 {{"exportId", notice.export_id},
+                                  {"importDate", notice.import_date},
+                                  {"databases", join(notice.databases)},
+                                  {"tables", join(notice.tables)},
+                                  {"manifest", notice.manifest}}}};
+      client.json_call("glue", config.endpoint_for("GLUE", "glue"), "AWSGlue.StartWorkflowRun",
+                       request.dump(), fmt::format("start the Glue workflow '{}'", target.address),
+                       "1.1");
+      break;
+    }
+    case NotifyKind::None:
+      break;
+  }
 }
 
 }  // namespace snaplake::landing

@@ -31,11 +31,12 @@ struct LandingNotice {
 // The JSON body sent to SQS/SNS (and the Glue run properties' source).
 std::string notice_json(const LandingNotice& notice);
 
-// Throws Error(Unsupported) when this build cannot send to the target's kind (so that a landing
+// Throws Error(InvalidInput) when the address cannot be right for its kind (so that a landing
 // refuses before copying anything rather than after).
 void check_can_notify(const NotifyTarget& target);
 
-// Sends the notice. Throws on failure; the caller does not mark the landing done until it has.
+// Sends the notice through the AWS client (credentials chain, AWS_ENDPOINT_URL[_SQS|_SNS|_GLUE],
+// retries). Throws on failure; the caller does not mark the landing done until it has.
 void send_notice(const NotifyTarget& target, const LandingNotice& notice);
 
 }  // namespace snaplake::landing
