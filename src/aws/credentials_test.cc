@@ -11,6 +11,7 @@
 
 #include "aws/fake_http_server_test_util.h"
 #include "aws/http_client.h"
+#include "aws/session.h"
 #include "common/error.h"
 
 namespace snaplake::aws {
@@ -259,6 +260,27 @@ TEST(Config, EndpointsAndRegion) {
       env_of({{"AWS_DEFAULT_REGION", "us-west-2"}, {"HOME", "/nonexistent"}}));
   EXPECT_EQ(plain.endpoint_for("SQS", "sqs"), "https://sqs.us-west-2.amazonaws.com");
   EXPECT_FALSE(plain.has_custom_endpoint("S3"));
+}
+
+TEST(Session, OverridesAndAssumedRole) {
+  FakeHttpServer sts([](const RecordedRequest&) {
+    return CannedResponse{
+        200, {}, sts_answer("AssumeRole", "ASIAXACCOUNT", "2099-01-01T00:00:00Z")};
+  });
+  auto env = env_of({{"AWS_ACCESS_KEY_ID", "AKIDBASE"},
+                     {"AWS_SECRET_ACCESS_KEY", "base-secret"},
+                     {"AWS_REGION", "us-east-1"},
+                     {"HOME", "/nonexistent"}});
+  auto session = AwsSession::from_environment({"eu-west-2", sts.url() + "/"}, env);
+  EXPECT_EQ(session->config.region, "eu-west-2");
+  EXPECT_EQ(session->endpoint("STS", "sts"), sts.url());
+  EXPECT_EQ(session->credentials->get().access_key_id, "AKIDBASE");
+  auto raw_zone = session->assume("arn:aws:iam::222222222222:role/raw-zone-writer");
+  EXPECT_EQ(raw_zone->credentials->get().access_key_id, "ASIAXACCOUNT");
+  EXPECT_EQ(session->credentials->get().access_key_id, "AKIDBASE");  // unchanged
+  auto sent = sts.requests().at(0);
+  EXPECT_NE(sent.header("authorization").find("Credential=AKIDBASE/"), std::string::npos);
+  EXPECT_NE(sent.header("authorization").find("/eu-west-2/sts/aws4_request"), std::string::npos);
 }
 
 TEST(Config, Iso8601) {

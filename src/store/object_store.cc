@@ -52,6 +52,11 @@ uint64_t copy_between(ObjectStore& source, std::string_view source_key, ObjectSt
 }
 
 std::unique_ptr<ObjectStore> open_store(std::string_view location) {
+  return open_store(location, nullptr);
+}
+
+std::unique_ptr<ObjectStore> open_store(std::string_view location,
+                                        std::shared_ptr<const aws::AwsSession> session) {
   if (location.empty()) fail(ErrorKind::InvalidInput, "invalid store location: empty");
   if (location.starts_with("memory://")) {
     std::string_view name = location.substr(9);
@@ -66,7 +71,7 @@ std::unique_ptr<ObjectStore> open_store(std::string_view location) {
       fail(ErrorKind::InvalidInput, "invalid store location '{}': no path", location);
     return LocalStore::open(std::string(path));
   }
-  if (location.starts_with("s3://")) return S3Store::open(location);
+  if (location.starts_with("s3://")) return S3Store::open(location, std::move(session));
   if (auto scheme = location.find("://"); scheme != std::string_view::npos) {
     fail(ErrorKind::InvalidInput,
          "invalid store location '{}': unknown scheme (use a folder, file://, s3:// or memory://)",

@@ -21,6 +21,10 @@
 
 #include "common/output_stream.h"
 
+namespace snaplake::aws {
+struct AwsSession;
+}
+
 namespace snaplake::store {
 
 struct ObjectInfo {
@@ -68,5 +72,9 @@ uint64_t copy_between(ObjectStore& source, std::string_view source_key, ObjectSt
 // Opens a store from a location: a folder path, file://path, s3://bucket[/prefix], or
 // memory://name (tests). Throws Error(InvalidInput) for anything else.
 std::unique_ptr<ObjectStore> open_store(std::string_view location);
+// The same, with the AWS session an s3:// store uses (region, endpoint, credentials — e.g. an
+// assumed cross-account role, or snaplake.toml's [aws] settings). Null = from the environment.
+std::unique_ptr<ObjectStore> open_store(std::string_view location,
+                                        std::shared_ptr<const aws::AwsSession> session);
 
 }  // namespace snaplake::store

@@ -179,14 +179,12 @@ std::pair<std::string, std::string> parse_s3_location(std::string_view location)
   return {bucket, prefix};
 }
 
-std::unique_ptr<S3Store> S3Store::open(std::string_view location) {
+std::unique_ptr<S3Store> S3Store::open(std::string_view location,
+                                       std::shared_ptr<const aws::AwsSession> session) {
   auto [bucket, prefix] = parse_s3_location(location);
-  auto env = aws::process_environment();
-  auto config = aws::AwsConfig::from_environment(env);
-  auto http = aws::HttpClient::create();
-  auto credentials = aws::default_credentials(env, config, http);
-  auto client = std::make_shared<aws::AwsClient>(http, credentials, config.region);
-  return open(aws::S3Client::from_config(config, client), std::move(bucket), std::move(prefix));
+  if (!session) session = aws::AwsSession::from_environment();
+  return open(aws::S3Client::from_config(session->config, session->client), std::move(bucket),
+              std::move(prefix));
 }
 
 std::unique_ptr<S3Store> S3Store::open(std::shared_ptr<aws::S3Client> client, std::string bucket,

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "aws/s3_client.h"
+#include "aws/session.h"
 #include "store/object_store.h"
 
 namespace snaplake::store {
@@ -19,7 +20,9 @@ class S3Store final : public ObjectStore {
 
   // "s3://bucket[/prefix]" with credentials, region and endpoint from the AWS_* environment.
   // Does no I/O: credentials are looked up on the first request.
-  static std::unique_ptr<S3Store> open(std::string_view location);
+  // With `session` (null = AwsSession::from_environment()) for region, endpoint, credentials.
+  static std::unique_ptr<S3Store> open(std::string_view location,
+                                       std::shared_ptr<const aws::AwsSession> session = nullptr);
   static std::unique_ptr<S3Store> open(std::shared_ptr<aws::S3Client> client, std::string bucket,
                                        std::string prefix);
 
