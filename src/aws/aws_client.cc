@@ -187,7 +187,8 @@ HttpResponse AwsClient::send(const AwsRequest& request, std::string_view what,
     try {
       response = send_once(request);
     } catch (const Error& e) {
-      if (e.kind() != ErrorKind::Network) throw;
+      // Credentials that cannot be found or fetched: say which action needed them.
+      if (e.kind() != ErrorKind::Network) fail(e.kind(), "cannot {}: {}", what, e.what());
       if (attempt >= retry_.max_attempts) {
         fail(ErrorKind::Network, "cannot {}: {} (gave up after {} attempts)", what, e.what(),
              attempt);

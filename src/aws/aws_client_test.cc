@@ -222,6 +222,23 @@ TEST(AwsClient, ErrorCodeFromStatusWhenNoBody) {
   EXPECT_EQ(client->send(r, "head", {404}).status, 404);
 }
 
+TEST(AwsClient, MissingCredentialsNameTheAction) {
+  FakeHttpServer server([](const RecordedRequest&) { return CannedResponse{200, {}, ""}; });
+  auto none = chain({environment_credentials([](std::string_view) { return std::nullopt; })});
+  AwsClient client(HttpClient::create(), none, "us-east-1", kFastRetry);
+  try {
+    client.send(get(server), "write 's3://bucket/key'");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Auth);
+    EXPECT_TRUE(std::string(e.what()).starts_with(
+        "cannot write 's3://bucket/key': no AWS credentials found (environment: no "
+        "AWS_ACCESS_KEY_ID"))
+        << e.what();
+  }
+  EXPECT_TRUE(server.requests().empty());
+}
+
 TEST(AwsClient, HostHeader) {
   EXPECT_EQ(host_of("https://s3.eu-west-2.amazonaws.com"), "s3.eu-west-2.amazonaws.com");
   EXPECT_EQ(host_of("https://h:443/x"), "h");
