@@ -138,8 +138,13 @@ void FakeHttpServer::serve_connection(int fd) {
     CannedResponse response = handler_(request);
     if (response.drop) break;
     std::string out = "HTTP/1.1 " + std::to_string(response.status) + " X\r\n";
-    for (const auto& [name, value] : response.headers) out += name + ": " + value + "\r\n";
-    out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n\r\n";
+    bool has_length = false;
+    for (const auto& [name, value] : response.headers) {
+      out += name + ": " + value + "\r\n";
+      has_length |= name == "Content-Length";  // a HEAD may announce a size it does not send
+    }
+    if (!has_length) out += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+    out += "\r\n";
     if (request.method != "HEAD") out += response.body;
     if (!send_all(fd, out)) break;
   }
