@@ -184,7 +184,7 @@ void ColumnChunkWriter::flush_page() {
 }
 
 void ColumnChunkWriter::emit_page(PageType type, std::span<const uint8_t> body, int32_t num_values,
-                                  Encoding encoding, ByteBuffer& sink) {
+                                  Encoding encoding, ChunkBuffer& sink) {
   if (body.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
     fail(ErrorKind::InvalidInput, "cannot write column '{}': a page of {} bytes exceeds 2 GiB",
          column_.name, body.size());
@@ -224,19 +224,20 @@ ColumnChunk ColumnChunkWriter::write_chunk(OutputStream& out, uint64_t offset) {
 
   uint64_t position = offset;
   if (dictionary_data_pages_ > 0) {
-    ByteBuffer dictionary_page;
+    ChunkBuffer& dictionary_page = dictionary_page_;
+    dictionary_page.clear();
     data_uncompressed_ = 0;
     emit_page(PageType::DictionaryPage, dictionary_.plain().span(),
               static_cast<int32_t>(dictionary_.size()), Encoding::Plain, dictionary_page);
     uncompressed += data_uncompressed_;
     compressed += static_cast<int64_t>(dictionary_page.size());
     m.dictionary_page_offset = static_cast<int64_t>(position);
-    out.write(dictionary_page.span());
+    dictionary_page.for_each_block([&](std::span<const uint8_t> b) { out.write(b); });
     position += dictionary_page.size();
     m.encoding_stats.push_back({PageType::DictionaryPage, Encoding::Plain, 1});
   }
   m.data_page_offset = static_cast<int64_t>(position);
-  out.write(pages_.span());
+  pages_.for_each_block([&](std::span<const uint8_t> b) { out.write(b); });
   chunk.file_offset = m.dictionary_page_offset.value_or(m.data_page_offset);
   m.total_uncompressed_size = uncompressed;
   m.total_compressed_size = compressed;

@@ -129,7 +129,7 @@ class ColumnChunkWriter {
   void cut_page();
   void flush_page();
   void emit_page(PageType type, std::span<const uint8_t> body, int32_t num_values,
-                 Encoding encoding, ByteBuffer& sink);
+                 Encoding encoding, ChunkBuffer& sink);
 
   const Column& column_;
   Compressor& compressor_;
@@ -152,7 +152,8 @@ class ColumnChunkWriter {
   // The chunk.
   Dictionary dictionary_;
   StatisticsCollector stats_;
-  ByteBuffer pages_;  // encoded data pages, headers included
+  ChunkBuffer pages_;            // encoded data pages, headers included
+  ChunkBuffer dictionary_page_;  // the encoded dictionary page, at write_chunk()
   uint64_t chunk_values_ = 0;
   uint64_t plain_equivalent_bytes_ = 0;  // what the dictionary-encoded values would take PLAIN
   int64_t data_uncompressed_ = 0;

@@ -4,6 +4,7 @@
 // allocation).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -120,20 +121,19 @@ class Dictionary {
     return {reinterpret_cast<const char*>(plain_.data()) + start - 4, length + 4};
   }
 
+  // Empties the dictionary. The slot table keeps its size: the next chunk of the column likely
+  // needs about as many entries, and re-growing it costs more than zeroing it.
   void clear() {
     count_ = 0;
     plain_.clear();
     offsets_.clear();
-    constexpr size_t kInitialSlots = 1024;
     if (word_keys_ && width_ == 4) {
-      word4_slots_.assign(kInitialSlots, Word4Slot{});
+      reset_slots(word4_slots_);
     } else if (word_keys_ && width_ == 8) {
-      word8_slots_.assign(kInitialSlots, Word8Slot{});
+      reset_slots(word8_slots_);
     } else {
-      slots_.assign(kInitialSlots, Slot{});
+      reset_slots(slots_);
     }
-    mask_ = kInitialSlots - 1;
-    shift_ = 64 - 10;
   }
 
  private:
@@ -155,6 +155,18 @@ class Dictionary {
       return word4_slots_;
     else
       return word8_slots_;
+  }
+
+  template <typename Slots>
+  void reset_slots(Slots& slots) {
+    constexpr size_t kInitialSlots = 1024;
+    if (slots.empty()) {
+      slots.assign(kInitialSlots, typename Slots::value_type{});
+      mask_ = kInitialSlots - 1;
+      shift_ = 64 - 10;
+    } else {
+      std::fill(slots.begin(), slots.end(), typename Slots::value_type{});
+    }
   }
 
   bool equals(uint32_t index, const uint8_t* value, size_t size) const {
