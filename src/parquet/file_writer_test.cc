@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <string>
 
@@ -506,6 +507,30 @@ TEST(FileWriter, RejectsValuesThatDoNotFitAndStaysUsable) {
   EXPECT_EQ(testing::read_footer(out.data)[3].i, 2);
   expect_invalid([&] { w.append_int64(0, 3); }, "closed");
   expect_invalid([&] { w.close(); }, "closed");
+}
+
+TEST(FileWriter, AFailedStreamLeavesTheWriterRefusingEverything) {
+  class FailingStream : public MemoryStream {
+   public:
+    void write(std::span<const uint8_t>) override {
+      throw Error(ErrorKind::Io, "cannot write 'x': No space left on device");
+    }
+  };
+  WriterOptions options;
+  options.row_group_rows = 2;
+  FailingStream out;
+  FileWriter w({column("x", Physical::Int32)}, options, out);
+  w.append_int32(0, 1);
+  w.end_row();
+  w.append_int32(0, 2);
+  try {
+    w.end_row();  // the row group is due: the stream throws
+    ADD_FAILURE() << "no error from the stream";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Io);
+  }
+  expect_invalid([&] { w.append_int32(0, 3); }, "broken");
+  expect_invalid([&] { w.close(); }, "broken");
 }
 
 TEST(FileWriter, RejectsInvalidSchemas) {
