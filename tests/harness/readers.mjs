@@ -36,15 +36,27 @@
 // arrow-rs without the arrow.json extension) — tests decide what that
 // means; this module never guesses.
 //
+// duckdbQuery(sql) runs any SQL on the shared instance with the same normalization; beyond the
+// types above, lists become arrays, structs objects, maps [key, value] pairs, intervals
+// { months, days, micros }, and timestamps of any unit microseconds.
+//
 // Helpers: decimalString(unscaled, scale), uuidFromBytes(bytes), hex(bytes),
 // daysToIso(days), microsToIso(micros).
 import { readFileSync } from 'node:fs';
 
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
+  DuckDBArrayValue,
   DuckDBBlobValue,
   DuckDBDateValue,
   DuckDBDecimalValue,
+  DuckDBIntervalValue,
+  DuckDBListValue,
+  DuckDBMapValue,
+  DuckDBStructValue,
+  DuckDBTimestampMillisecondsValue,
+  DuckDBTimestampNanosecondsValue,
+  DuckDBTimestampSecondsValue,
   DuckDBTimestampTZValue,
   DuckDBTimestampValue,
   DuckDBTimeValue,
@@ -158,6 +170,16 @@ function normalizeDuckDBValue(v) {
   if (v instanceof DuckDBTimeValue) return v.micros;
   if (v instanceof DuckDBBlobValue) return plainBytes(v.bytes);
   if (v instanceof DuckDBUUIDValue) return v.toString();
+  // Beyond Parquet's flat types (for duckdbQuery() over arbitrary SQL):
+  if (v instanceof DuckDBTimestampSecondsValue) return v.seconds * 1000000n;
+  if (v instanceof DuckDBTimestampMillisecondsValue) return v.millis * 1000n;
+  if (v instanceof DuckDBTimestampNanosecondsValue) return v.nanos / 1000n;
+  if (v instanceof DuckDBListValue || v instanceof DuckDBArrayValue) return v.items.map(normalizeDuckDBValue);
+  if (v instanceof DuckDBStructValue) {
+    return Object.fromEntries(Object.entries(v.entries).map(([k, x]) => [k, normalizeDuckDBValue(x)]));
+  }
+  if (v instanceof DuckDBMapValue) return v.entries.map((e) => [normalizeDuckDBValue(e.key), normalizeDuckDBValue(e.value)]);
+  if (v instanceof DuckDBIntervalValue) return { months: v.months, days: v.days, micros: v.micros };
   throw new Error(`readers.mjs: no normalization for DuckDB value ${v?.constructor?.name}: ${v}`);
 }
 
