@@ -28,10 +28,18 @@ uint64_t copy_between(ObjectStore& source, std::string_view source_key, ObjectSt
     auto info = source.head(source_key);
     if (!info)
       fail(ErrorKind::NotFound, "cannot copy '{}': no such object", source.describe(source_key));
-    s3_target->client()->copy_object(s3_source->bucket(), s3_source->full_key(source_key),
-                                     s3_target->bucket(), s3_target->full_key(target_key),
-                                     {options.kms_key_id, options.acl, options.content_type});
-    return info->size;
+    try {
+      s3_target->client()->copy_object(s3_source->bucket(), s3_source->full_key(source_key),
+                                       s3_target->bucket(), s3_target->full_key(target_key),
+                                       {options.kms_key_id, options.acl, options.content_type});
+      return info->size;
+    } catch (const Error& e) {
+      // The target's credentials may not read the source (another account): stream instead,
+      // reading with the source store's own credentials.
+      if (e.kind() != ErrorKind::Auth) throw;
+      log::warn("server-side copy of '{}' refused ({}); copying through this host",
+                source.describe(source_key), e.what());
+    }
   }
   auto info = source.head(source_key);
   if (!info)

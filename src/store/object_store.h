@@ -64,8 +64,10 @@ class ObjectStore {
   void put(std::string_view key, std::string_view bytes, const WriteOptions& options = {});
 };
 
-// Copies one object between two stores: server-side when both are the same S3 endpoint,
-// otherwise streamed in bounded chunks. Returns the size copied.
+// Copies one object between two stores: server-side (CopyObject, UploadPartCopy above 5 GiB)
+// when both are S3 behind the same endpoint, with the target store's credentials; otherwise —
+// or when that copy is refused for lack of access — streamed through this host in 8 MiB chunks
+// (bounded memory; the target upload is atomic as always). Returns the size copied.
 uint64_t copy_between(ObjectStore& source, std::string_view source_key, ObjectStore& target,
                       std::string_view target_key, const WriteOptions& options = {});
 

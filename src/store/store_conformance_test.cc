@@ -12,6 +12,7 @@
 #include "store/local_store.h"
 #include "store/memory_store.h"
 #include "store/object_store.h"
+#include "store/s3_store.h"
 #include "store/store_test_backends.h"
 
 namespace snaplake::store {
@@ -291,6 +292,27 @@ TEST_F(LocalStoreTest, ErrorsNamePathAndCause) {
     EXPECT_NE(message.find("'" + (root_ / "f").string()), std::string::npos) << message;
     EXPECT_NE(message.find("Not a directory"), std::string::npos) << message;
   }
+}
+
+TEST(S3Store, CopyBetweenBucketsOnMoto) {
+  const char* endpoint = std::getenv("SNAPLAKE_TEST_S3_ENDPOINT");
+  if (endpoint == nullptr) GTEST_SKIP() << "SNAPLAKE_TEST_S3_ENDPOINT is not set (no moto_server)";
+  auto client = conformance::test_s3_client(endpoint);
+  std::string export_bucket = conformance::fresh_bucket_name("export");
+  std::string raw_bucket = conformance::fresh_bucket_name("raw");
+  client->create_bucket(export_bucket);
+  client->create_bucket(raw_bucket);
+  auto source = S3Store::open(client, export_bucket, "exports");
+  auto target = S3Store::open(client, raw_bucket, "");
+  std::string data = random_bytes(3 << 20, 5);
+  source->put("e1/db/t/1/part-00000.parquet", data);
+  EXPECT_EQ(
+      copy_between(*source, "e1/db/t/1/part-00000.parquet", *target,
+                   "unrestricted/db/t/part-00000.parquet", {"", "bucket-owner-full-control", ""}),
+      data.size());
+  EXPECT_TRUE(target->read("unrestricted/db/t/part-00000.parquet") == data);
+  EXPECT_EQ(kind_of([&] { copy_between(*source, "e1/missing", *target, "x"); }),
+            ErrorKind::NotFound);
 }
 
 TEST(OpenStore, Locations) {
