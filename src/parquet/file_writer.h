@@ -14,6 +14,15 @@
 // another value (e.g. NULL) for the column instead; end_row() on an incomplete row throws the
 // same way. After any other failure (the stream threw) every call throws and the file must be
 // abandoned (abort the stream): a FileWriter never writes a corrupt file.
+//
+// What lands in the file (parquet-format): "PAR1" | row groups | FileMetaData (Thrift compact,
+// thrift_compact.h / metadata.cc) | its length (LE int32) | "PAR1". Each column chunk is an
+// optional dictionary page (PLAIN) followed by v1 data pages (RLE_DICTIONARY indices or PLAIN
+// values, definition levels in the RLE hybrid); see column_writer.h for when each is chosen.
+// Chunk statistics follow each type's sort order (statistics.h); column_orders says so.
+// append_decimal checks |unscaled| < 10^precision; append_int32/append_int64 check it too on a
+// DECIMAL column, and the INTEGER(16) range on an INT16 column. append_bytes on a DECIMAL
+// FIXED_LEN_BYTE_ARRAY takes the big-endian two's complement as it is (width checked only).
 #pragma once
 
 #include <cstdint>
