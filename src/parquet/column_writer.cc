@@ -1,5 +1,6 @@
 #include "parquet/column_writer.h"
 
+#include <algorithm>
 #include <bit>
 #include <limits>
 
@@ -40,7 +41,8 @@ ColumnChunkWriter::ColumnChunkWriter(const Column& column, const WriterOptions& 
       width_(fixed_width(column)),
       use_dictionary_(options.dictionary && column.physical != Physical::Boolean),
       page_bytes_(options.page_bytes == 0 ? 1 : options.page_bytes),
-      dictionary_bytes_(options.dictionary_bytes),
+      // Entry offsets are 32-bit: keep the dictionary well below 4 GiB whatever the option says.
+      dictionary_bytes_(std::min<uint64_t>(options.dictionary_bytes, 1u << 30)),
       mode_(use_dictionary_ ? Mode::Dictionary : Mode::Plain),
       dictionary_(width_, column.physical != Physical::FixedLenByteArray),
       stats_(column, options.statistics_max_bytes) {}
