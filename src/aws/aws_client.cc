@@ -214,6 +214,12 @@ HttpResponse AwsClient::send(const AwsRequest& request, std::string_view what,
     }
     std::string message = fmt::format("cannot {}: HTTP {} {}", what, response.status, error.code);
     if (!error.message.empty()) message += ": " + one_line(error.message);
+    // S3 says where a bucket lives when it is asked in the wrong region.
+    if (auto bucket_region = response.header("x-amz-bucket-region");
+        bucket_region && *bucket_region != region_) {
+      message +=
+          fmt::format(" (the bucket is in {}, not {}: set AWS_REGION)", *bucket_region, region_);
+    }
     if (is_retryable(response.status, error.code)) {
       message += fmt::format(" (gave up after {} attempts)", attempt);
     }

@@ -239,6 +239,22 @@ TEST(AwsClient, MissingCredentialsNameTheAction) {
   EXPECT_TRUE(server.requests().empty());
 }
 
+TEST(AwsClient, WrongRegionSaysWhereTheBucketIs) {
+  FakeHttpServer server([](const RecordedRequest&) {
+    auto answer = s3_error(301, "PermanentRedirect",
+                           "The bucket you are attempting to access must "
+                           "be addressed using the specified endpoint.");
+    answer.headers.emplace_back("x-amz-bucket-region", "us-west-2");
+    return answer;
+  });
+  auto client = client_with({"AKIDTEST", std::string(kSecret), "", {}});
+  auto error = catch_aws([&] { client->send(get(server), "list 's3://bucket'"); });
+  EXPECT_EQ(server.requests().size(), 1u);
+  EXPECT_TRUE(std::string(error.what())
+                  .ends_with("(the bucket is in us-west-2, not eu-west-2: set AWS_REGION)"))
+      << error.what();
+}
+
 TEST(AwsClient, HostHeader) {
   EXPECT_EQ(host_of("https://s3.eu-west-2.amazonaws.com"), "s3.eu-west-2.amazonaws.com");
   EXPECT_EQ(host_of("https://h:443/x"), "h");
