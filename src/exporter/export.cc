@@ -414,7 +414,7 @@ void Exporter::finish_tables_info() {
         if (t->unrepresentable[c] == 0) continue;
         notes.push_back(
             fmt::format("column '{}': {} value(s) the Parquet type cannot hold "
-                        "(NaN or infinity) written as NULL",
+                        "(NaN, infinity, beyond year 294247) written as NULL",
                         t->mappings[c].column.name, t->unrepresentable[c]));
       }
       if (!notes.empty()) {

@@ -14,8 +14,15 @@ std::string copy_sql(const std::string& schema, const std::string& relation,
   std::string select;
   for (const auto& c : columns) {
     if (!select.empty()) select += ", ";
-    select += pg::Connection::quote_identifier(c.column.name);
-    if (c.cast_to_text) select += "::text";
+    std::string name = pg::Connection::quote_identifier(c.column.name);
+    if (c.render_with_format) {
+      // format() turns NULL into '', so NULL is kept apart.
+      select +=
+          "CASE WHEN num_nulls(" + name + ") = 1 THEN NULL ELSE format('%s', " + name + ") END";
+    } else {
+      select += name;
+      if (c.cast_to_text) select += "::text";
+    }
   }
   std::string sql = "COPY (SELECT " + select + " FROM ONLY " +
                     pg::Connection::quote_identifier(schema) + "." +

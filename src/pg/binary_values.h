@@ -58,11 +58,13 @@ inline std::optional<int32_t> date_unix_days(const uint8_t* p) {
   return days + kEpochShiftDays;
 }
 
-// A timestamp[tz] as microseconds since 1970-01-01; nullopt for ±infinity (DT_NOBEGIN/NOEND).
+// A timestamp[tz] as microseconds since 1970-01-01; nullopt for ±infinity (DT_NOBEGIN/NOEND)
+// and for the last 30 years PostgreSQL allows (after 294247-01-10T04:00:54.775807Z), which
+// overflow int64 once moved to the 1970 epoch.
 inline std::optional<int64_t> timestamp_unix_micros(const uint8_t* p) {
   int64_t micros = int8(p);
   if (micros == std::numeric_limits<int64_t>::min() ||
-      micros == std::numeric_limits<int64_t>::max()) {
+      micros > std::numeric_limits<int64_t>::max() - kEpochShiftMicros) {
     return std::nullopt;
   }
   return micros + kEpochShiftMicros;

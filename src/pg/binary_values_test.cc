@@ -61,6 +61,9 @@ TEST(Dates, ShiftToTheUnixEpochAndReportInfinity) {
   EXPECT_EQ(timestamp_unix_micros(ts_zero.data()), int64_t{946684800} * 1000000);
   std::vector<uint8_t> ts_ninf = {0x80, 0, 0, 0, 0, 0, 0, 0};
   EXPECT_FALSE(timestamp_unix_micros(ts_ninf.data()).has_value());
+  // 294276-12-31 23:59:59.999999, PostgreSQL's last timestamp, does not fit int64 from 1970.
+  std::vector<uint8_t> ts_max = {0x7f, 0xff, 0xff, 0x5b, 0xb3, 0xb2, 0x9f, 0xff};
+  EXPECT_FALSE(timestamp_unix_micros(ts_max.data()).has_value());
 }
 
 TEST(Scalars, NetworkByteOrder) {

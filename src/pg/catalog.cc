@@ -63,6 +63,7 @@ std::vector<Table> list_tables(Connection& conn) {
     col.numeric_precision = optional_int(c, i, "numeric_precision");
     col.numeric_scale = optional_int(c, i, "numeric_scale");
     col.datetime_precision = optional_int(c, i, "datetime_precision");
+    col.text_cast_is_output = c.boolean(i, "text_cast_is_output");
     tables[it->second].columns.push_back(std::move(col));
   }
   return tables;

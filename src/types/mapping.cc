@@ -43,6 +43,7 @@ ColumnMapping text(const SourceColumn& c, Logical logical = Logical::String,
                    std::string expected = "binary (UTF8)") {
   ColumnMapping m = native(c, Physical::ByteArray, logical, Decode::Text, std::move(expected));
   m.cast_to_text = !sends_its_text(c.base_type);
+  m.render_with_format = m.cast_to_text && !c.text_cast_is_output;
   return m;
 }
 

@@ -29,6 +29,9 @@ struct SourceColumn {
   std::optional<int32_t> numeric_precision;
   std::optional<int32_t> numeric_scale;
   std::optional<int32_t> datetime_precision;
+  // Whether "::text" renders the type's output function. When a cast function to text exists
+  // (inet, cidr, "char"…), the column is rendered with format('%s', …) instead.
+  bool text_cast_is_output = true;
 };
 
 // How a value arrives in the binary COPY and is appended to the Parquet column.
@@ -50,7 +53,10 @@ enum class Decode {
 struct ColumnMapping {
   parquet::Column column;  // name, physical and logical type; always OPTIONAL
   Decode decode = Decode::Text;
-  bool cast_to_text = false;  // select the column as "col"::text so the server renders it
+  // Select the column as "col"::text so the server renders it; with render_with_format, as
+  // format('%s', "col") (the output function even where a cast to text exists).
+  bool cast_to_text = false;
+  bool render_with_format = false;
   // For originalTypeMappings.expectedExportedType: "int32", "binary (UTF8)", "int32 (DATE)"…
   std::string expected_exported_type;
 };
@@ -61,7 +67,7 @@ ColumnMapping map_column(const SourceColumn& column, Profile profile);
 // ±infinity dates and timestamps): it is written as NULL and counted per column; the count goes
 // into the table's warningMessage. Decimal/date/timestamp decoders report such values with this.
 constexpr const char* kUnrepresentableRule =
-    "values the Parquet type cannot hold (NaN, Infinity, -Infinity, infinity, -infinity) are "
-    "written as NULL";
+    "values the Parquet type cannot hold (numeric NaN, infinite dates and timestamps, timestamps "
+    "after 294247-01-10T04:00:54.775807Z) are written as NULL";
 
 }  // namespace snaplake::types

@@ -127,6 +127,21 @@ TEST(Mapping, TypedKeepsWhatParquetCanExpress) {
   for (const Row& row : rows) check(row, Profile::Typed);
 }
 
+TEST(Mapping, TypesWithACastFunctionToTextAreRenderedWithFormat) {
+  SourceColumn inet = col("inet");
+  inet.text_cast_is_output = false;
+  for (Profile p : {Profile::Rds, Profile::Typed}) {
+    auto m = map_column(inet, p);
+    EXPECT_TRUE(m.cast_to_text);
+    EXPECT_TRUE(m.render_with_format);
+  }
+  EXPECT_FALSE(map_column(col("inet"), Profile::Rds).render_with_format);
+  SourceColumn bpchar = col("bpchar");
+  bpchar.text_cast_is_output = false;  // bpchar::text strips blanks; its binary form does not
+  EXPECT_FALSE(map_column(bpchar, Profile::Rds).render_with_format);
+  EXPECT_FALSE(map_column(bpchar, Profile::Rds).cast_to_text);
+}
+
 TEST(Mapping, DecimalDetails) {
   auto m = map_column(col("numeric", numeric_typmod(38, 10)), Profile::Typed);
   EXPECT_EQ(m.column.precision, 38);

@@ -1,0 +1,10 @@
+-- Large values (text and bytea of several MB, beyond one data page) and a table big enough to be
+-- split into ctid ranges (> 2048 blocks), exported with --jobs 3.
+CREATE TABLE blobs (id int, t text, b bytea);
+INSERT INTO blobs VALUES
+  (1, repeat('ü-large text ', 300000), decode(repeat('00ff7f80', 1500000), 'hex')),
+  (2, '', ''),
+  (3, NULL, NULL),
+  (4, repeat(md5('x'), 70000), sha256('x'));
+CREATE TABLE many_rows (id bigint, n int, s text, f double precision) WITH (fillfactor = 50);
+INSERT INTO many_rows SELECT g, (g % 1000)::int, md5(g::text), g / 7.0 FROM generate_series(1, 150000) g;
