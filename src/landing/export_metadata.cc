@@ -221,6 +221,9 @@ std::vector<ExportedTable> parse_tables_info(std::string_view text, std::string_
     }
     table.status = string_field(entry, "status");
     table.warning = string_field(entry, "warningMessage");
+    if (auto size = entry.find("sizeGB"); size != entry.end() && size->is_number()) {
+      table.size_gb = size->get<double>();
+    }
     if (const json* stats = object_field(entry, {"tableStatistics", "TableStatistics"})) {
       table.rows = count_field(*stats, {"rowCount", "rows", "numRows", "extractedRecordsCount"});
       auto files = stats->find("files");

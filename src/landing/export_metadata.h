@@ -39,6 +39,7 @@ struct ExportedTable {
   std::string target;               // db.schema.table, original names
   std::string status;               // per-table status, e.g. "COMPLETE"
   std::string warning;              // warningMessage
+  double size_gb = 0;               // sizeGB
   std::optional<uint64_t> rows;     // tableStatistics row count, when the exporter wrote one
   std::vector<ExportedFile> files;  // tableStatistics files; empty for RDS-written exports
 };

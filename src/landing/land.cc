@@ -294,6 +294,13 @@ class Lander {
       plan.files.push_back(
           {it->first, it->second.size, it->second.etag, std::nullopt, {}, 0, false});
     }
+    // RDS writes no file for an empty table; a table with data but no files means its folder is
+    // not where its target says (a naming rule we do not know): never land it as empty.
+    if (plan.files.empty() && plan.info.size_gb > 0) {
+      fail(ErrorKind::InvalidInput,
+           "export_tables_info says table {} holds {} GB, but '{}' has no Parquet files",
+           plan.info.target, plan.info.size_gb, source_.describe(prefix));
+    }
   }
 
   static std::optional<std::pair<std::string, std::string>> split_table_key(std::string_view key) {

@@ -237,6 +237,17 @@ TEST(Land, RefusesAnExportInProgressOrFailed) {
   EXPECT_TRUE(target.created.empty());
 }
 
+TEST(Land, ATableWithDataButNoFilesIsNotLandedAsEmpty) {
+  auto source = rds_export();
+  source->put("export_tables_info_exp-1_from_4_to_4.json", R"({"perTableStatus": [
+    {"target": "db.public.moved", "status": "COMPLETE", "sizeGB": 0.5}]})");
+  RecordingStore target;
+  std::string message;
+  EXPECT_EQ(kind_of([&] { land(*source, target, options()); }, &message), ErrorKind::InvalidInput);
+  EXPECT_NE(message.find("db.public.moved"), std::string::npos) << message;
+  EXPECT_TRUE(target.created.empty());
+}
+
 TEST(Land, MissingExportInfoIsNotFound) {
   auto source = store::MemoryStore::create_isolated("empty");
   RecordingStore target;
