@@ -112,14 +112,17 @@ void ColumnChunkWriter::probe_dictionary() {
 }
 
 void ColumnChunkWriter::on_dictionary_full() {
-  cut_page();  // the values so far: as dictionary indices, or replayed as PLAIN
+  cut_page(true);  // the values so far: as dictionary indices, or replayed as PLAIN
   mode_ = Mode::Plain;
 }
 
-void ColumnChunkWriter::cut_page() {
-  if (mode_ == Mode::Dictionary && dictionary_data_pages_ == 0 && !dictionary_worth_it()) {
-    abandon_dictionary();
-    return;
+void ColumnChunkWriter::cut_page(bool decide) {
+  if (mode_ == Mode::Dictionary && dictionary_data_pages_ == 0) {
+    if (!decide && page_values_ < kDictionaryDecisionValues) return;  // keep collecting
+    if (!dictionary_worth_it()) {
+      abandon_dictionary();
+      return;
+    }
   }
   flush_page();
 }
@@ -155,34 +158,60 @@ void ColumnChunkWriter::abandon_dictionary() {
 
 void ColumnChunkWriter::flush_page() {
   if (page_values_ == 0) return;
-  body_.clear();
-  if (optional_) {
-    // Data page v1: repetition levels (none: max level 0), then definition levels as the
-    // RLE hybrid behind its 4-byte little-endian length.
-    body_.resize(4);
-    encode_rle_hybrid(defs_.span(), 1, body_);
-    auto length = static_cast<uint32_t>(body_.size() - 4);
-    std::memcpy(body_.data(), &length, 4);
-  }
-  Encoding encoding = Encoding::Plain;
-  const bool indices = mode_ == Mode::Dictionary && page_nulls_ < page_values_;
-  if (indices) {
-    encoding = Encoding::RleDictionary;
-    // Dictionary indices: one byte of bit width, then the RLE hybrid without a length.
-    body_.push_back(static_cast<uint8_t>(index_bit_width_));
-    encode_rle_hybrid(std::span<const uint32_t>(indices_), index_bit_width_, body_);
-    ++dictionary_data_pages_;
+  if (mode_ == Mode::Dictionary && page_nulls_ < page_values_) {
+    // The chunk's first dictionary page may have been held open past page_bytes until the
+    // dictionary was judged (cut_page): it is written as pages of about page_bytes each.
+    const uint64_t per_page =
+        std::max<uint64_t>(1024, page_bytes_ * 8 / static_cast<uint64_t>(index_bit_width_));
+    size_t value = 0, index = 0;
+    while (value < page_values_) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(per_page, page_values_ - value));
+      size_t present = n;
+      if (optional_) {
+        present = 0;
+        for (size_t i = value; i < value + n; ++i) present += defs_.data()[i];
+      }
+      encode_data_page(value, n, index, present, true);
+      value += n;
+      index += present;
+    }
   } else {
-    body_.append(plain_.span());
-    ++plain_data_pages_;
+    encode_data_page(0, page_values_, 0, 0, false);
   }
-  emit_page(PageType::DataPage, body_.span(), static_cast<int32_t>(page_values_), encoding, pages_);
   defs_.clear();
   indices_.clear();
   plain_.clear();
   page_values_ = 0;
   page_nulls_ = 0;
   bool_bits_ = 0;
+}
+
+// One v1 data page of the open page's values [value, value + count): definition levels, then
+// `present` dictionary indices from `index` on, or the PLAIN values.
+void ColumnChunkWriter::encode_data_page(size_t value, size_t count, size_t index, size_t present,
+                                         bool indices) {
+  body_.clear();
+  if (optional_) {
+    // Data page v1: repetition levels (none: max level 0), then definition levels as the
+    // RLE hybrid behind its 4-byte little-endian length.
+    body_.resize(4);
+    encode_rle_hybrid(defs_.span().subspan(value, count), 1, body_);
+    auto length = static_cast<uint32_t>(body_.size() - 4);
+    std::memcpy(body_.data(), &length, 4);
+  }
+  Encoding encoding = Encoding::Plain;
+  if (indices && present > 0) {
+    encoding = Encoding::RleDictionary;
+    // Dictionary indices: one byte of bit width, then the RLE hybrid without a length.
+    body_.push_back(static_cast<uint8_t>(index_bit_width_));
+    encode_rle_hybrid(std::span<const uint32_t>(indices_).subspan(index, present), index_bit_width_,
+                      body_);
+    ++dictionary_data_pages_;
+  } else {
+    if (!indices) body_.append(plain_.span());  // an all-NULL slice has no values at all
+    ++plain_data_pages_;
+  }
+  emit_page(PageType::DataPage, body_.span(), static_cast<int32_t>(count), encoding, pages_);
 }
 
 void ColumnChunkWriter::emit_page(PageType type, std::span<const uint8_t> body, int32_t num_values,
@@ -212,7 +241,7 @@ void ColumnChunkWriter::emit_page(PageType type, std::span<const uint8_t> body, 
 }
 
 ColumnChunk ColumnChunkWriter::write_chunk(OutputStream& out, uint64_t offset) {
-  cut_page();
+  cut_page(true);
   flush_page();
 
   ColumnChunk chunk;

@@ -75,6 +75,9 @@ class ColumnChunkWriter {
 
   // The first this many values of a chunk decide early whether a dictionary can pay.
   static constexpr uint64_t kDictionaryProbeValues = 32768;
+  // Whether a dictionary pays is judged on this many values (or fewer at the chunk's end), not
+  // on whatever the first page holds, so the choice does not depend on the page size.
+  static constexpr uint32_t kDictionaryDecisionValues = 1u << 20;
   // Pages of tiny dictionary indices are also cut by count, so that num_values (an i32) and
   // a reader's per-page buffers stay small.
   static constexpr uint32_t kMaxPageValues = 1u << 20;
@@ -119,15 +122,18 @@ class ColumnChunkWriter {
     return values + defs_.size() / 8;
   }
   void end_value() {
-    if (open_page_bytes() >= page_bytes_ || page_values_ >= kMaxPageValues) cut_page();
+    if (open_page_bytes() >= page_bytes_ || page_values_ >= kMaxPageValues) cut_page(false);
   }
   bool dictionary_worth_it() const;
   void abandon_dictionary();
   void on_dictionary_full();
   // Called when the open page is full: either flushes it or, before the first dictionary page,
   // abandons a useless dictionary (the values then stay in an open PLAIN page).
-  void cut_page();
+  // decide: the dictionary's fate must be settled now (it is full, the chunk ends); otherwise
+  // a chunk's first dictionary page stays open until kDictionaryDecisionValues values.
+  void cut_page(bool decide);
   void flush_page();
+  void encode_data_page(size_t value, size_t count, size_t index, size_t present, bool indices);
   void emit_page(PageType type, std::span<const uint8_t> body, int32_t num_values,
                  Encoding encoding, ChunkBuffer& sink);
 

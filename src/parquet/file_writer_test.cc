@@ -341,6 +341,24 @@ TEST(FileWriter, DictionaryOverflowFallsBackToPlain) {
   EXPECT_EQ(md[12][5].bin, "value-1000999");
 }
 
+TEST(FileWriter, TheDictionaryChoiceDoesNotDependOnThePageSize) {
+  // 20000 distinct values, each 10 times: the first small page is all distinct, the chunk is not.
+  WriterOptions options;
+  options.page_bytes = 4096;
+  MemoryStream out;
+  FileWriter w({column("x", Physical::Int64, Logical::None, Repetition::Required)}, options, out);
+  for (int r = 0; r < 200000; ++r) {
+    w.append_int64(0, (int64_t(r) * 7919) % 20000);
+    w.end_row();
+  }
+  w.close();
+  const TValue md = testing::read_footer(out.data)[4].list[0][1].list[0][3];
+  EXPECT_EQ(encodings(md), (std::vector<int64_t>{0, 3, 8}));
+  auto pages = page_headers(out.data, md);
+  EXPECT_GT(pages.size(), 10u);
+  EXPECT_EQ(pages[0][7][1].i, 20000);
+}
+
 TEST(FileWriter, UniqueValuesAbandonTheDictionary) {
   MemoryStream out;
   FileWriter w({column("id", Physical::Int64)}, WriterOptions{}, out);
