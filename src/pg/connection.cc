@@ -69,7 +69,10 @@ ConnInfo parse_conninfo(const std::string& uri) {
 }
 
 std::string summarize_libpq_message(std::string_view message) {
-  std::string best;
+  // The server's own FATAL/ERROR line says why ("terminating connection due to administrator
+  // command"); libpq's lines after it only say that the connection is gone. Without one, the
+  // last line is the cause (one line per address tried).
+  std::string last, severe;
   size_t start = 0;
   while (start < message.size()) {
     size_t end = message.find('\n', start);
@@ -84,10 +87,14 @@ std::string summarize_libpq_message(std::string_view message) {
     if (size_t at = line.find(" failed: "); at != std::string_view::npos) {
       line = line.substr(at + 9);
     }
+    bool has_severity = line.starts_with("FATAL:") || line.starts_with("ERROR:");
     std::string cleaned = strip_severity(line);
-    if (!cleaned.empty()) best = cleaned;
+    if (cleaned.empty()) continue;
+    last = cleaned;
+    if (has_severity && severe.empty()) severe = cleaned;
   }
-  return best.empty() ? std::string("unknown error") : best;
+  if (!severe.empty()) return severe;
+  return last.empty() ? std::string("unknown error") : last;
 }
 
 ConnectFailure classify_connect_failure(std::string_view m) {
@@ -111,6 +118,7 @@ Connection Connection::open(const std::string& uri, const std::string& database,
   // libpq reads keywords in order: the URI (expand_dbname) may set connect_timeout itself and
   // so override our default; a second dbname is taken as a plain database name (libpq docs,
   // PQconnectdbParams: "any subsequent dbname value is processed as plain database name").
+  std::string uri_database = parse_conninfo(uri).database;  // also rejects a malformed URI
   std::vector<const char*> keys = {"connect_timeout", "application_name", "dbname"};
   std::vector<const char*> values = {"10", application_name.c_str(), uri.c_str()};
   if (!database.empty()) {
@@ -123,7 +131,9 @@ Connection Connection::open(const std::string& uri, const std::string& database,
   if (raw == nullptr) fail(ErrorKind::Internal, "cannot allocate a PostgreSQL connection");
   Connection conn(raw, database);
   std::string where = log::redact(uri);
-  if (!database.empty()) where += fmt::format(" (database '{}')", database);
+  if (!database.empty() && database != uri_database) {
+    where += fmt::format(" (database '{}')", database);
+  }
   if (PQstatus(raw) != CONNECTION_OK) {
     std::string message = PQerrorMessage(raw);
     std::string cause = summarize_libpq_message(message);
@@ -206,7 +216,16 @@ bool Connection::read_copy(std::span<const uint8_t>& data) {
     if (!ok) fail_query(conn_.get(), copy_what_, cause);
     return false;
   }
-  fail_query(conn_.get(), copy_what_, last_error());
+  // -2: the COPY broke. When the server said why before closing (a FATAL ErrorResponse, e.g.
+  // "terminating connection due to administrator command"), it is in a pending result or in
+  // the connection's message; prefer it over libpq's "server closed the connection".
+  std::string cause = summarize_libpq_message(PQerrorMessage(conn_.get()));
+  while (PGresult* raw = PQgetResult(conn_.get())) {
+    Result r(raw);
+    std::string_view message = PQresultErrorMessage(raw);
+    if (!message.empty()) cause = summarize_libpq_message(message);
+  }
+  fail_query(conn_.get(), copy_what_, cause);
 }
 
 std::string Connection::quote_identifier(std::string_view name) {

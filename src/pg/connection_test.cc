@@ -33,6 +33,10 @@ TEST(ConnectFailure, SummarizesToTheCause) {
   EXPECT_EQ(summarize_libpq_message("connection to server at \"h\", port 5 failed: FATAL:  "
                                     "database \"nope\" does not exist\n"),
             "database \"nope\" does not exist");
+  EXPECT_EQ(summarize_libpq_message("FATAL:  terminating connection due to administrator command\n"
+                                    "server closed the connection unexpectedly\n\tThis probably "
+                                    "means the server terminated abnormally\n"),
+            "terminating connection due to administrator command");
 }
 
 TEST(ConnInfo, ParsesTheDatabaseOfAUri) {
