@@ -10,8 +10,11 @@ packages=(
   nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15
-  nodejs npm
 )
+# Node.js may come from elsewhere (e.g. NodeSource, whose nodejs bundles npm and conflicts with
+# Debian's npm package): install Debian's only when the commands are missing.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
