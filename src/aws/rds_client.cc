@@ -1,6 +1,7 @@
 #include "aws/rds_client.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <pugixml.hpp>
 
@@ -36,6 +37,12 @@ int as_int(const std::string& s) {
   return value;
 }
 
+std::string upper(std::string s) {
+  std::ranges::transform(s, s.begin(),
+                         [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return s;
+}
+
 DbSnapshot snapshot_of(const pugi::xml_node& node) {
   DbSnapshot s;
   s.identifier = text(node, "DBSnapshotIdentifier");
@@ -52,7 +59,8 @@ ExportTask task_of(const pugi::xml_node& node) {
   ExportTask t;
   t.identifier = text(node, "ExportTaskIdentifier");
   t.source_arn = text(node, "SourceArn");
-  t.status = text(node, "Status");
+  // Upper case, as RDS documents it; some emulators answer "complete".
+  t.status = upper(text(node, "Status"));
   t.s3_bucket = text(node, "S3Bucket");
   t.s3_prefix = text(node, "S3Prefix");
   t.iam_role_arn = text(node, "IamRoleArn");
@@ -62,12 +70,6 @@ ExportTask task_of(const pugi::xml_node& node) {
   t.warning_message = text(node, "WarningMessage");
   t.percent_progress = as_int(text(node, "PercentProgress"));
   return t;
-}
-
-std::string upper(std::string s) {
-  std::ranges::transform(s, s.begin(),
-                         [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return s;
 }
 
 }  // namespace

@@ -284,6 +284,13 @@ TEST(RdsClient, ListsTasksByStatusWithFiltersAndPages) {
   EXPECT_EQ(form(requests[1].body)["Marker"], "m-2");
 }
 
+TEST(RdsClient, TaskStatusIsUpperCaseWhateverTheServiceSends) {
+  // moto answers "complete"; RDS documents COMPLETE.
+  auto tasks = parse_describe_export_tasks(tasks_page(task_xml("t", "complete"), ""), nullptr);
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].status, "COMPLETE");
+}
+
 TEST(RdsClient, MalformedXmlIsAnError) {
   std::string marker;
   EXPECT_THROW(parse_describe_export_tasks("<DescribeExportTasksResponse><Desc", &marker), Error);

@@ -1,8 +1,10 @@
 #include "pipeline/stages.h"
 
+#include "aws/session.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "pipeline/events.h"
+#include "pipeline/rds_engine.h"
 
 namespace snaplake::pipeline {
 namespace {
@@ -44,6 +46,25 @@ auto recording_failure(StatusStore& status, const std::string& export_id, Work&&
   }
 }
 
+// The RDS client of the rds engine, with the [aws] settings of the configuration.
+aws::RdsClient rds_client(const Config& config) {
+  auto session = aws::AwsSession::from_environment({config.aws.region, config.aws.endpoint_url});
+  return aws::RdsClient::from_session(*session);
+}
+
+// Export stage, engine "rds": RDS exports the snapshot itself; the task message goes on.
+void export_with_rds(StageContext& context, const InstanceConfig& instance,
+                     const SnapshotEvent& event, const std::string& export_id) {
+  log::info("exporting instance {} ({} {}) with RDS as {}", instance.id, event.event_id,
+            event.snapshot_id.empty() ? event.event_time : event.snapshot_id, export_id);
+  TaskMessage task = start_rds_export(rds_client(context.config), instance, event, export_id);
+  context.tasks->send(to_json(task));
+  context.status.update({.export_id = export_id,
+                         .snapshot_id = task.snapshot_id,
+                         .stage = RunStage::Exported,
+                         .export_location = task.export_location});
+}
+
 }  // namespace
 
 const InstanceConfig* resolve_instance(const Config& config, const SnapshotEvent& event) {
@@ -81,7 +102,8 @@ void handle_event(StageContext& context, const queue::Message& message,
   const std::string export_id = export_id_for(instance->id, event);
   log::Scope scope("export_id", export_id);
   if (auto run = context.status.run(export_id);
-      run && (run->stage == "exported" || run->stage == "landing" || run->stage == "landed")) {
+      run && (run->stage == "exported" || run->stage == "waiting" || run->stage == "landing" ||
+              run->stage == "landed")) {
     // Redelivered after its export-task message was sent: nothing more to do.
     log::info("export {} of instance {} is already {}; nothing to do", export_id, instance->id,
               run->stage);
@@ -96,6 +118,10 @@ void handle_event(StageContext& context, const queue::Message& message,
                          .new_attempt = true});
 
   recording_failure(context.status, export_id, [&] {
+    if (instance->engine == "rds") {
+      export_with_rds(context, *instance, event, export_id);
+      return;
+    }
     if (instance->engine != "postgres") {
       fail(ErrorKind::Unsupported,
            "instance '{}': engine \"{}\" needs the AWS RDS client, which this build lacks",
@@ -154,10 +180,24 @@ void handle_task(StageContext& context, const queue::Message& message,
                          .export_location = task.export_location});
   recording_failure(context.status, export_id, [&] {
     if (task.engine != "postgres") {
-      fail(ErrorKind::Unsupported,
-           "export task '{}' is an RDS export: waiting on it needs the AWS RDS client, which "
-           "this build lacks",
-           export_id);
+      // An RDS export (or the reference's message, which names no engine): land it once RDS
+      // says COMPLETE; until then the message comes back later with a growing delay.
+      RdsTaskCheck check = check_rds_export(rds_client(context.config), task);
+      if (!check.complete) {
+        if (!context.tasks) {
+          fail(ErrorKind::Conflict, "RDS export task '{}' is {} ({}%): try later", export_id,
+               check.status, check.percent_progress);
+        }
+        TaskMessage again = task;
+        again.polls = task.polls + 1;
+        auto delay = rds_poll_delay(task.polls);
+        context.tasks->send(to_json(again), delay);
+        context.status.update({.export_id = export_id, .stage = RunStage::Waiting});
+        log::info("RDS export task {} is {} ({}%): polling again in {} s", export_id, check.status,
+                  check.percent_progress, delay.count() / 1000);
+        return;
+      }
+      task.export_location = check.export_location;
     }
     landing::LandOptions options;
     options.export_location = task.export_location;

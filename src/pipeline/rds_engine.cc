@@ -1,0 +1,153 @@
+#include "pipeline/rds_engine.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "common/log.h"
+
+namespace snaplake::pipeline {
+namespace {
+
+std::string trim_slashes(std::string_view s) {
+  while (!s.empty() && s.front() == '/') s.remove_prefix(1);
+  while (!s.empty() && s.back() == '/') s.remove_suffix(1);
+  return std::string(s);
+}
+
+bool is_running(std::string_view status) {
+  return status == "STARTING" || status == "IN_PROGRESS" || status == "CANCELING";
+}
+
+}  // namespace
+
+ExportBucket parse_export_bucket(std::string_view text) {
+  if (text.starts_with("s3://")) text.remove_prefix(5);
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return {std::string(text), ""};
+  return {std::string(text.substr(0, slash)), trim_slashes(text.substr(slash + 1))};
+}
+
+aws::DbSnapshot choose_snapshot(const aws::RdsClient& rds, const InstanceConfig& instance,
+                                const SnapshotEvent& event) {
+  if (!event.snapshot_id.empty()) {
+    aws::DbSnapshot snapshot = rds.describe_snapshot(event.snapshot_id);
+    if (snapshot.status != "available") {
+      fail(ErrorKind::Conflict, "RDS snapshot '{}' is {} ({}%), not yet available: try later",
+           snapshot.identifier, snapshot.status, snapshot.percent_progress);
+    }
+    return snapshot;
+  }
+  std::vector<aws::DbSnapshot> snapshots = rds.describe_instance_snapshots(instance.id);
+  const aws::DbSnapshot* latest = nullptr;
+  for (const auto& s : snapshots) {
+    if (s.status == "creating") {
+      fail(ErrorKind::Conflict,
+           "RDS snapshot '{}' of instance '{}' is still being created ({}%): try later",
+           s.identifier, instance.id, s.percent_progress);
+    }
+    if (s.status != "available") continue;
+    if (!latest || s.create_time > latest->create_time ||
+        (s.create_time == latest->create_time && s.identifier > latest->identifier)) {
+      latest = &s;
+    }
+  }
+  if (!latest) {
+    fail(ErrorKind::NotFound, "RDS instance '{}' has no available snapshot ({} snapshots listed)",
+         instance.id, snapshots.size());
+  }
+  return *latest;
+}
+
+TaskMessage start_rds_export(const aws::RdsClient& rds, const InstanceConfig& instance,
+                             const SnapshotEvent& event, const std::string& export_id) {
+  aws::DbSnapshot snapshot = choose_snapshot(rds, instance, event);
+  ExportBucket bucket = parse_export_bucket(instance.export_bucket);
+
+  aws::StartExportTaskRequest request;
+  request.identifier = export_id;
+  request.source_arn = snapshot.arn;
+  request.s3_bucket = bucket.bucket;
+  request.s3_prefix = bucket.prefix;
+  request.iam_role_arn = instance.iam_role_arn;
+  request.kms_key_id = instance.kms_key_id;
+  request.export_only = instance.databases;
+
+  // A redelivered event: the task was started by an earlier attempt with this very id.
+  auto existing = rds.describe_export_task(export_id);
+  if (existing) {
+    log::info("RDS export task {} already exists ({}): carrying on", export_id, existing->status);
+  } else {
+    auto running = rds.describe_export_tasks_with_status({"starting", "in_progress"});
+    if (running.size() >= kMaxConcurrentRdsExports) {
+      fail(ErrorKind::Conflict,
+           "{} RDS exports are already STARTING or IN_PROGRESS (at most {} at once): try later",
+           running.size(), kMaxConcurrentRdsExports);
+    }
+    try {
+      aws::ExportTask started = rds.start_export_task(request);
+      log::info("started RDS export task {} of snapshot {} to s3://{}/{} ({})", export_id,
+                snapshot.identifier, bucket.bucket, bucket.prefix, started.status);
+    } catch (const aws::AwsError& e) {
+      // Started by another worker between our look and our start: it is ours all the same.
+      if (e.code() != "ExportTaskAlreadyExists" && e.code() != "ExportTaskAlreadyExistsFault") {
+        throw;
+      }
+      log::info("RDS export task {} already exists: carrying on", export_id);
+    }
+  }
+
+  TaskMessage task;
+  task.export_task_identifier = export_id;
+  task.export_bucket = bucket.bucket;
+  task.engine = "rds";
+  task.instance_id = instance.id;
+  task.snapshot_id = snapshot.identifier;
+  task.export_location =
+      bucket.prefix.empty() ? fmt::format("s3://{}/{}", bucket.bucket, export_id)
+                            : fmt::format("s3://{}/{}/{}", bucket.bucket, bucket.prefix, export_id);
+  task.source_arn = snapshot.arn;
+  task.event_time = event.event_time;
+  return task;
+}
+
+RdsTaskCheck check_rds_export(const aws::RdsClient& rds, const TaskMessage& task) {
+  const std::string& id = task.export_task_identifier;
+  std::optional<aws::ExportTask> found = rds.describe_export_task(id);
+  if (!found) fail(ErrorKind::NotFound, "RDS export task '{}' does not exist", id);
+  RdsTaskCheck check;
+  check.status = found->status;
+  check.percent_progress = found->percent_progress;
+  if (found->status == "COMPLETE") {
+    std::string bucket = found->s3_bucket.empty() ? task.export_bucket : found->s3_bucket;
+    if (bucket.starts_with("s3://")) bucket = parse_export_bucket(bucket).bucket;
+    std::string prefix = trim_slashes(found->s3_prefix);
+    check.complete = true;
+    check.export_location = prefix.empty() ? fmt::format("s3://{}/{}", bucket, id)
+                                           : fmt::format("s3://{}/{}/{}", bucket, prefix, id);
+    return check;
+  }
+  if (found->status == "FAILED" || found->status == "CANCELED") {
+    // Not retryable: the message goes to the dead-letter queue with RDS's cause.
+    fail(ErrorKind::InvalidInput, "RDS export task '{}' ended {}: {}", id, found->status,
+         found->failure_cause.empty() ? "(no FailureCause given)" : found->failure_cause);
+  }
+  if (!is_running(found->status)) {
+    fail(ErrorKind::Unsupported, "RDS export task '{}' has an unknown status \"{}\"", id,
+         found->status);
+  }
+  if (task.polls >= kMaxRdsExportPolls) {
+    fail(ErrorKind::InvalidInput, "RDS export task '{}' still {} after {} polls: giving up", id,
+         found->status, task.polls);
+  }
+  return check;
+}
+
+std::chrono::milliseconds rds_poll_delay(int polls) {
+  constexpr std::chrono::milliseconds kFirst = std::chrono::seconds(30);
+  constexpr std::chrono::milliseconds kMax = std::chrono::minutes(15);
+  std::chrono::milliseconds delay = kFirst;
+  for (int i = 0; i < polls && delay < kMax; ++i) delay *= 2;
+  return std::min(delay, kMax);
+}
+
+}  // namespace snaplake::pipeline
