@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "queue/queue.h"
@@ -20,6 +21,11 @@ struct QueueBackend {
   // A second handle on the same queue as `queue`, as another process would open it.
   std::function<std::unique_ptr<Queue>(Queue& queue)> reopen;
 };
+
+// Test names and failure messages show the backend by name, not as raw bytes.
+inline void PrintTo(const QueueBackend& backend, std::ostream* out) {
+  *out << backend.name;
+}
 
 class QueueConformance : public ::testing::TestWithParam<QueueBackend> {};
 
