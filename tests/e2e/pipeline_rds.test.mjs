@@ -6,8 +6,10 @@
 // itself before the land stage runs. What landed is fetched with the aws CLI and read by DuckDB.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 import { Moto, snaplake, tempDir } from '../harness/servers.mjs';
 import { duckdbQuery } from '../harness/readers.mjs';
@@ -17,22 +19,30 @@ import { rdsSnsEvent } from './pipeline_helpers.mjs';
 const moto = Moto.start();
 after(() => moto.stop());
 
+// The aws CLI against moto, asynchronously: independent set-up calls run side by side (each CLI
+// start costs seconds on a busy machine).
+async function awsAsync(args) {
+  const { stdout } = await promisify(execFile)('aws', ['--endpoint-url', moto.endpoint, ...args],
+    { env: moto.env(), maxBuffer: 1 << 28 });
+  return stdout;
+}
+const jsonQueue = async (name) => JSON.parse(await awsAsync(['sqs', 'create-queue', '--queue-name', name, '--output', 'json'])).QueueUrl;
+const createBucket = (b) => awsAsync(['s3api', 'create-bucket', '--bucket', b, '--create-bucket-configuration', 'LocationConstraint=eu-west-2']);
+const createInstance = (id) => awsAsync(['rds', 'create-db-instance', '--db-instance-identifier', id, '--engine', 'postgres',
+  '--db-instance-class', 'db.t3.micro', '--master-username', 'admin_user', '--master-user-password', 'not-a-secret-1',
+  '--allocated-storage', '20']);
+
 const sql = (s) => `'${s.replaceAll("'", "''")}'`;
 
 test('engine = "rds": StartExportTask on moto, the task message through SQS, the export landed from S3', async () => {
   const tag = `${process.pid}-${Date.now() % 100000}`;
   const exportsBucket = `rds-exports-${tag}`;
   const lakeBucket = `raw-zone-${tag}`;
-  for (const b of [exportsBucket, lakeBucket]) {
-    moto.aws(['s3api', 'create-bucket', '--bucket', b, '--create-bucket-configuration', 'LocationConstraint=eu-west-2']);
-  }
-  const queue = (name) => JSON.parse(moto.aws(['sqs', 'create-queue', '--queue-name', `${name}-${tag}`, '--output', 'json'])).QueueUrl;
-  const urls = { events: queue('events'), tasks: queue('tasks'), eventsDlq: queue('events-dlq'), tasksDlq: queue('tasks-dlq') };
-
-  // The instance and a manual snapshot of it, in moto's RDS.
-  moto.aws(['rds', 'create-db-instance', '--db-instance-identifier', 'social-care-db', '--engine', 'postgres',
-    '--db-instance-class', 'db.t3.micro', '--master-username', 'admin_user', '--master-user-password', 'not-a-secret-1',
-    '--allocated-storage', '20']);
+  // Buckets, queues and the instance (with a manual snapshot of it, below) in moto.
+  const [events, tasksUrl, eventsDlq, tasksDlq] = await Promise.all([
+    jsonQueue(`events-${tag}`), jsonQueue(`tasks-${tag}`), jsonQueue(`events-dlq-${tag}`), jsonQueue(`tasks-dlq-${tag}`),
+    createBucket(exportsBucket), createBucket(lakeBucket), createInstance('social-care-db')]);
+  const urls = { events, tasks: tasksUrl, eventsDlq, tasksDlq };
   const snapshot = JSON.parse(moto.aws(['rds', 'create-db-snapshot', '--db-instance-identifier', 'social-care-db',
     '--db-snapshot-identifier', 'social-care-db-manual-1', '--output', 'json'])).DBSnapshot;
 
@@ -122,21 +132,19 @@ databases = ["socialcare"]
     assert.equal(Number(rows[0][0]), t.rows, t.target);
     assert.equal(Number(rows[0][1]), t.rows, t.target);
   }
-  for (const url of [urls.events, urls.tasks, urls.eventsDlq, urls.tasksDlq]) {
-    const a = JSON.parse(moto.aws(['sqs', 'get-queue-attributes', '--queue-url', url, '--attribute-names', 'All', '--output', 'json'])).Attributes;
+  await Promise.all([urls.events, urls.tasks, urls.eventsDlq, urls.tasksDlq].map(async (url) => {
+    const a = JSON.parse(await awsAsync(['sqs', 'get-queue-attributes', '--queue-url', url, '--attribute-names', 'All', '--output', 'json'])).Attributes;
     assert.equal(a.ApproximateNumberOfMessages, '0', url);
-  }
+  }));
 });
 
-test('engine = "rds": a canceled export task in the reference message shape is dead-lettered with its status', () => {
+test('engine = "rds": a canceled export task in the reference message shape is dead-lettered with its status', async () => {
   const tag = `${process.pid}-${Date.now() % 100000}-c`;
   const exportsBucket = `rds-exports-${tag}`;
-  moto.aws(['s3api', 'create-bucket', '--bucket', exportsBucket, '--create-bucket-configuration', 'LocationConstraint=eu-west-2']);
-  const queue = (name) => JSON.parse(moto.aws(['sqs', 'create-queue', '--queue-name', `${name}-${tag}`, '--output', 'json'])).QueueUrl;
-  const urls = { events: queue('events'), tasks: queue('tasks'), tasksDlq: queue('tasks-dlq') };
-  moto.aws(['rds', 'create-db-instance', '--db-instance-identifier', 'finance-db', '--engine', 'postgres',
-    '--db-instance-class', 'db.t3.micro', '--master-username', 'admin_user', '--master-user-password', 'not-a-secret-1',
-    '--allocated-storage', '20']);
+  const [events, tasksUrl, tasksDlq] = await Promise.all([
+    jsonQueue(`events-${tag}`), jsonQueue(`tasks-${tag}`), jsonQueue(`tasks-dlq-${tag}`),
+    createBucket(exportsBucket), createInstance('finance-db')]);
+  const urls = { events, tasks: tasksUrl, tasksDlq };
   const snapshot = JSON.parse(moto.aws(['rds', 'create-db-snapshot', '--db-instance-identifier', 'finance-db',
     '--db-snapshot-identifier', 'finance-db-manual-1', '--output', 'json'])).DBSnapshot;
   moto.aws(['rds', 'start-export-task', '--export-task-identifier', 'finance-export-1', '--source-arn', snapshot.DBSnapshotArn,
