@@ -64,7 +64,7 @@ FROM generate_series(1, 12000) AS g;
 
 INSERT INTO care_visits (resident_id, visited_at, duration, carer_rating)
 SELECT 1 + g % 5000,
-       timestamp '2025-06-01 08:00' + g * interval '53 minutes',
+       timestamp '2025-06-01 08:00' + g * interval '23 minutes',
        make_interval(mins => 15 + g % 90),
        CASE WHEN g % 9 = 0 THEN NULL ELSE ((g % 50) / 10.0)::real END
 FROM generate_series(1, 20000) AS g;
