@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15
+  time  # /usr/bin/time, for the benchmarks' peak RSS
 )
 # Node.js may come from elsewhere (e.g. NodeSource, whose nodejs bundles npm and conflicts with
 # Debian's npm package): install Debian's only when the commands are missing.
