@@ -4,6 +4,7 @@
 #include "parquet/file_writer.h"
 #include "pg/binary_values.h"
 #include "pg/copy_binary.h"
+#include "pg/text_render.h"
 
 namespace snaplake::exporter {
 
@@ -40,9 +41,12 @@ namespace {
 }
 
 // Appends one field to column i; returns false when the value was unrepresentable (NULL written).
+// `scratch` is reused for text rendered on the client (numeric's can be long); the fixed-size
+// renderings go to the stack, so no value allocates.
 bool append_field(parquet::FileWriter& w, size_t i, const types::ColumnMapping& c,
-                  const pg::CopyField& f) {
+                  const pg::CopyField& f, std::vector<char>& scratch) {
   namespace b = pg::binary;
+  namespace text = pg::text;
   if (f.is_null()) {
     w.append_null(i);
     return true;
@@ -103,6 +107,35 @@ bool append_field(parquet::FileWriter& w, size_t i, const types::ColumnMapping& 
       w.append_decimal(i, n.unscaled);
       return true;
     }
+    case Decode::NumericText:
+      w.append_bytes(i, text::numeric(f.data, f.length, scratch));
+      return true;
+    case Decode::DateText: {
+      need(4);
+      char buf[text::kMaxDateChars];
+      w.append_bytes(i, {buf, text::date(b::int4(f.data), buf)});
+      return true;
+    }
+    case Decode::TimeText: {
+      need(8);
+      char buf[text::kMaxTimeChars];
+      w.append_bytes(i, {buf, text::time(b::int8(f.data), buf)});
+      return true;
+    }
+    case Decode::TimestampText:
+    case Decode::TimestampTzText: {
+      need(8);
+      char buf[text::kMaxTimestampChars];
+      size_t n = text::timestamp(b::int8(f.data), c.decode == Decode::TimestampTzText, buf);
+      w.append_bytes(i, {buf, n});
+      return true;
+    }
+    case Decode::UuidText: {
+      need(16);
+      char buf[text::kUuidChars];
+      w.append_bytes(i, {buf, text::uuid(f.data, buf)});
+      return true;
+    }
   }
   w.append_null(i);
   return false;
@@ -120,6 +153,7 @@ FileOutcome copy_to_parquet(pg::Connection& conn, const std::string& sql,
   FileOutcome outcome;
   outcome.unrepresentable.assign(columns.size(), 0);
   pg::CopyBinaryDecoder decoder(columns.size());
+  std::vector<char> scratch(256);
 
   conn.start_copy_out(sql, what);
   std::span<const uint8_t> chunk;
@@ -136,7 +170,7 @@ FileOutcome copy_to_parquet(pg::Connection& conn, const std::string& sql,
     bytes_since_report += chunk.size();
     decoder.feed(chunk, [&](std::span<const pg::CopyField> fields) {
       for (size_t i = 0; i < fields.size(); ++i) {
-        if (!append_field(writer, i, columns[i], fields[i])) ++outcome.unrepresentable[i];
+        if (!append_field(writer, i, columns[i], fields[i], scratch)) ++outcome.unrepresentable[i];
       }
       writer.end_row();
       ++rows_since_report;

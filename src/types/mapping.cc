@@ -100,6 +100,18 @@ std::optional<ColumnMapping> typed_only(const SourceColumn& c) {
   return std::nullopt;
 }
 
+// The rds profile's STRING columns whose text the client renders from the binary value, byte
+// for byte as the server's output function (pg/text_render.h; DateStyle ISO, TimeZone UTC).
+std::optional<Decode> rendered_on_client(std::string_view base) {
+  if (base == "numeric") return Decode::NumericText;
+  if (base == "date") return Decode::DateText;
+  if (base == "time") return Decode::TimeText;
+  if (base == "timestamp") return Decode::TimestampText;
+  if (base == "timestamptz") return Decode::TimestampTzText;
+  if (base == "uuid") return Decode::UuidText;
+  return std::nullopt;
+}
+
 }  // namespace
 
 ColumnMapping map_column(const SourceColumn& c, Profile profile) {
@@ -116,6 +128,11 @@ ColumnMapping map_column(const SourceColumn& c, Profile profile) {
   if (t == "bytea") return native(c, Physical::ByteArray, Logical::None, Decode::Bytes, "binary");
   if (profile == Profile::Typed) {
     if (auto m = typed_only(c)) return *m;
+  } else if (auto decode = rendered_on_client(t)) {
+    ColumnMapping m = text(c);
+    m.decode = *decode;
+    m.cast_to_text = m.render_with_format = false;
+    return m;
   }
   return text(c);
 }

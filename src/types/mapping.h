@@ -48,6 +48,14 @@ enum class Decode {
   Date,       // int32 days since 2000-01-01
   Time,       // int64 microseconds since midnight
   Timestamp,  // int64 microseconds since 2000-01-01 (timestamp and timestamptz)
+  // rds profile: the binary value, rendered on the client as PostgreSQL's text would be
+  // (pg/text_render.h), so the server need not cast it ::text.
+  NumericText,
+  DateText,
+  TimeText,
+  TimestampText,
+  TimestampTzText,
+  UuidText,
 };
 
 struct ColumnMapping {

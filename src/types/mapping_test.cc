@@ -67,7 +67,6 @@ const Row kShared[] = {
      "binary (UTF8)"},
     {col("xml"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
     {col("timetz"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
-    {col("numeric"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
 };
 
 TEST(Mapping, SharedByBothProfiles) {
@@ -79,14 +78,18 @@ TEST(Mapping, SharedByBothProfiles) {
 
 TEST(Mapping, RdsRendersEverythingElseAsText) {
   const Row rows[] = {
-      {col("numeric", numeric_typmod(12, 2)), Physical::ByteArray, Logical::String, Decode::Text,
-       true, "binary (UTF8)"},
-      {col("date"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
-      {col("time"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
-      {col("timestamp"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
-      {col("timestamptz"), Physical::ByteArray, Logical::String, Decode::Text, true,
+      // Rendered on the client from the binary value (pg/text_render.h), not cast ::text.
+      {col("numeric", numeric_typmod(12, 2)), Physical::ByteArray, Logical::String,
+       Decode::NumericText, false, "binary (UTF8)"},
+      {col("numeric"), Physical::ByteArray, Logical::String, Decode::NumericText, false,
        "binary (UTF8)"},
-      {col("uuid"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
+      {col("date"), Physical::ByteArray, Logical::String, Decode::DateText, false, "binary (UTF8)"},
+      {col("time"), Physical::ByteArray, Logical::String, Decode::TimeText, false, "binary (UTF8)"},
+      {col("timestamp"), Physical::ByteArray, Logical::String, Decode::TimestampText, false,
+       "binary (UTF8)"},
+      {col("timestamptz"), Physical::ByteArray, Logical::String, Decode::TimestampTzText, false,
+       "binary (UTF8)"},
+      {col("uuid"), Physical::ByteArray, Logical::String, Decode::UuidText, false, "binary (UTF8)"},
       {col("json"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
       {col("jsonb"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
       {col("mood", -1, 'e'), Physical::ByteArray, Logical::String, Decode::Text, true,
@@ -110,6 +113,7 @@ TEST(Mapping, TypedKeepsWhatParquetCanExpress) {
        true, "binary (UTF8)"},
       {col("numeric", numeric_typmod(3, 5)), Physical::ByteArray, Logical::String, Decode::Text,
        true, "binary (UTF8)"},
+      {col("numeric"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
       {col("date"), Physical::Int32, Logical::Date, Decode::Date, false, "int32 (DATE)"},
       {col("time", 3), Physical::Int64, Logical::TimeMicros, Decode::Time, false,
        "int64 (TIME_MICROS)"},
