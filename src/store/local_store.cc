@@ -18,7 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr size_t kWriteBuffer = 1 << 20;  // fewer, larger write(2) calls
+constexpr size_t kWriteBuffer = 1 << 20;       // fewer, larger write(2) calls
+constexpr size_t kKernelCopyChunk = 64 << 20;  // per copy_file_range(2) call
 
 // An owned file descriptor.
 class Fd {
@@ -125,6 +126,47 @@ class LocalUpload final : public Upload {
   }
 
   uint64_t position() const override { return position_; }
+
+  // Appends `size` bytes of the file open at `source` in the kernel (copy_file_range(2), which
+  // can share extents on file systems that support it), falling back to pread/write where the
+  // kernel cannot (e.g. across some file systems). Returns the bytes appended.
+  uint64_t append_file(int source, uint64_t size, const fs::path& source_path) {
+    if (!fd_)
+      fail(ErrorKind::Internal, "cannot write '{}': upload already closed", target_.string());
+    flush();
+    off_t in = 0;
+    bool kernel_copy = true;
+    std::vector<uint8_t> chunk;
+    while (static_cast<uint64_t>(in) < size) {
+      size_t want = static_cast<size_t>(std::min<uint64_t>(size - in, kKernelCopyChunk));
+      ssize_t n;
+      if (kernel_copy) {
+        n = ::copy_file_range(source, &in, fd_.get(), nullptr, want, 0);
+        if (n < 0 &&
+            (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+          kernel_copy = false;
+          continue;
+        }
+      } else {
+        chunk.resize(std::min<size_t>(want, kWriteBuffer));
+        n = ::pread(source, chunk.data(), chunk.size(), in);
+        if (n > 0) {
+          write_all(std::span(chunk.data(), static_cast<size_t>(n)));
+          in += n;
+        }
+      }
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        fail_errno(errno, "cannot copy " + quoted(source_path) + " to " + quoted(target_));
+      }
+      if (n == 0) {
+        fail(ErrorKind::Conflict, "cannot copy '{}': it shrank while copying (at byte {} of {})",
+             source_path.string(), static_cast<uint64_t>(in), size);
+      }
+    }
+    position_ += size;
+    return size;
+  }
 
  private:
   void flush() {
@@ -301,6 +343,29 @@ void LocalStore::remove(std::span<const std::string> keys) {
     }
     remove_empty_folders(root_, path.parent_path());
   }
+}
+
+uint64_t LocalStore::copy_from(LocalStore& source, std::string_view source_key,
+                               std::string_view target_key, const WriteOptions& options) {
+  validate_key(source_key);
+  validate_key(target_key);
+  fs::path path = source.path_of(source_key);
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT || errno == ENOTDIR) {
+      fail(ErrorKind::NotFound, "cannot copy '{}': no such object", path.string());
+    }
+    fail_errno(errno, "cannot read " + quoted(path));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) fail_errno(errno, "cannot read " + quoted(path));
+  if (!S_ISREG(st.st_mode))
+    fail(ErrorKind::NotFound, "cannot copy '{}': not a file", path.string());
+  auto upload = create(target_key, options);
+  uint64_t size = static_cast<LocalUpload&>(*upload).append_file(
+      fd.get(), static_cast<uint64_t>(st.st_size), path);
+  upload->commit();
+  return size;
 }
 
 void LocalStore::copy(std::string_view source_key, std::string_view target_key,

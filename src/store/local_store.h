@@ -27,6 +27,11 @@ class LocalStore final : public ObjectStore {
   void copy(std::string_view source_key, std::string_view target_key,
             const WriteOptions& options = {}) override;
 
+  // Copies an object of another local store (or this one) in the kernel, with the same
+  // temp file + fsync + rename guarantee as create(). Returns the size copied.
+  uint64_t copy_from(LocalStore& source, std::string_view source_key, std::string_view target_key,
+                     const WriteOptions& options = {});
+
  private:
   explicit LocalStore(std::filesystem::path root) : root_(std::move(root)) {}
   std::filesystem::path path_of(std::string_view key) const;

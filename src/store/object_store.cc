@@ -41,6 +41,12 @@ uint64_t copy_between(ObjectStore& source, std::string_view source_key, ObjectSt
                 source.describe(source_key), e.what());
     }
   }
+  // Folder to folder: in the kernel, without passing the bytes through this process.
+  auto* local_source = dynamic_cast<LocalStore*>(&source);
+  auto* local_target = dynamic_cast<LocalStore*>(&target);
+  if (local_source && local_target) {
+    return local_target->copy_from(*local_source, source_key, target_key, options);
+  }
   auto info = source.head(source_key);
   if (!info)
     fail(ErrorKind::NotFound, "cannot copy '{}': no such object", source.describe(source_key));
