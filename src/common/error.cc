@@ -6,16 +6,26 @@ namespace snaplake {
 
 std::string_view to_string(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::InvalidInput: return "invalid input";
-    case ErrorKind::Config: return "configuration";
-    case ErrorKind::Source: return "source database";
-    case ErrorKind::Io: return "i/o";
-    case ErrorKind::Network: return "network";
-    case ErrorKind::Auth: return "authentication";
-    case ErrorKind::Conflict: return "conflict";
-    case ErrorKind::NotFound: return "not found";
-    case ErrorKind::Unsupported: return "unsupported";
-    case ErrorKind::Internal: return "internal";
+    case ErrorKind::InvalidInput:
+      return "invalid input";
+    case ErrorKind::Config:
+      return "configuration";
+    case ErrorKind::Source:
+      return "source database";
+    case ErrorKind::Io:
+      return "i/o";
+    case ErrorKind::Network:
+      return "network";
+    case ErrorKind::Auth:
+      return "authentication";
+    case ErrorKind::Conflict:
+      return "conflict";
+    case ErrorKind::NotFound:
+      return "not found";
+    case ErrorKind::Unsupported:
+      return "unsupported";
+    case ErrorKind::Internal:
+      return "internal";
   }
   return "unknown";
 }
@@ -28,16 +38,26 @@ void fail_errno(int errnum, std::string_view what) {
 
 int exit_code(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::InvalidInput: return 2;
-    case ErrorKind::Config: return 3;
-    case ErrorKind::Source: return 4;
-    case ErrorKind::Io: return 5;
-    case ErrorKind::Network: return 6;
-    case ErrorKind::Auth: return 7;
-    case ErrorKind::Conflict: return 75;  // EX_TEMPFAIL: try again later
-    case ErrorKind::NotFound: return 8;
-    case ErrorKind::Unsupported: return 9;
-    case ErrorKind::Internal: return 70;  // EX_SOFTWARE
+    case ErrorKind::InvalidInput:
+      return 2;
+    case ErrorKind::Config:
+      return 3;
+    case ErrorKind::Source:
+      return 4;
+    case ErrorKind::Io:
+      return 5;
+    case ErrorKind::Network:
+      return 6;
+    case ErrorKind::Auth:
+      return 7;
+    case ErrorKind::Conflict:
+      return 75;  // EX_TEMPFAIL: try again later
+    case ErrorKind::NotFound:
+      return 8;
+    case ErrorKind::Unsupported:
+      return 9;
+    case ErrorKind::Internal:
+      return 70;  // EX_SOFTWARE
   }
   return 1;
 }

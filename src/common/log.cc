@@ -1,11 +1,10 @@
 #include "common/log.h"
 
-#include <nlohmann/json.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <regex>
 
 namespace snaplake::log {
@@ -18,10 +17,14 @@ thread_local std::vector<std::pair<std::string, std::string>> t_scope;
 
 std::string_view level_name(Level level) {
   switch (level) {
-    case Level::Debug: return "debug";
-    case Level::Info: return "info";
-    case Level::Warn: return "warn";
-    case Level::Error: return "error";
+    case Level::Debug:
+      return "debug";
+    case Level::Info:
+      return "info";
+    case Level::Warn:
+      return "warn";
+    case Level::Error:
+      return "error";
   }
   return "info";
 }
@@ -43,12 +46,16 @@ void configure(Level level, Format format) {
   g_format = format;
 }
 
-Level min_level() { return g_level; }
+Level min_level() {
+  return g_level;
+}
 
 Scope::Scope(std::string key, std::string value) {
   t_scope.emplace_back(std::move(key), std::move(value));
 }
-Scope::~Scope() { t_scope.pop_back(); }
+Scope::~Scope() {
+  t_scope.pop_back();
+}
 
 void write(Level level, std::string_view message, const Fields& fields) {
   if (level < g_level) return;

@@ -24,7 +24,9 @@ struct Backend {
 std::vector<Backend> backends();
 
 // Test names and messages show the backend's name (GoogleTest finds this by ADL).
-inline void PrintTo(const Backend& backend, std::ostream* out) { *out << backend.name; }
+inline void PrintTo(const Backend& backend, std::ostream* out) {
+  *out << backend.name;
+}
 
 // An S3 client for moto_server at `endpoint` (path-style, us-east-1).
 std::shared_ptr<aws::S3Client> test_s3_client(const std::string& endpoint,
