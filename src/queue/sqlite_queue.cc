@@ -66,6 +66,20 @@ std::string SqliteQueue::describe() const {
   return fmt::format("sqlite:{}#{}", db_->path(), name_);
 }
 
+void SqliteQueue::insert_dead_letter(int64_t id, std::string_view body, int64_t receive_count,
+                                     std::string_view cause, int64_t now) {
+  db_->prepare(
+         "INSERT INTO queue_dead_letters (queue, id, body, receive_count, cause, dead_at) "
+         "VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(1, name_)
+      .bind(2, id)
+      .bind(3, body)
+      .bind(4, receive_count)
+      .bind(5, cause)
+      .bind(6, now)
+      .run();
+}
+
 int64_t SqliteQueue::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(options_.clock().time_since_epoch())
       .count();
@@ -98,16 +112,7 @@ std::vector<Message> SqliteQueue::claim(int max, std::chrono::milliseconds visib
   for (const auto& [id, body, count] : dead) {
     std::string cause = fmt::format("received {} times without being deleted (max_receives {})",
                                     count, options_.max_receives);
-    db_->prepare(
-           "INSERT INTO queue_dead_letters (queue, id, body, receive_count, cause, dead_at) "
-           "VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(1, name_)
-        .bind(2, id)
-        .bind(3, body)
-        .bind(4, count)
-        .bind(5, cause)
-        .bind(6, now)
-        .run();
+    insert_dead_letter(id, body, count, cause, now);
     db_->prepare("DELETE FROM queue_messages WHERE id = ?").bind(1, id).run();
     log::warn("queue {}: message {} dead-lettered: {}", name_, id, cause);
   }
@@ -191,16 +196,7 @@ void SqliteQueue::dead_letter(const Message& message, std::string_view cause) {
   std::string body = row.text(1);
   int64_t count = row.integer(2);
   row.run();
-  db_->prepare(
-         "INSERT INTO queue_dead_letters (queue, id, body, receive_count, cause, dead_at) "
-         "VALUES (?, ?, ?, ?, ?, ?)")
-      .bind(1, name_)
-      .bind(2, id)
-      .bind(3, body)
-      .bind(4, count)
-      .bind(5, cause)
-      .bind(6, now)
-      .run();
+  insert_dead_letter(id, body, count, cause, now);
   transaction.commit();
 }
 

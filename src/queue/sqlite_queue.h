@@ -38,6 +38,9 @@ class SqliteQueue final : public Queue {
  private:
   SqliteQueue(std::unique_ptr<sqlite::Database> db, std::string name, SqliteQueueOptions options);
   int64_t now_ms() const;
+  // Records a dead letter; the caller removes the message in the same transaction.
+  void insert_dead_letter(int64_t id, std::string_view body, int64_t receive_count,
+                          std::string_view cause, int64_t now);
   std::vector<Message> claim(int max, std::chrono::milliseconds visibility);
 
   std::unique_ptr<sqlite::Database> db_;
