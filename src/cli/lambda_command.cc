@@ -166,17 +166,21 @@ void add_lambda_command(CLI::App& root, int& exit_status) {
     bool export_stage = flags->stage == "export";
     std::optional<pipeline::Config> config;
     std::unique_ptr<queue::Queue> tasks;
+    std::unique_ptr<queue::Queue> events;
     std::unique_ptr<pipeline::StatusStore> status;
     pipeline::Engines engines = pipeline::native_engines();
     try {
       config = pipeline::load_config(config_file, pipeline::process_environment());
-      if (export_stage) tasks = pipeline::open_queue(*config, pipeline::QueueRole::Tasks);
+      // The export stage sends task messages; both stages re-send, with a delay, a message that
+      // waits for RDS to its own queue (pipeline/waits.h), and Lambda deletes the one it got.
+      tasks = pipeline::open_queue(*config, pipeline::QueueRole::Tasks);
+      if (export_stage) events = pipeline::open_queue(*config, pipeline::QueueRole::Events);
       status = pipeline::StatusStore::open(config->status_path());
     } catch (const Error& e) {
       runtime.init_error(e);
       throw;
     }
-    pipeline::StageContext context{*config, engines, *status, tasks.get()};
+    pipeline::StageContext context{*config, engines, *status, tasks.get(), events.get()};
     log::info("serving Lambda invocations of the {} stage", flags->stage);
     for (int served = 0; flags->max_invocations == 0 || served < flags->max_invocations; ++served) {
       auto invocation = runtime.next();

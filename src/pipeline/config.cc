@@ -356,6 +356,7 @@ Config parse_config(std::string_view text, std::string_view file_name,
     r.choice("compression", config.export_.compression, {"snappy", "gzip", "zstd", "none"});
     r.choice("types", config.export_.types, {"rds", "typed"});
     r.integer("jobs", config.export_.jobs, 1);
+    r.duration("max_wait", config.export_.max_wait);
     r.finish();
     if (config.export_.to.empty()) r.missing("to");
   }
@@ -366,6 +367,7 @@ Config parse_config(std::string_view text, std::string_view file_name,
     r.string("service_area", config.landing.service_area);
     r.string("kms_key_id", config.landing.kms_key_id);
     r.string("notify", config.landing.notify);
+    r.duration("max_wait", config.landing.max_wait);
     r.finish();
     if (config.landing.to.empty()) r.missing("to");
     if (config.landing.service_area.empty()) r.missing("service_area");

@@ -34,6 +34,9 @@ struct ExportConfig {
   std::string compression = "snappy";  // snappy | gzip | zstd | none
   std::string types = "rds";           // rds | typed
   int jobs = 2;
+  // rds engine: how long an event waits for its snapshot to finish being created, or for a free
+  // RDS export slot, before it is dead-lettered.
+  std::chrono::milliseconds max_wait = std::chrono::hours(1);
 };
 
 struct LandingConfig {
@@ -41,6 +44,9 @@ struct LandingConfig {
   std::string service_area = "unrestricted";
   std::string kms_key_id;
   std::string notify;  // "", sqs:<url>, sns:<arn>, glue:<workflow>
+  // rds engine: how long an export task may run (STARTING, IN_PROGRESS) before its message is
+  // dead-lettered.
+  std::chrono::milliseconds max_wait = std::chrono::hours(48);
 };
 
 struct AwsConfig {

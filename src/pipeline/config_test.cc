@@ -48,12 +48,14 @@ to = "s3://export-bucket/snaplake"
 compression = "zstd"
 types = "typed"
 jobs = 4
+max_wait = "2h"
 
 [landing]
 to = "/data/landing"
 service_area = "restricted"
 kms_key_id = "alias/raw"
 notify = "sqs:https://sqs.eu-west-2.amazonaws.com/1/landed"
+max_wait = "3d"
 
 [aws]
 region = "eu-west-1"
@@ -84,6 +86,8 @@ TEST(Config, ReadsEveryKey) {
   EXPECT_EQ(c.export_.compression, "zstd");
   EXPECT_EQ(c.export_.types, "typed");
   EXPECT_EQ(c.export_.jobs, 4);
+  EXPECT_EQ(c.export_.max_wait, std::chrono::hours(2));
+  EXPECT_EQ(c.landing.max_wait, std::chrono::hours(72));
   EXPECT_EQ(c.landing.to, "/data/landing");
   EXPECT_EQ(c.landing.service_area, "restricted");
   EXPECT_EQ(c.landing.kms_key_id, "alias/raw");
@@ -108,6 +112,8 @@ TEST(Config, DefaultsAreTheEmbeddedOnesResolvedAgainstTheFile) {
   EXPECT_EQ(c.export_.to, "/etc/snaplake/exports");
   EXPECT_EQ(c.export_.compression, "snappy");
   EXPECT_EQ(c.export_.jobs, 2);
+  EXPECT_EQ(c.export_.max_wait, std::chrono::hours(1));
+  EXPECT_EQ(c.landing.max_wait, std::chrono::hours(48));
   EXPECT_EQ(c.landing.to, "/etc/snaplake/landing");
   EXPECT_EQ(c.landing.service_area, "unrestricted");
   EXPECT_TRUE(c.instances.empty());
@@ -124,7 +130,9 @@ TEST(Config, EnvironmentOverridesTheFile) {
                            {"SNAPLAKE_QUEUE_VISIBILITY_TIMEOUT", "1h30m"},
                            {"SNAPLAKE_EXPORT_TO", "local-exports"},
                            {"SNAPLAKE_LANDING_SERVICE_AREA", "housing"},
-                           {"SNAPLAKE_AWS_REGION", "us-east-1"}});
+                           {"SNAPLAKE_AWS_REGION", "us-east-1"},
+                           {"SNAPLAKE_EXPORT_MAX_WAIT", "45m"}});
+  EXPECT_EQ(c.export_.max_wait, std::chrono::minutes(45));
   EXPECT_EQ(c.queue.max_receives, 7);
   EXPECT_EQ(c.queue.visibility_timeout, std::chrono::minutes(90));
   EXPECT_EQ(c.export_.to, "/etc/snaplake/local-exports");

@@ -1,17 +1,22 @@
 // The engines the stages drive, as functions so that tests can stand in for them: the native
-// export (exporter::run_export) and the landing (landing::land).
+// export (exporter::run_export), the landing (landing::land) and the RDS client of the rds
+// engine.
 #pragma once
 
 #include <functional>
 
+#include "aws/rds_client.h"
 #include "exporter/export.h"
 #include "landing/land.h"
+#include "pipeline/config.h"
 
 namespace snaplake::pipeline {
 
 struct Engines {
   std::function<exporter::ExportResult(const exporter::ExportOptions&)> run_export;
   std::function<landing::LandResult(const landing::LandOptions&)> land;
+  // Empty: RDS as the configuration's [aws] and the AWS conventions say.
+  std::function<aws::RdsClient(const Config&)> rds;
 };
 
 // The real ones (engines.cc).

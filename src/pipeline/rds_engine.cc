@@ -18,6 +18,11 @@ bool is_running(std::string_view status) {
   return status == "STARTING" || status == "IN_PROGRESS" || status == "CANCELING";
 }
 
+// A snapshot in one of these states becomes available by itself: wait for it.
+bool becomes_available(std::string_view status) {
+  return status == "creating" || status == "copying";
+}
+
 }  // namespace
 
 ExportBucket parse_export_bucket(std::string_view text) {
@@ -27,23 +32,28 @@ ExportBucket parse_export_bucket(std::string_view text) {
   return {std::string(text.substr(0, slash)), trim_slashes(text.substr(slash + 1))};
 }
 
-aws::DbSnapshot choose_snapshot(const aws::RdsClient& rds, const InstanceConfig& instance,
-                                const SnapshotEvent& event) {
+std::variant<aws::DbSnapshot, RdsNotReady> choose_snapshot(const aws::RdsClient& rds,
+                                                           const InstanceConfig& instance,
+                                                           const SnapshotEvent& event) {
   if (!event.snapshot_id.empty()) {
     aws::DbSnapshot snapshot = rds.describe_snapshot(event.snapshot_id);
+    if (becomes_available(snapshot.status)) {
+      return RdsNotReady{fmt::format("RDS snapshot '{}' still {} ({}%)", snapshot.identifier,
+                                     snapshot.status, snapshot.percent_progress)};
+    }
     if (snapshot.status != "available") {
-      fail(ErrorKind::Conflict, "RDS snapshot '{}' is {} ({}%), not yet available: try later",
-           snapshot.identifier, snapshot.status, snapshot.percent_progress);
+      // Deleting, failed, …: waiting will not make it available.
+      fail(ErrorKind::NotFound, "RDS snapshot '{}' is {}, not available to export",
+           snapshot.identifier, snapshot.status);
     }
     return snapshot;
   }
   std::vector<aws::DbSnapshot> snapshots = rds.describe_instance_snapshots(instance.id);
   const aws::DbSnapshot* latest = nullptr;
   for (const auto& s : snapshots) {
-    if (s.status == "creating") {
-      fail(ErrorKind::Conflict,
-           "RDS snapshot '{}' of instance '{}' is still being created ({}%): try later",
-           s.identifier, instance.id, s.percent_progress);
+    if (becomes_available(s.status)) {
+      return RdsNotReady{fmt::format("RDS snapshot '{}' of instance '{}' still {} ({}%)",
+                                     s.identifier, instance.id, s.status, s.percent_progress)};
     }
     if (s.status != "available") continue;
     if (!latest || s.create_time > latest->create_time ||
@@ -58,9 +68,13 @@ aws::DbSnapshot choose_snapshot(const aws::RdsClient& rds, const InstanceConfig&
   return *latest;
 }
 
-TaskMessage start_rds_export(const aws::RdsClient& rds, const InstanceConfig& instance,
-                             const SnapshotEvent& event, const std::string& export_id) {
-  aws::DbSnapshot snapshot = choose_snapshot(rds, instance, event);
+std::variant<TaskMessage, RdsNotReady> start_rds_export(const aws::RdsClient& rds,
+                                                        const InstanceConfig& instance,
+                                                        const SnapshotEvent& event,
+                                                        const std::string& export_id) {
+  auto chosen = choose_snapshot(rds, instance, event);
+  if (auto* not_ready = std::get_if<RdsNotReady>(&chosen)) return std::move(*not_ready);
+  const aws::DbSnapshot& snapshot = std::get<aws::DbSnapshot>(chosen);
   ExportBucket bucket = parse_export_bucket(instance.export_bucket);
 
   aws::StartExportTaskRequest request;
@@ -79,9 +93,9 @@ TaskMessage start_rds_export(const aws::RdsClient& rds, const InstanceConfig& in
   } else {
     auto running = rds.describe_export_tasks_with_status({"starting", "in_progress"});
     if (running.size() >= kMaxConcurrentRdsExports) {
-      fail(ErrorKind::Conflict,
-           "{} RDS exports are already STARTING or IN_PROGRESS (at most {} at once): try later",
-           running.size(), kMaxConcurrentRdsExports);
+      return RdsNotReady{
+          fmt::format("{} RDS exports still STARTING or IN_PROGRESS (RDS runs at most {} at once)",
+                      running.size(), kMaxConcurrentRdsExports)};
     }
     try {
       aws::ExportTask started = rds.start_export_task(request);
@@ -135,19 +149,7 @@ RdsTaskCheck check_rds_export(const aws::RdsClient& rds, const TaskMessage& task
     fail(ErrorKind::Unsupported, "RDS export task '{}' has an unknown status \"{}\"", id,
          found->status);
   }
-  if (task.polls >= kMaxRdsExportPolls) {
-    fail(ErrorKind::InvalidInput, "RDS export task '{}' still {} after {} polls: giving up", id,
-         found->status, task.polls);
-  }
   return check;
-}
-
-std::chrono::milliseconds rds_poll_delay(int polls) {
-  constexpr std::chrono::milliseconds kFirst = std::chrono::seconds(30);
-  constexpr std::chrono::milliseconds kMax = std::chrono::minutes(15);
-  std::chrono::milliseconds delay = kFirst;
-  for (int i = 0; i < polls && delay < kMax; ++i) delay *= 2;
-  return std::min(delay, kMax);
 }
 
 }  // namespace snaplake::pipeline

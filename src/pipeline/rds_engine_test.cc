@@ -1,15 +1,26 @@
 // The rds engine against a fake RDS (a recording HTTP server keeping snapshots and export tasks):
 // which snapshot is exported, waiting while one is being created, the cap of five running
 // exports, ExportTaskAlreadyExists as "ours", the task message, and the land stage's decisions
-// (poll again, land, or dead-letter with RDS's FailureCause).
+// (poll again, land, or dead-letter with RDS's FailureCause). Then the worker with the fake RDS
+// and the embedded queue on a test clock: the waits (waits.h) re-send the message to its own
+// queue with a delay, and give up after [export] / [landing] max_wait with a clear cause.
+// (moto's snapshots are available at once and its export tasks complete at once, so these waits
+// can only be exercised against a fake.)
 #include "pipeline/rds_engine.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <filesystem>
 #include <map>
 #include <mutex>
 
 #include "aws/fake_http_server_test_util.h"
+#include "pipeline/queues.h"
+#include "pipeline/waits.h"
+#include "pipeline/worker.h"
 
 namespace snaplake::pipeline {
 namespace {
@@ -67,6 +78,10 @@ class FakeRds {
 
   std::vector<Snapshot> snapshots;
   std::vector<Task> tasks;
+  // Called before each answer (under the fake's lock) with the action and its parameters: a
+  // test changes snapshots and tasks here as RDS would between calls.
+  std::function<void(const std::string& action, std::map<std::string, std::string>& params)>
+      before_answer;
   std::vector<std::map<std::string, std::string>> calls() {
     std::vector<std::map<std::string, std::string>> out;
     for (const auto& r : server_.requests()) out.push_back(form(r.body));
@@ -97,7 +112,8 @@ class FakeRds {
   CannedResponse answer(const RecordedRequest& r) {
     std::lock_guard lock(mutex_);
     auto f = form(r.body);
-    const std::string& action = f["Action"];
+    const std::string action = f["Action"];
+    if (before_answer) before_answer(action, f);
     if (action == "DescribeDBSnapshots") {
       std::vector<Snapshot> matching;
       for (const auto& s : snapshots) {
@@ -177,6 +193,22 @@ SnapshotEvent instance_event() {
   return e;
 }
 
+// The task message of an export that started; fails the test when RDS was not ready.
+TaskMessage started(const std::variant<TaskMessage, RdsNotReady>& result) {
+  if (const auto* not_ready = std::get_if<RdsNotReady>(&result)) {
+    ADD_FAILURE() << "not ready: " << not_ready->reason;
+    return {};
+  }
+  return std::get<TaskMessage>(result);
+}
+
+// Why RDS was not ready; "" (and a test failure) when the export started.
+std::string not_ready(const std::variant<TaskMessage, RdsNotReady>& result) {
+  if (const auto* not_ready = std::get_if<RdsNotReady>(&result)) return not_ready->reason;
+  ADD_FAILURE() << "expected RdsNotReady, the export started";
+  return {};
+}
+
 ErrorKind kind_of(const std::function<void()>& action, std::string* what = nullptr) {
   try {
     action();
@@ -202,7 +234,8 @@ TEST(RdsEngine, ExportsTheLatestAvailableSnapshotOfTheInstanceAcrossPages) {
                     {"care-2", "available", "2026-11-22T01:00:00Z"},
                     {"care-0", "failed", "2026-11-25T01:00:00Z"},
                     {"care-4", "available", "2026-11-25T00:30:00Z"}};  // on the third page
-  TaskMessage task = start_rds_export(fake.rds(), care_instance(), instance_event(), "care-exp-1");
+  TaskMessage task =
+      started(start_rds_export(fake.rds(), care_instance(), instance_event(), "care-exp-1"));
   EXPECT_EQ(task.snapshot_id, "care-4");
   EXPECT_EQ(task.export_task_identifier, "care-exp-1");
   EXPECT_EQ(task.export_bucket, "exports");
@@ -231,26 +264,33 @@ TEST(RdsEngine, TheNamedSnapshotIsExportedAndWaitedForWhileCreating) {
   fake.snapshots = {{"care-manual", "creating", ""}, {"care-old", "available", "2026-11-01"}};
   SnapshotEvent event = instance_event();
   event.snapshot_id = "care-manual";
-  std::string what;
-  EXPECT_EQ(kind_of([&] { start_rds_export(fake.rds(), care_instance(), event, "e1"); }, &what),
-            ErrorKind::Conflict);
-  EXPECT_NE(what.find("care-manual"), std::string::npos) << what;
+  EXPECT_EQ(not_ready(start_rds_export(fake.rds(), care_instance(), event, "e1")),
+            "RDS snapshot 'care-manual' still creating (0%)");
   EXPECT_TRUE(fake.calls_of("StartExportTask").empty());
 
   fake.snapshots[0].status = "available";
-  TaskMessage task = start_rds_export(fake.rds(), care_instance(), event, "e1");
+  TaskMessage task = started(start_rds_export(fake.rds(), care_instance(), event, "e1"));
   EXPECT_EQ(task.snapshot_id, "care-manual");
 
   event.snapshot_id = "deleted-one";
   EXPECT_EQ(kind_of([&] { start_rds_export(fake.rds(), care_instance(), event, "e2"); }),
             ErrorKind::NotFound);
+
+  // A snapshot that will not become available by waiting is not waited for.
+  fake.snapshots[0].status = "deleting";
+  event.snapshot_id = "care-manual";
+  std::string what;
+  ErrorKind kind =
+      kind_of([&] { start_rds_export(fake.rds(), care_instance(), event, "e3"); }, &what);
+  EXPECT_FALSE(Error(kind, "").retryable());
+  EXPECT_NE(what.find("'care-manual' is deleting"), std::string::npos) << what;
 }
 
 TEST(RdsEngine, WaitsWhileTheInstanceHasASnapshotBeingCreated) {
   FakeRds fake;
   fake.snapshots = {{"care-1", "available", "2026-11-20"}, {"care-2", "creating", ""}};
-  EXPECT_EQ(kind_of([&] { start_rds_export(fake.rds(), care_instance(), instance_event(), "e"); }),
-            ErrorKind::Conflict);
+  EXPECT_EQ(not_ready(start_rds_export(fake.rds(), care_instance(), instance_event(), "e")),
+            "RDS snapshot 'care-2' of instance 'care' still creating (0%)");
   fake.snapshots.clear();
   EXPECT_EQ(kind_of([&] { start_rds_export(fake.rds(), care_instance(), instance_event(), "e"); }),
             ErrorKind::NotFound);
@@ -265,27 +305,26 @@ TEST(RdsEngine, AtMostFiveExportsRunAtOnce) {
   fake.tasks.push_back({"p0", "IN_PROGRESS", "b", "", ""});
   fake.tasks.push_back({"p1", "IN_PROGRESS", "b", "", ""});
   fake.tasks.push_back({"done", "COMPLETE", "b", "", ""});
-  std::string what;
-  EXPECT_EQ(
-      kind_of([&] { start_rds_export(fake.rds(), care_instance(), instance_event(), "e"); }, &what),
-      ErrorKind::Conflict);
-  EXPECT_NE(what.find("5 RDS exports"), std::string::npos) << what;
+  EXPECT_EQ(not_ready(start_rds_export(fake.rds(), care_instance(), instance_event(), "e")),
+            "5 RDS exports still STARTING or IN_PROGRESS (RDS runs at most 5 at once)");
   EXPECT_TRUE(fake.calls_of("StartExportTask").empty());
   auto listed = fake.calls_of("DescribeExportTasks");
   ASSERT_FALSE(listed.empty());
   EXPECT_EQ(listed.back()["Filters.Filter.1.Name"], "status");
 
   fake.tasks[4].status = "COMPLETE";  // four running: one more may start
-  start_rds_export(fake.rds(), care_instance(), instance_event(), "e");
+  started(start_rds_export(fake.rds(), care_instance(), instance_event(), "e"));
   EXPECT_EQ(fake.calls_of("StartExportTask").size(), 1u);
 }
 
 TEST(RdsEngine, AnExistingTaskOfTheSameIdIsOurs) {
   FakeRds fake;
   fake.snapshots = {{"care-1", "available", "2026-11-20"}};
-  TaskMessage first = start_rds_export(fake.rds(), care_instance(), instance_event(), "e1");
+  TaskMessage first =
+      started(start_rds_export(fake.rds(), care_instance(), instance_event(), "e1"));
   // Redelivered: found by DescribeExportTasks, not started again, the same message.
-  TaskMessage again = start_rds_export(fake.rds(), care_instance(), instance_event(), "e1");
+  TaskMessage again =
+      started(start_rds_export(fake.rds(), care_instance(), instance_event(), "e1"));
   EXPECT_EQ(to_json(first), to_json(again));
   EXPECT_EQ(fake.calls_of("StartExportTask").size(), 1u);
   EXPECT_EQ(fake.tasks.size(), 1u);
@@ -300,10 +339,6 @@ TEST(RdsEngine, LandStageWaitsLandsOrDeadLetters) {
   RdsTaskCheck check = check_rds_export(fake.rds(), task);
   EXPECT_FALSE(check.complete);
   EXPECT_EQ(check.status, "IN_PROGRESS");
-
-  task.polls = kMaxRdsExportPolls;
-  EXPECT_EQ(kind_of([&] { check_rds_export(fake.rds(), task); }), ErrorKind::InvalidInput);
-  task.polls = 0;
 
   fake.tasks[0].status = "COMPLETE";
   check = check_rds_export(fake.rds(), task);
@@ -324,12 +359,218 @@ TEST(RdsEngine, LandStageWaitsLandsOrDeadLetters) {
   EXPECT_EQ(kind_of([&] { check_rds_export(fake.rds(), task); }), ErrorKind::NotFound);
 }
 
-TEST(RdsEngine, PollDelayGrowsToFifteenMinutes) {
-  EXPECT_EQ(rds_poll_delay(0), std::chrono::seconds(30));
-  EXPECT_EQ(rds_poll_delay(1), std::chrono::seconds(60));
-  EXPECT_EQ(rds_poll_delay(3), std::chrono::seconds(240));
-  EXPECT_EQ(rds_poll_delay(10), std::chrono::minutes(15));
-  EXPECT_EQ(rds_poll_delay(kMaxRdsExportPolls), std::chrono::minutes(15));
+// The worker, the embedded queue and a clock that moves only when the test moves it.
+class RdsWorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    dir_ = std::filesystem::temp_directory_path() /
+           fmt::format("snaplake-rds-worker-{}-{}", getpid(), counter++);
+    std::filesystem::remove_all(dir_);
+    configure("");
+    engines_.run_export = [](const exporter::ExportOptions&) -> exporter::ExportResult {
+      fail(ErrorKind::Internal, "the native engine must not run for engine = \"rds\"");
+    };
+    engines_.land = [this](const landing::LandOptions& o) {
+      lands_.push_back(o);
+      landing::LandResult r;
+      r.tables.resize(1);
+      r.tables[0].rows = 7;
+      return r;
+    };
+    engines_.rds = [this](const Config&) { return fake_.rds(); };
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // The configuration, with `extra` TOML (e.g. "[export]\nmax_wait = \"2m\"") added.
+  void configure(const std::string& extra) {
+    config_ = parse_config(R"(
+[queue]
+max_receives = 3
+visibility_timeout = "1h"
+[[instances]]
+id = "care"
+engine = "rds"
+iam_role_arn = "arn:aws:iam::1:role/export"
+kms_key_id = "key-1"
+export_bucket = "s3://exports/rds/"
+)" + extra,
+                           (dir_ / "snaplake.toml").string(), dir_,
+                           [](std::string_view) { return std::nullopt; });
+  }
+
+  queue::Clock clock() {
+    return [now = now_] {
+      return std::chrono::system_clock::time_point(std::chrono::milliseconds(now->load()));
+    };
+  }
+  void advance(std::chrono::milliseconds by) { *now_ += by.count(); }
+
+  std::unique_ptr<Worker> worker() {
+    return Worker::open(config_, engines_, {.stages = StageSelection::All, .clock = clock()});
+  }
+  std::unique_ptr<queue::Queue> events() { return open_queue(config_, QueueRole::Events, clock()); }
+  std::unique_ptr<queue::Queue> tasks() { return open_queue(config_, QueueRole::Tasks, clock()); }
+  std::unique_ptr<StatusStore> status() {
+    return StatusStore::open(config_.status_path(), clock());
+  }
+
+  // Serves both queues until both are empty, moving the clock on whenever nothing is visible.
+  void serve_all(Worker& w) {
+    for (int round = 0; round < 1000; ++round) {
+      bool served = w.serve_once(QueueRole::Tasks, {});
+      served |= w.serve_once(QueueRole::Events, {});
+      if (served) continue;
+      if (events()->counts().pending() + tasks()->counts().pending() == 0) return;
+      advance(std::chrono::minutes(1));
+    }
+    FAIL() << "the queues never emptied";
+  }
+
+  int count_of(const std::string& action) {
+    return static_cast<int>(fake_.calls_of(action).size());
+  }
+
+  std::filesystem::path dir_;
+  Config config_;
+  Engines engines_;
+  FakeRds fake_;
+  std::vector<landing::LandOptions> lands_;
+  // Milliseconds since the epoch: 2026-01-01T00:00:00Z, then as the test moves it.
+  std::shared_ptr<std::atomic<int64_t>> now_ =
+      std::make_shared<std::atomic<int64_t>>(int64_t{1767225600} * 1000);
+};
+
+TEST_F(RdsWorkerTest, AnEventWaitsOnItsQueueWhileTheSnapshotIsCreatedThenExportsAndLands) {
+  fake_.snapshots = {{"care-old", "available", "2026-11-01T00:00:00Z"},
+                     {"care-manual", "creating", ""}};
+  events()->send(snaplake_event_json("care", "2026-11-25T09:14:03Z", "care-manual"));
+  auto w = worker();
+
+  // First check: still creating. The event is back on its queue, delayed; the original is gone.
+  ASSERT_TRUE(w->serve_once(QueueRole::Events, {}));
+  auto counts = events()->counts();
+  EXPECT_EQ(counts.delayed, 1u);
+  EXPECT_EQ(counts.visible + counts.in_flight + counts.dead, 0u);
+  EXPECT_EQ(count_of("StartExportTask"), 0);
+  auto runs = status()->recent_runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].stage, "pending");
+  EXPECT_EQ(runs[0].attempts, 1);
+  auto notes = status()->recent_notes();
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].outcome, "waiting");
+  EXPECT_THAT(notes[0].detail, ::testing::HasSubstr("RDS snapshot 'care-manual' still creating"));
+
+  // Not visible before its delay (30 s on the first check), visible after.
+  EXPECT_FALSE(w->serve_once(QueueRole::Events, {}));
+  advance(std::chrono::seconds(29));
+  EXPECT_FALSE(w->serve_once(QueueRole::Events, {}));
+  advance(std::chrono::seconds(2));
+  ASSERT_TRUE(w->serve_once(QueueRole::Events, {}));  // second check: still creating
+  EXPECT_EQ(events()->counts().delayed, 1u);
+  EXPECT_EQ(count_of("DescribeDBSnapshots"), 2);
+
+  // The snapshot becomes available: the export starts on the next check, once.
+  fake_.snapshots[1] = {"care-manual", "available", "2026-11-25T09:20:00Z"};
+  advance(std::chrono::minutes(1));
+  ASSERT_TRUE(w->serve_once(QueueRole::Events, {}));
+  EXPECT_EQ(events()->counts().pending(), 0u);
+  auto starts = fake_.calls_of("StartExportTask");
+  ASSERT_EQ(starts.size(), 1u);
+  EXPECT_EQ(starts[0]["SourceArn"], "arn:aws:rds:eu-west-2:1:snapshot:care-manual");
+  EXPECT_EQ(tasks()->counts().visible, 1u);
+
+  // The land stage waits for the export task the same way, then lands it.
+  ASSERT_TRUE(w->serve_once(QueueRole::Tasks, {}));
+  EXPECT_EQ(tasks()->counts().delayed, 1u);
+  EXPECT_TRUE(lands_.empty());
+  EXPECT_EQ(status()->recent_runs()[0].stage, "waiting");
+  fake_.tasks[0].status = "COMPLETE";
+  advance(std::chrono::seconds(31));
+  ASSERT_TRUE(w->serve_once(QueueRole::Tasks, {}));
+  ASSERT_EQ(lands_.size(), 1u);
+  const std::string export_id = fake_.tasks[0].id;
+  EXPECT_EQ(lands_[0].export_location, "s3://exports/rds/" + export_id);
+  auto run = status()->run(export_id);
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->stage, "landed");
+  EXPECT_EQ(run->snapshot_id, "care-manual");
+  EXPECT_EQ(run->attempts, 1);  // checks while waiting are not attempts
+  EXPECT_EQ(w->counts().dead_lettered, 0u);
+  EXPECT_EQ(w->counts().retried, 0u);
+  EXPECT_EQ(events()->counts().pending() + tasks()->counts().pending(), 0u);
+}
+
+TEST_F(RdsWorkerTest, AnEventWaitsForAFreeExportSlot) {
+  fake_.snapshots = {{"care-1", "available", "2026-11-20T00:00:00Z"}};
+  for (int i = 0; i < 5; ++i) {
+    fake_.tasks.push_back(
+        {"other-" + std::to_string(i), i < 2 ? "STARTING" : "IN_PROGRESS", "b", "", ""});
+  }
+  // One of the five finishes after the third look at the running exports; ours completes as
+  // soon as it is started.
+  int looks = 0;
+  fake_.before_answer = [&](const std::string& action, std::map<std::string, std::string>& f) {
+    if (action == "DescribeExportTasks" && f.contains("Filters.Filter.1.Name") && ++looks == 3) {
+      fake_.tasks[4].status = "COMPLETE";
+    }
+    for (auto& t : fake_.tasks) {
+      if (!t.id.starts_with("other-")) t.status = "COMPLETE";
+    }
+  };
+  events()->send(snaplake_event_json("care", "2026-11-25T09:14:03Z"));
+  auto w = worker();
+  serve_all(*w);
+  EXPECT_EQ(looks, 3);
+  EXPECT_EQ(count_of("StartExportTask"), 1);
+  EXPECT_EQ(w->counts().dead_lettered, 0u);
+  ASSERT_EQ(lands_.size(), 1u);
+  auto runs = status()->recent_runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].stage, "landed");
+  EXPECT_EQ(runs[0].snapshot_id, "care-1");
+}
+
+TEST_F(RdsWorkerTest, ASnapshotStillCreatingAfterMaxWaitIsDeadLetteredWithTheCause) {
+  configure("[export]\nmax_wait = \"2m\"\n");
+  fake_.snapshots = {{"care-1", "available", "2026-11-20T00:00:00Z"}, {"care-2", "creating", ""}};
+  events()->send(snaplake_event_json("care", "2026-11-25T09:14:03Z"));
+  auto w = worker();
+  serve_all(*w);
+  // Checks after 0 s, 30 s, 90 s and 210 s: the fourth finds 2 minutes passed and gives up.
+  EXPECT_EQ(count_of("DescribeDBSnapshots"), 4);
+  EXPECT_EQ(count_of("StartExportTask"), 0);
+  EXPECT_EQ(w->counts().dead_lettered, 1u);
+  EXPECT_EQ(w->counts().retried, 0u);
+  auto dead = events()->dead_letters();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_THAT(dead[0].cause,
+              ::testing::HasSubstr("RDS snapshot 'care-2' of instance 'care' still creating (0%) "
+                                   "after 4 checks over 4m: giving up"));
+  // The dead letter still holds the event as it first came.
+  EXPECT_EQ(unwrap_waiting_message(dead[0].body).body,
+            snaplake_event_json("care", "2026-11-25T09:14:03Z"));
+  auto runs = status()->recent_runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].stage, "failed");
+  EXPECT_THAT(runs[0].error, ::testing::HasSubstr("still creating"));
+}
+
+TEST_F(RdsWorkerTest, AnExportTaskStillRunningAfterMaxWaitIsDeadLetteredWithTheCause) {
+  configure("[landing]\nmax_wait = \"1m\"\n");
+  fake_.tasks = {{"care-export-1", "IN_PROGRESS", "exports", "rds", ""}};
+  tasks()->send(R"({"ExportTaskIdentifier":"care-export-1","ExportBucket":"exports"})");
+  auto w = worker();
+  serve_all(*w);
+  EXPECT_EQ(count_of("DescribeExportTasks"), 3);  // after 0 s, 30 s, 90 s
+  EXPECT_TRUE(lands_.empty());
+  auto dead = tasks()->dead_letters();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].cause,
+            "conflict: RDS export task 'care-export-1' still IN_PROGRESS (0%) after 3 checks over "
+            "2m: giving up");
+  EXPECT_EQ(w->counts().retried, 0u);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "pipeline/events.h"
 #include "pipeline/rds_engine.h"
+#include "pipeline/waits.h"
 
 namespace snaplake::pipeline {
 namespace {
@@ -47,17 +48,37 @@ auto recording_failure(StatusStore& status, const std::string& export_id, Work&&
 }
 
 // The RDS client of the rds engine, with the [aws] settings of the configuration.
-aws::RdsClient rds_client(const Config& config) {
+aws::RdsClient rds_client(const StageContext& context) {
+  if (context.engines.rds) return context.engines.rds(context.config);
+  const Config& config = context.config;
   auto session = aws::AwsSession::from_environment({config.aws.region, config.aws.endpoint_url});
   return aws::RdsClient::from_session(*session);
 }
 
-// Export stage, engine "rds": RDS exports the snapshot itself; the task message goes on.
+// Export stage, engine "rds": RDS exports the snapshot itself; the task message goes on. While
+// RDS is not ready (the snapshot is being created, five exports run), the event waits on its
+// queue (waits.h).
 void export_with_rds(StageContext& context, const InstanceConfig& instance,
-                     const SnapshotEvent& event, const std::string& export_id) {
+                     const SnapshotEvent& event, const std::string& export_id,
+                     const WaitingMessage& received, std::string_view queue_name,
+                     const queue::Message& message) {
   log::info("exporting instance {} ({} {}) with RDS as {}", instance.id, event.event_id,
             event.snapshot_id.empty() ? event.event_time : event.snapshot_id, export_id);
-  TaskMessage task = start_rds_export(rds_client(context.config), instance, event, export_id);
+  auto started = start_rds_export(rds_client(context), instance, event, export_id);
+  if (const auto* not_ready = std::get_if<RdsNotReady>(&started)) {
+    if (!context.events) fail(ErrorKind::Conflict, "{}: try later", not_ready->reason);
+    int checks = received.checks + 1;
+    auto delay =
+        wait_again(*context.events, wrap_waiting_message(received.body, checks), checks,
+                   export_wait_schedule(context.config.export_.max_wait), not_ready->reason);
+    std::string detail = fmt::format("{} (check {}): checking again in {}", not_ready->reason,
+                                     checks, describe_duration(delay));
+    context.status.update({.export_id = export_id, .stage = RunStage::Pending});
+    context.status.note(queue_name, message.id, "waiting", detail);
+    log::info("{} {}", export_id, detail);
+    return;
+  }
+  const TaskMessage& task = std::get<TaskMessage>(started);
   context.tasks->send(to_json(task));
   context.status.update({.export_id = export_id,
                          .snapshot_id = task.snapshot_id,
@@ -81,7 +102,9 @@ const InstanceConfig* resolve_instance(const Config& config, const SnapshotEvent
 
 void handle_event(StageContext& context, const queue::Message& message,
                   std::string_view queue_name) {
-  ParsedEvent parsed = parse_event(message.body);
+  // An event re-sent while waiting for RDS comes in snaplake's wrapper with its check count.
+  WaitingMessage received = unwrap_waiting_message(message.body);
+  ParsedEvent parsed = parse_event(received.body);
   if (const auto* ignored = std::get_if<IgnoredEvent>(&parsed)) {
     log::info("ignoring message {}: {}", message.id, ignored->reason);
     context.status.note(queue_name, message.id, "ignored", ignored->reason);
@@ -115,11 +138,12 @@ void handle_event(StageContext& context, const queue::Message& message,
                          .event_id = event.event_id,
                          .event_time = event.event_time,
                          .stage = RunStage::Exporting,
-                         .new_attempt = true});
+                         // A check while waiting for RDS is not another attempt at the export.
+                         .new_attempt = received.checks == 0});
 
   recording_failure(context.status, export_id, [&] {
     if (instance->engine == "rds") {
-      export_with_rds(context, *instance, event, export_id);
+      export_with_rds(context, *instance, event, export_id, received, queue_name, message);
       return;
     }
     if (instance->engine != "postgres") {
@@ -168,7 +192,7 @@ void handle_event(StageContext& context, const queue::Message& message,
 }
 
 void handle_task(StageContext& context, const queue::Message& message,
-                 std::string_view /*queue_name*/) {
+                 std::string_view queue_name) {
   TaskMessage task = parse_task_message(message.body);
   const std::string& export_id = task.export_task_identifier;
   log::Scope scope("export_id", export_id);
@@ -181,20 +205,21 @@ void handle_task(StageContext& context, const queue::Message& message,
   recording_failure(context.status, export_id, [&] {
     if (task.engine != "postgres") {
       // An RDS export (or the reference's message, which names no engine): land it once RDS
-      // says COMPLETE; until then the message comes back later with a growing delay.
-      RdsTaskCheck check = check_rds_export(rds_client(context.config), task);
+      // says COMPLETE; until then the message waits on its queue (waits.h).
+      RdsTaskCheck check = check_rds_export(rds_client(context), task);
       if (!check.complete) {
-        if (!context.tasks) {
-          fail(ErrorKind::Conflict, "RDS export task '{}' is {} ({}%): try later", export_id,
-               check.status, check.percent_progress);
-        }
+        std::string reason = fmt::format("RDS export task '{}' still {} ({}%)", export_id,
+                                         check.status, check.percent_progress);
+        if (!context.tasks) fail(ErrorKind::Conflict, "{}: try later", reason);
         TaskMessage again = task;
         again.polls = task.polls + 1;
-        auto delay = rds_poll_delay(task.polls);
-        context.tasks->send(to_json(again), delay);
+        auto delay = wait_again(*context.tasks, to_json(again), again.polls,
+                                export_task_wait_schedule(context.config.landing.max_wait), reason);
+        std::string detail = fmt::format("{} (check {}): checking again in {}", reason, again.polls,
+                                         describe_duration(delay));
         context.status.update({.export_id = export_id, .stage = RunStage::Waiting});
-        log::info("RDS export task {} is {} ({}%): polling again in {} s", export_id, check.status,
-                  check.percent_progress, delay.count() / 1000);
+        context.status.note(queue_name, message.id, "waiting", detail);
+        log::info("{}", detail);
         return;
       }
       task.export_location = check.export_location;

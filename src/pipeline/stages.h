@@ -1,8 +1,8 @@
 // The pipeline's two stages, each handling one queue message (PRODUCT.md, "The pipeline").
 // A handler returns normally when the message is done with (the worker deletes it: done,
-// ignored, dropped, or re-queued with a delay) and throws Error when it failed; the worker then
-// retries it (bounded) or dead-letters it with the cause. Both are idempotent: a redelivered
-// message never duplicates an export or a landing.
+// ignored, dropped, or sent again to its own queue with a delay to wait for RDS, waits.h) and
+// throws Error when it failed; the worker then retries it (bounded) or dead-letters it with the
+// cause. Both are idempotent: a redelivered message never duplicates an export or a landing.
 #pragma once
 
 #include "pipeline/config.h"
@@ -16,7 +16,11 @@ struct StageContext {
   const Config& config;
   const Engines& engines;
   StatusStore& status;
-  queue::Queue* tasks = nullptr;  // where the export stage sends export-task messages
+  queue::Queue* tasks = nullptr;   // where the export stage sends export-task messages, and
+                                   // where the land stage re-sends a task it waits on
+  queue::Queue* events = nullptr;  // where the export stage re-sends an event it waits on
+  // Without the queue a stage would re-send to, a wait is Error(Conflict) instead: the message
+  // comes back after the visibility timeout, within the queue's bounded receives.
 };
 
 // Export stage: a snapshot event -> (the configured instance's) export -> an export-task

@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS notes (
 
 std::string_view to_string(RunStage stage) {
   switch (stage) {
+    case RunStage::Pending:
+      return "pending";
     case RunStage::Exporting:
       return "exporting";
     case RunStage::Exported:

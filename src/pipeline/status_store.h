@@ -17,7 +17,9 @@
 namespace snaplake::pipeline {
 
 // The stages a snapshot passes through, in order; failed is terminal until a new attempt.
-enum class RunStage { Exporting, Exported, Waiting, Landing, Landed, Failed };
+// Pending: the export cannot start yet (rds engine: the snapshot is still being created, or RDS
+// runs five exports already); waiting: an RDS export task is still running.
+enum class RunStage { Pending, Exporting, Exported, Waiting, Landing, Landed, Failed };
 std::string_view to_string(RunStage stage);
 
 struct RunRecord {
@@ -43,7 +45,7 @@ struct NoteRecord {
   int64_t time_ms = 0;
   std::string queue;
   std::string message_id;
-  std::string outcome;  // "ignored", "dropped", "dead-lettered", "retrying"
+  std::string outcome;  // "ignored", "dropped", "dead-lettered", "retrying", "waiting"
   std::string detail;
 };
 

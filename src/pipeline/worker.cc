@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "pipeline/waits.h"
 
 namespace snaplake::pipeline {
 namespace {
@@ -80,7 +81,7 @@ bool Worker::serve_once(QueueRole role, std::chrono::milliseconds wait) {
   std::string queue_name(to_string(role));
   log::Scope scope_queue("queue", queue_name);
   log::Scope scope_message("message", message.id);
-  StageContext context{config_, engines_, *status_, tasks_.get()};
+  StageContext context{config_, engines_, *status_, tasks_.get(), events_.get()};
   try {
     {
       Heartbeat heartbeat(queue, message.receipt, visibility);
@@ -95,7 +96,9 @@ bool Worker::serve_once(QueueRole role, std::chrono::milliseconds wait) {
     return true;
   } catch (const Error& e) {
     std::string cause = fmt::format("{}: {}", to_string(e.kind()), log::redact(e.what()));
-    if (retry_may_help(e.kind()) && message.receive_count < config_.queue.max_receives) {
+    // A wait that ran out (waits.h) was itself the retrying.
+    bool may_retry = retry_may_help(e.kind()) && !dynamic_cast<const WaitExhausted*>(&e);
+    if (may_retry && message.receive_count < config_.queue.max_receives) {
       auto delay = options_.retry_delay * (1 << std::min(message.receive_count - 1, 10));
       delay = std::min<std::chrono::milliseconds>(delay, visibility);
       log::warn("attempt {} of {} failed, retrying in {} ms: {}", message.receive_count,
@@ -106,7 +109,7 @@ bool Worker::serve_once(QueueRole role, std::chrono::milliseconds wait) {
       ++counts_.retried;
       return true;
     }
-    if (retry_may_help(e.kind())) {
+    if (may_retry) {
       cause = fmt::format("gave up after {} attempts: {}", message.receive_count, cause);
     }
     log::error("dead-lettering message {}: {}", message.id, cause);
