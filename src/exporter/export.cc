@@ -2,9 +2,10 @@
 //  1. validate the options, open the destination store, write export_info (STARTING);
 //  2. per database: a coordinator connection exports one snapshot (pg/snapshot.h) and discovers
 //     the tables inside it (pg/catalog.h); --only filters are applied and checked;
-//  3. export_info IN_PROGRESS; keys are planned (keys.h) and big relations split (plan.h);
-//  4. per database, --jobs worker connections import the snapshot and write one Parquet file
-//     per task (file_copy.h), largest first;
+//  3. export_info IN_PROGRESS; folders are planned (keys.h) and big relations split (plan.h);
+//  4. per database, ceil(--jobs / 2) reader connections import the snapshot and read one slice
+//     at a time, largest first, each feeding its encoding threads, which write the Parquet
+//     parts (file_copy.h); --jobs encoding threads in all;
 //  5. export_tables_info, removal of anything an earlier attempt with this id left behind, and
 //     export_info COMPLETE last — or FAILED with the cause, whatever step failed.
 #include "exporter/export.h"
@@ -69,16 +70,18 @@ struct TableJob {
   uint64_t rows = 0;
   uint64_t bytes = 0;
   std::vector<uint64_t> unrepresentable;
-  size_t files_pending = 0;
+  std::map<int, int> next_part;  // per batch: the number of the next part file
+  size_t slices_pending = 0;     // slices not yet done
   std::string start_time;
   std::string end_time;
 };
 
+// One slice: a relation, or a ctid range of it, read by one COPY into parts of its batch.
 struct FileTask {
   TableJob* table;
   pg::Relation relation;
   PageRange range;
-  std::string key;
+  int batch;        // the batch folder (1-based: one per partition)
   uint64_t weight;  // pages, to start the largest first
 };
 
@@ -93,8 +96,8 @@ struct DatabaseJob {
 struct Progress {
   std::atomic<uint64_t> rows{0};
   std::atomic<uint64_t> bytes_read{0};
-  std::atomic<uint64_t> files_done{0};
-  uint64_t files_total = 0;
+  std::atomic<uint64_t> slices_done{0};
+  uint64_t slices_total = 0;
 };
 
 // Prints a progress line on stderr while it lives (only when asked, i.e. on a terminal).
@@ -121,11 +124,11 @@ class ProgressLine {
     while (!cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stop_; })) {
       double secs = std::chrono::duration<double>(Clock::now() - start).count();
       double mb = static_cast<double>(progress_.bytes_read.load()) / 1e6;
-      std::fprintf(stderr, "\r\033[Kexporting: files %llu/%llu, %llu rows, %.1f MB read, %.1f MB/s",
-                   static_cast<unsigned long long>(progress_.files_done.load()),
-                   static_cast<unsigned long long>(progress_.files_total),
-                   static_cast<unsigned long long>(progress_.rows.load()), mb,
-                   secs > 0 ? mb / secs : 0.0);
+      std::fprintf(
+          stderr, "\r\033[Kexporting: slices %llu/%llu, %llu rows, %.1f MB read, %.1f MB/s",
+          static_cast<unsigned long long>(progress_.slices_done.load()),
+          static_cast<unsigned long long>(progress_.slices_total),
+          static_cast<unsigned long long>(progress_.rows.load()), mb, secs > 0 ? mb / secs : 0.0);
       std::fflush(stderr);
     }
   }
@@ -192,6 +195,10 @@ class Exporter {
   Progress progress_;
   uint64_t total_bytes_ = 0;
   parquet::WriterOptions writer_options_;
+  // --jobs encoding threads: `readers_` connections each read one slice at a time and feed
+  // fan_out_.encoders of them.
+  int readers_ = 1;
+  FanOut fan_out_;
 };
 
 std::vector<std::string> Exporter::databases_to_export() {
@@ -292,7 +299,6 @@ void Exporter::plan_folders() {
 
 void Exporter::worker(DatabaseJob& db, std::vector<FileTask>& tasks, std::atomic<size_t>& next,
                       pg::Connection& conn) {
-  (void)db;
   for (size_t i = next++; i < tasks.size() && !cancel_; i = next++) {
     FileTask& task = tasks[i];
     TableJob& table = *task.table;
@@ -300,22 +306,37 @@ void Exporter::worker(DatabaseJob& db, std::vector<FileTask>& tasks, std::atomic
       std::lock_guard lock(table.mutex);
       if (table.start_time.empty()) table.start_time = now_iso8601();
     }
-    std::string what =
-        fmt::format("export {}.{} to '{}'", task.relation.schema, task.relation.name, task.key);
-    auto upload = store_->create(task.key, {.content_type = "application/vnd.apache.parquet"});
+    const std::string folder = table.folder.substr(table.folder.find('/') + 1);
+    std::string what = fmt::format("export {}.{} to '{}/{}'", task.relation.schema,
+                                   task.relation.name, table.folder, task.batch);
+    PartSink sink{
+        .open =
+            [&](std::string& key) {
+              int part;
+              {
+                std::lock_guard lock(table.mutex);
+                part = table.next_part[task.batch]++;
+              }
+              key = data_key(info_.export_id, db.folder, folder, task.batch, part, o_.codec);
+              return store_->create(key, {.content_type = "application/vnd.apache.parquet"});
+            },
+        .done =
+            [&](const std::string& key, const FileOutcome& part) {
+              {
+                std::lock_guard lock(written_mutex_);
+                written_.insert(key);
+              }
+              std::lock_guard lock(table.mutex);
+              table.files.push_back({key, part.bytes, part.rows});
+            },
+    };
     std::string sql =
         copy_sql(task.relation.schema, task.relation.name, table.mappings, task.range);
-    log::debug("{}: {}", task.key, sql);
-    FileOutcome outcome = copy_to_parquet(conn, sql, table.mappings, writer_options_, *upload,
-                                          {&cancel_, &progress_.rows, &progress_.bytes_read}, what);
-    upload->commit();
-    {
-      std::lock_guard lock(written_mutex_);
-      written_.insert(task.key);
-    }
-    progress_.files_done++;
+    log::debug("{}: {}", what, sql);
+    FileOutcome outcome = copy_to_parts(conn, sql, table.mappings, writer_options_, fan_out_, sink,
+                                        {&cancel_, &progress_.rows, &progress_.bytes_read}, what);
+    progress_.slices_done++;
     std::lock_guard lock(table.mutex);
-    table.files.push_back({task.key, outcome.bytes, outcome.rows});
     table.rows += outcome.rows;
     table.bytes += outcome.bytes;
     if (table.unrepresentable.size() < outcome.unrepresentable.size()) {
@@ -324,7 +345,7 @@ void Exporter::worker(DatabaseJob& db, std::vector<FileTask>& tasks, std::atomic
     for (size_t c = 0; c < outcome.unrepresentable.size(); ++c) {
       table.unrepresentable[c] += outcome.unrepresentable[c];
     }
-    if (--table.files_pending == 0) table.end_time = now_iso8601();
+    if (--table.slices_pending == 0) table.end_time = now_iso8601();
   }
 }
 
@@ -336,24 +357,20 @@ void Exporter::export_database(DatabaseJob& db) {
     int batch = 0;
     for (const auto& relation : t->table.parts) {
       ++batch;
-      int part = 0;
-      for (const auto& range : split_pages(relation.pages, o_.jobs)) {
+      for (const auto& range : split_pages(relation.pages, readers_)) {
         uint64_t weight = range.end ? *range.end - range.begin : relation.pages - range.begin;
-        tasks.push_back({t.get(), relation, range,
-                         data_key(info_.export_id, db.folder,
-                                  t->folder.substr(db.folder.size() + 1), batch, part++, o_.codec),
-                         weight});
+        tasks.push_back({t.get(), relation, range, batch, weight});
       }
     }
-    t->files_pending = 0;
+    t->slices_pending = 0;
   }
-  for (auto& task : tasks) task.table->files_pending++;
+  for (auto& task : tasks) task.table->slices_pending++;
   std::stable_sort(tasks.begin(), tasks.end(),
                    [](const FileTask& a, const FileTask& b) { return a.weight > b.weight; });
-  progress_.files_total += tasks.size();
+  progress_.slices_total += tasks.size();
   if (tasks.empty()) return;
 
-  size_t workers = std::min<size_t>(static_cast<size_t>(std::max(o_.jobs, 1)), tasks.size());
+  size_t workers = std::min<size_t>(static_cast<size_t>(readers_), tasks.size());
   // Connections are opened and joined to the snapshot before any work starts, so a refused
   // connection fails the export before anything is written.
   std::vector<pg::Connection> connections;
@@ -464,7 +481,15 @@ ExportResult Exporter::run() {
   describe_destination(o_.to, info_.export_id, info_);
   writer_options_.codec = o_.codec;
   writer_options_.compression_level = o_.compression_level;
-  // Memory stays bounded by about one row group per job: keep the jobs' sum near 128 MB.
+  // One COPY stream keeps about two encoding threads busy (the server sends a row faster than
+  // it is decoded, encoded and compressed: bench/README.md, "Export"), so --jobs N reads
+  // ceil(N / 2) streams, each feeding two encoders. A big relation is split into ctid ranges
+  // only to give every stream work: a TID range scan costs the server more than a sequential
+  // scan when the table is larger than shared_buffers.
+  fan_out_.encoders = o_.jobs >= 2 ? 2 : 1;
+  readers_ =
+      (o_.jobs + static_cast<int>(fan_out_.encoders) - 1) / static_cast<int>(fan_out_.encoders);
+  // Memory stays bounded by about one row group per encoder: keep the sum near 128 MB.
   writer_options_.row_group_bytes = std::clamp<uint64_t>(
       (128ull << 20) / static_cast<uint64_t>(o_.jobs), 8ull << 20, 64ull << 20);
 

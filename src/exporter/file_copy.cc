@@ -1,6 +1,12 @@
 #include "exporter/file_copy.h"
 
+#include <algorithm>
+#include <exception>
+#include <mutex>
+#include <thread>
+
 #include "common/error.h"
+#include "exporter/tuple_batches.h"
 #include "parquet/file_writer.h"
 #include "pg/binary_values.h"
 #include "pg/copy_binary.h"
@@ -143,51 +149,189 @@ bool append_field(parquet::FileWriter& w, size_t i, const types::ColumnMapping& 
 
 }  // namespace
 
-FileOutcome copy_to_parquet(pg::Connection& conn, const std::string& sql,
-                            const std::vector<types::ColumnMapping>& columns,
-                            const parquet::WriterOptions& options, OutputStream& out,
-                            const CopyControl& control, const std::string& what) {
-  parquet::Schema schema;
-  for (const auto& c : columns) schema.push_back(c.column);
-  parquet::FileWriter writer(schema, options, out);
-  FileOutcome outcome;
-  outcome.unrepresentable.assign(columns.size(), 0);
-  pg::CopyBinaryDecoder decoder(columns.size());
-  std::vector<char> scratch(256);
+namespace {
 
-  conn.start_copy_out(sql, what);
-  std::span<const uint8_t> chunk;
-  uint64_t rows_since_report = 0, bytes_since_report = 0;
-  auto report = [&] {
-    if (control.rows_done)
-      control.rows_done->fetch_add(rows_since_report, std::memory_order_relaxed);
-    if (control.bytes_read) {
-      control.bytes_read->fetch_add(bytes_since_report, std::memory_order_relaxed);
-    }
-    rows_since_report = bytes_since_report = 0;
-  };
-  while (conn.read_copy(chunk)) {
-    bytes_since_report += chunk.size();
-    decoder.feed(chunk, [&](std::span<const pg::CopyField> fields) {
-      for (size_t i = 0; i < fields.size(); ++i) {
-        if (!append_field(writer, i, columns[i], fields[i], scratch)) ++outcome.unrepresentable[i];
-      }
-      writer.end_row();
-      ++rows_since_report;
-    });
-    if (rows_since_report >= 16384) {
-      report();
-      if (control.cancel && control.cancel->load(std::memory_order_relaxed)) {
-        fail(ErrorKind::Conflict, "{}: cancelled because another part of the export failed", what);
-      }
-    }
+// Tuples per batch are cut at this many bytes: small enough that a small table still spreads
+// over the encoders and memory stays low, large enough that handing over costs nothing.
+constexpr size_t kBatchBytes = 256 << 10;
+
+// One encoding thread: decodes batches of tuples into Parquet parts, one part at a time.
+class PartEncoder {
+ public:
+  PartEncoder(const std::vector<types::ColumnMapping>& columns,
+              const parquet::WriterOptions& options, const FanOut& fan_out, const PartSink& sink)
+      : columns_(columns),
+        options_(options),
+        fan_out_(fan_out),
+        sink_(sink),
+        decoder_(pg::CopyBinaryDecoder::tuples_only(columns.size())) {
+    for (const auto& c : columns) schema_.push_back(c.column);
   }
-  report();
-  decoder.finish();
-  parquet::FileStats stats = writer.close();
-  outcome.rows = decoder.rows();
-  outcome.bytes = stats.bytes;
-  return outcome;
+
+  // Encodes `batch` into the open part (opening one first), and closes the part once it is
+  // large enough.
+  void encode(const TupleBatch& batch) {
+    if (!writer_) open_part();
+    decoder_.feed(batch.bytes, [&](std::span<const pg::CopyField> fields) {
+      for (size_t i = 0; i < fields.size(); ++i) {
+        if (!append_field(*writer_, i, columns_[i], fields[i], scratch_))
+          ++part_.unrepresentable[i];
+      }
+      writer_->end_row();
+    });
+    part_.rows += batch.rows;
+    if (upload_->position() >= fan_out_.max_part_bytes) close_part();
+  }
+
+  // Closes the open part, if any; with `even_empty`, writes an empty part when none was.
+  void finish(bool even_empty) {
+    if (!writer_ && even_empty && parts_ == 0) open_part();
+    if (writer_) close_part();
+  }
+
+  const FileOutcome& totals() const { return totals_; }
+
+ private:
+  void open_part() {
+    upload_ = sink_.open(key_);
+    writer_ = std::make_unique<parquet::FileWriter>(schema_, options_, *upload_);
+    part_ = FileOutcome{};
+    part_.unrepresentable.assign(columns_.size(), 0);
+  }
+  void close_part() {
+    part_.bytes = writer_->close().bytes;
+    writer_.reset();
+    upload_->commit();
+    upload_.reset();
+    ++parts_;
+    sink_.done(key_, part_);
+    totals_.rows += part_.rows;
+    totals_.bytes += part_.bytes;
+    totals_.unrepresentable.resize(columns_.size());
+    for (size_t i = 0; i < columns_.size(); ++i)
+      totals_.unrepresentable[i] += part_.unrepresentable[i];
+  }
+
+  const std::vector<types::ColumnMapping>& columns_;
+  const parquet::WriterOptions& options_;
+  const FanOut& fan_out_;
+  const PartSink& sink_;
+  parquet::Schema schema_;
+  pg::CopyBinaryDecoder decoder_;
+  std::vector<char> scratch_ = std::vector<char>(256);
+  // The open part; the upload outlives the writer that writes into it.
+  std::unique_ptr<store::Upload> upload_;
+  std::unique_ptr<parquet::FileWriter> writer_;
+  std::string key_;
+  FileOutcome part_;
+  size_t parts_ = 0;
+  FileOutcome totals_;
+};
+
+// The first failure of any thread of one slice, to rethrow on the calling thread.
+class FirstError {
+ public:
+  void set(std::exception_ptr e) {
+    std::lock_guard lock(mutex_);
+    if (!error_) error_ = e;
+  }
+  void rethrow_if_set() {
+    std::lock_guard lock(mutex_);
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::exception_ptr error_;
+};
+
+}  // namespace
+
+FileOutcome copy_to_parts(pg::Connection& conn, const std::string& sql,
+                          const std::vector<types::ColumnMapping>& columns,
+                          const parquet::WriterOptions& options, const FanOut& fan_out,
+                          const PartSink& sink, const CopyControl& control,
+                          const std::string& what) {
+  const size_t encoders = std::max<size_t>(fan_out.encoders, 1);
+  // Two batches per encoder in flight, plus the one being filled: the reader stays ahead.
+  TupleBatchQueue queue(2 * encoders + 1);
+  FirstError error;
+  std::vector<std::unique_ptr<PartEncoder>> parts;
+  for (size_t e = 0; e < encoders; ++e)
+    parts.push_back(std::make_unique<PartEncoder>(columns, options, fan_out, sink));
+  std::vector<std::thread> threads;
+  for (size_t e = 0; e < encoders; ++e) {
+    threads.emplace_back([&, e] {
+      try {
+        while (auto batch = queue.pop()) {
+          parts[e]->encode(*batch);
+          if (control.rows_done)
+            control.rows_done->fetch_add(batch->rows, std::memory_order_relaxed);
+          queue.recycle(std::move(batch));
+        }
+        parts[e]->finish(false);
+      } catch (...) {
+        error.set(std::current_exception());
+        queue.cancel();
+      }
+    });
+  }
+
+  // This thread reads: tuples are framed (and checked) here and handed over whole.
+  uint64_t rows = 0;
+  try {
+    pg::CopyBinaryDecoder framer(columns.size());
+    std::unique_ptr<TupleBatch> batch;
+    auto hand_over = [&] {
+      if (batch && batch->rows > 0) queue.push(std::move(batch));
+      batch.reset();
+    };
+    conn.start_copy_out(sql, what);
+    std::span<const uint8_t> chunk;
+    bool stopped = false;
+    while (!stopped && conn.read_copy(chunk)) {
+      if (control.bytes_read)
+        control.bytes_read->fetch_add(chunk.size(), std::memory_order_relaxed);
+      framer.feed(chunk, [&](std::span<const pg::CopyField>, std::span<const uint8_t> tuple) {
+        if (stopped) return;
+        if (!batch && !(batch = queue.take_empty())) {
+          stopped = true;  // an encoder failed: its error is rethrown below
+          return;
+        }
+        batch->bytes.insert(batch->bytes.end(), tuple.begin(), tuple.end());
+        ++batch->rows;
+        ++rows;
+        if (batch->bytes.size() >= kBatchBytes) {
+          hand_over();
+          if (control.cancel && control.cancel->load(std::memory_order_relaxed)) {
+            fail(ErrorKind::Conflict, "{}: cancelled because another part of the export failed",
+                 what);
+          }
+        }
+      });
+    }
+    if (!stopped) {
+      framer.finish();
+      hand_over();
+    }
+    queue.close();
+  } catch (...) {
+    error.set(std::current_exception());
+    queue.cancel();
+  }
+  for (auto& t : threads) t.join();
+  error.rethrow_if_set();
+
+  FileOutcome totals;
+  totals.unrepresentable.assign(columns.size(), 0);
+  if (rows == 0) parts[0]->finish(true);  // a slice without rows still has its (empty) part
+  for (const auto& p : parts) {
+    totals.rows += p->totals().rows;
+    totals.bytes += p->totals().bytes;
+    for (size_t i = 0; i < p->totals().unrepresentable.size(); ++i)
+      totals.unrepresentable[i] += p->totals().unrepresentable[i];
+  }
+  return totals;
 }
 
 }  // namespace snaplake::exporter

@@ -1,10 +1,12 @@
-// One file of an export: `COPY (SELECT …) TO STDOUT (FORMAT binary)` of one relation (or one
-// ctid range of it), each tuple decoded straight into the Parquet writer's column appends.
+// The files of one slice of an export: `COPY (SELECT …) TO STDOUT (FORMAT binary)` of one
+// relation (or one ctid range of it), each tuple decoded straight into the Parquet writer's
+// column appends, on encoding threads fed by the thread reading the stream.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "exporter/plan.h"
 #include "parquet/options.h"
 #include "pg/connection.h"
+#include "store/object_store.h"
 #include "types/mapping.h"
 
 namespace snaplake::exporter {
@@ -30,15 +33,36 @@ struct FileOutcome {
 };
 
 struct CopyControl {
-  const std::atomic<bool>* cancel = nullptr;   // checked between rows: stop early when set
+  const std::atomic<bool>* cancel = nullptr;   // checked between batches: stop early when set
   std::atomic<uint64_t>* rows_done = nullptr;  // progress counters, updated in steps
   std::atomic<uint64_t>* bytes_read = nullptr;
 };
 
-// Runs the COPY on `conn` and writes one Parquet file to `out` (not committed here).
-FileOutcome copy_to_parquet(pg::Connection& conn, const std::string& sql,
-                            const std::vector<types::ColumnMapping>& columns,
-                            const parquet::WriterOptions& options, OutputStream& out,
-                            const CopyControl& control, const std::string& what);
+// Where the Parquet parts of one slice go: open() starts the next part and names its key;
+// done() follows the part's commit. Both are called from the encoding threads, concurrently.
+struct PartSink {
+  std::function<std::unique_ptr<store::Upload>(std::string& key)> open;
+  std::function<void(const std::string& key, const FileOutcome& part)> done;
+};
+
+struct FanOut {
+  // Threads that decode and encode the slice's tuples, each into parts of its own, while the
+  // calling thread reads the COPY stream: one PostgreSQL stream keeps about two busy
+  // (bench/README.md, "Export").
+  size_t encoders = 1;
+  // A part is closed after the row group that takes it to this size; the next one follows.
+  uint64_t max_part_bytes = 256ull << 20;
+};
+
+// Runs the COPY on `conn` and writes its rows as Parquet parts into `sink`: this thread reads and
+// frames the tuples, fan_out.encoders threads take batches of them as they come. Every part has
+// at least one row, except the single empty part of a slice without rows. Returns the totals of
+// the parts. On failure nothing is committed after the failure; parts already done stay done
+// (the caller fails the whole export).
+FileOutcome copy_to_parts(pg::Connection& conn, const std::string& sql,
+                          const std::vector<types::ColumnMapping>& columns,
+                          const parquet::WriterOptions& options, const FanOut& fan_out,
+                          const PartSink& sink, const CopyControl& control,
+                          const std::string& what);
 
 }  // namespace snaplake::exporter

@@ -6,6 +6,10 @@
 //
 // libpq hands a COPY over as CopyData messages, one row each (the header arrives with the first
 // row, the trailer alone), but the decoder accepts any chunking: a partial tuple is carried over.
+//
+// The exporter frames the stream on its reading thread and hands whole tuples, in their wire
+// form, to encoding threads (exporter/tuple_batches.h); those decode them again with a
+// decoder made by tuples_only(), which expects no header and no trailer.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace snaplake::pg {
@@ -31,9 +36,17 @@ class CopyBinaryDecoder {
   // `columns`: the number of fields every tuple must have.
   explicit CopyBinaryDecoder(size_t columns) : columns_(columns), fields_(columns) {}
 
-  // Decodes one chunk, calling on_row(std::span<const CopyField>) for each complete tuple. The
-  // fields point into the chunk (or an internal buffer) and are valid only during the call.
-  // Throws Error(Source) on a malformed stream.
+  // A decoder of bare tuples (no header, no trailer), e.g. of tuples framed by another decoder.
+  static CopyBinaryDecoder tuples_only(size_t columns) {
+    CopyBinaryDecoder d(columns);
+    d.header_seen_ = true;
+    return d;
+  }
+
+  // Decodes one chunk, calling on_row(std::span<const CopyField>) for each complete tuple, or
+  // on_row(fields, std::span<const uint8_t> tuple) when it takes the tuple's wire bytes (field
+  // count included) too. Fields and bytes point into the chunk (or an internal buffer) and are
+  // valid only during the call. Throws Error(Source) on a malformed stream.
   template <typename OnRow>
   void feed(std::span<const uint8_t> chunk, OnRow&& on_row) {
     if (carry_.empty()) {
@@ -89,7 +102,12 @@ class CopyBinaryDecoder {
         if (length > 0) p += static_cast<size_t>(length);
       }
       if (!complete) break;
-      on_row(std::span<const CopyField>(fields_));
+      if constexpr (std::is_invocable_v<OnRow&, std::span<const CopyField>,
+                                        std::span<const uint8_t>>) {
+        on_row(std::span<const CopyField>(fields_), buf.subspan(pos, p - pos));
+      } else {
+        on_row(std::span<const CopyField>(fields_));
+      }
       ++rows_;
       pos = p;
     }

@@ -78,6 +78,33 @@ TEST(CopyBinaryDecoder, AnyChunkingGivesTheSameRows) {
   }
 }
 
+TEST(CopyBinaryDecoder, FramedTuplesDecodeAgainWithoutHeader) {
+  // The exporter's reading thread keeps each tuple's wire bytes; an encoding thread decodes a
+  // batch of them with tuples_only(), whatever chunking the reader saw.
+  for (size_t chunk : {1, 3, 1 << 20}) {
+    CopyBinaryDecoder framer(2);
+    std::vector<uint8_t> batch;
+    auto stream = sample();
+    for (size_t at = 0; at < stream.size(); at += chunk) {
+      size_t n = std::min(chunk, stream.size() - at);
+      framer.feed(std::span<const uint8_t>(stream.data() + at, n),
+                  [&](std::span<const CopyField>, std::span<const uint8_t> tuple) {
+                    batch.insert(batch.end(), tuple.begin(), tuple.end());
+                  });
+    }
+    framer.finish();
+    auto again = CopyBinaryDecoder::tuples_only(2);
+    std::vector<Row> rows;
+    again.feed(batch, [&](std::span<const CopyField> fields) {
+      Row row;
+      for (const auto& f : fields) row.push_back(f.is_null() ? "NULL" : std::string(f.view()));
+      rows.push_back(row);
+    });
+    EXPECT_EQ(rows, decode_in_chunks(sample(), 2, 1 << 20)) << "chunk " << chunk;
+    EXPECT_EQ(again.rows(), 2u);
+  }
+}
+
 TEST(CopyBinaryDecoder, EmptyTableIsHeaderAndTrailer) {
   Bytes b;
   b.header().i16(-1);
