@@ -13,7 +13,7 @@ namespace snaplake::parquet {
 
 class Compressor {
  public:
-  // level: ZSTD 1..22 or GZIP 1..9; 0 means the codec's default (ZSTD 3, GZIP 6).
+  // level: ZSTD 1..22 or GZIP 1..9; 0 means the codec's default (ZSTD 1, GZIP 6).
   Compressor(Codec codec, int level);
   ~Compressor();
   Compressor(const Compressor&) = delete;
