@@ -55,6 +55,19 @@ DbSnapshot snapshot_of(const pugi::xml_node& node) {
   return s;
 }
 
+// <DBClusterSnapshot>: the same fields under cluster names.
+DbSnapshot cluster_snapshot_of(const pugi::xml_node& node) {
+  DbSnapshot s;
+  s.identifier = text(node, "DBClusterSnapshotIdentifier");
+  s.instance_id = text(node, "DBClusterIdentifier");
+  s.arn = text(node, "DBClusterSnapshotArn");
+  s.status = text(node, "Status");
+  s.create_time = text(node, "SnapshotCreateTime");
+  s.snapshot_type = text(node, "SnapshotType");
+  s.percent_progress = as_int(text(node, "PercentProgress"));
+  return s;
+}
+
 ExportTask task_of(const pugi::xml_node& node) {
   ExportTask t;
   t.identifier = text(node, "ExportTaskIdentifier");
@@ -81,6 +94,18 @@ std::vector<DbSnapshot> parse_describe_db_snapshots(std::string_view xml, std::s
   std::vector<DbSnapshot> out;
   for (pugi::xml_node node : result.child("DBSnapshots").children("DBSnapshot")) {
     out.push_back(snapshot_of(node));
+  }
+  return out;
+}
+
+std::vector<DbSnapshot> parse_describe_db_cluster_snapshots(std::string_view xml,
+                                                            std::string* marker) {
+  pugi::xml_document doc = parse_xml(xml, "describe DB cluster snapshots");
+  pugi::xml_node result = result_of(doc, "DescribeDBClusterSnapshots");
+  if (marker) *marker = text(result, "Marker");
+  std::vector<DbSnapshot> out;
+  for (pugi::xml_node node : result.child("DBClusterSnapshots").children("DBClusterSnapshot")) {
+    out.push_back(cluster_snapshot_of(node));
   }
   return out;
 }
@@ -154,6 +179,22 @@ std::vector<DbSnapshot> RdsClient::describe_instance_snapshots(std::string_view 
     marker = std::move(next);
   } while (!marker.empty());
   return out;
+}
+
+DbSnapshot RdsClient::describe_cluster_snapshot(std::string_view snapshot_id) const {
+  std::string what = fmt::format("describe RDS cluster snapshot '{}'", snapshot_id);
+  auto snapshots = parse_describe_db_cluster_snapshots(
+      call("DescribeDBClusterSnapshots",
+           {{"DBClusterSnapshotIdentifier", std::string(snapshot_id)}}, what),
+      nullptr);
+  for (auto& s : snapshots) {
+    if (s.identifier == snapshot_id) return std::move(s);
+  }
+  throw AwsError(ErrorKind::NotFound,
+                 fmt::format("cannot {}: DBClusterSnapshotNotFoundFault: the answer names no such "
+                             "cluster snapshot",
+                             what),
+                 404, "DBClusterSnapshotNotFoundFault");
 }
 
 ExportTask RdsClient::start_export_task(const StartExportTaskRequest& request) const {

@@ -67,6 +67,11 @@ class RdsClient {
   // Every snapshot of an instance, following Marker through all pages.
   std::vector<DbSnapshot> describe_instance_snapshots(std::string_view instance_id) const;
 
+  // One Aurora DB cluster snapshot (DescribeDBClusterSnapshots), in the same shape: instance_id
+  // holds the DBClusterIdentifier, arn the DBClusterSnapshotArn (a StartExportTask SourceArn).
+  // AwsError(NotFound, DBClusterSnapshotNotFoundFault) when there is none.
+  DbSnapshot describe_cluster_snapshot(std::string_view snapshot_id) const;
+
   ExportTask start_export_task(const StartExportTaskRequest& request) const;
   // nullopt when RDS knows no such task (ExportTaskNotFound).
   std::optional<ExportTask> describe_export_task(std::string_view identifier) const;
@@ -84,6 +89,8 @@ class RdsClient {
 
 // The parsers, exposed for tests. `marker` receives the answer's Marker ("" on the last page).
 std::vector<DbSnapshot> parse_describe_db_snapshots(std::string_view xml, std::string* marker);
+std::vector<DbSnapshot> parse_describe_db_cluster_snapshots(std::string_view xml,
+                                                            std::string* marker);
 std::vector<ExportTask> parse_describe_export_tasks(std::string_view xml, std::string* marker);
 ExportTask parse_start_export_task(std::string_view xml);
 

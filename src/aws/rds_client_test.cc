@@ -170,6 +170,42 @@ TEST(RdsClient, DescribesOneSnapshotAndReportsAMissingOne) {
   }
 }
 
+TEST(RdsClient, DescribesOneClusterSnapshot) {
+  // The shape of DescribeDBClusterSnapshots' answer (API reference, DBClusterSnapshot).
+  FakeHttpServer server([](const RecordedRequest& r) {
+    auto f = form(r.body);
+    if (f["Action"] != "DescribeDBClusterSnapshots") return rds_error(400, "InvalidAction", "?");
+    if (f["DBClusterSnapshotIdentifier"] != "aurora-1-manual") {
+      return rds_error(404, "DBClusterSnapshotNotFoundFault", "DBClusterSnapshot not found.");
+    }
+    return xml(
+        "<DescribeDBClusterSnapshotsResponse><DescribeDBClusterSnapshotsResult>"
+        "<DBClusterSnapshots><DBClusterSnapshot>"
+        "<DBClusterSnapshotIdentifier>aurora-1-manual</DBClusterSnapshotIdentifier>"
+        "<DBClusterIdentifier>aurora-1</DBClusterIdentifier>"
+        "<DBClusterSnapshotArn>arn:aws:rds:eu-west-2:123456789012:cluster-snapshot:aurora-1-manual"
+        "</DBClusterSnapshotArn><Status>creating</Status><PercentProgress>40</PercentProgress>"
+        "<SnapshotType>manual</SnapshotType>"
+        "</DBClusterSnapshot></DBClusterSnapshots>"
+        "</DescribeDBClusterSnapshotsResult></DescribeDBClusterSnapshotsResponse>");
+  });
+  auto rds = client_for(server);
+  DbSnapshot s = rds.describe_cluster_snapshot("aurora-1-manual");
+  EXPECT_EQ(s.identifier, "aurora-1-manual");
+  EXPECT_EQ(s.instance_id, "aurora-1");
+  EXPECT_EQ(s.arn, "arn:aws:rds:eu-west-2:123456789012:cluster-snapshot:aurora-1-manual");
+  EXPECT_EQ(s.status, "creating");
+  EXPECT_EQ(s.percent_progress, 40);
+  EXPECT_EQ(s.snapshot_type, "manual");
+  try {
+    rds.describe_cluster_snapshot("gone");
+    FAIL() << "expected an AwsError";
+  } catch (const AwsError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::NotFound);
+    EXPECT_EQ(e.code(), "DBClusterSnapshotNotFoundFault");
+  }
+}
+
 TEST(RdsClient, StartsAnExportTaskWithEveryParameter) {
   FakeHttpServer server([](const RecordedRequest&) {
     return xml(
