@@ -36,7 +36,10 @@ std::variant<aws::DbSnapshot, RdsNotReady> choose_snapshot(const aws::RdsClient&
                                                            const InstanceConfig& instance,
                                                            const SnapshotEvent& event) {
   if (!event.snapshot_id.empty()) {
-    aws::DbSnapshot snapshot = rds.describe_snapshot(event.snapshot_id);
+    // An Aurora cluster snapshot is looked up as one; its ARN is StartExportTask's SourceArn all
+    // the same.
+    aws::DbSnapshot snapshot = event.cluster ? rds.describe_cluster_snapshot(event.snapshot_id)
+                                             : rds.describe_snapshot(event.snapshot_id);
     if (becomes_available(snapshot.status)) {
       return RdsNotReady{fmt::format("RDS snapshot '{}' still {} ({}%)", snapshot.identifier,
                                      snapshot.status, snapshot.percent_progress)};

@@ -2,7 +2,8 @@
 // exports a snapshot to S3 (StartExportTask), and the land stage waits for that task
 // (DescribeExportTasks) before landing what it wrote.
 //
-// Export stage: the snapshot the event names, else the instance's latest *available* snapshot
+// Export stage: the snapshot the event names (DescribeDBSnapshots, or DescribeDBClusterSnapshots
+// for an Aurora cluster snapshot event), else the instance's latest *available* snapshot
 // (all pages of DescribeDBSnapshots). A snapshot still being created, or 5 RDS exports already
 // STARTING or IN_PROGRESS in the account (RDS's quota), is RdsNotReady: the export stage waits
 // (waits.h: the event goes back on its queue with a delay, up to [export] max_wait). The task id

@@ -77,6 +77,7 @@ class FakeRds {
              server_.url()) {}
 
   std::vector<Snapshot> snapshots;
+  std::vector<Snapshot> cluster_snapshots;  // of the Aurora cluster "aurora"
   std::vector<Task> tasks;
   // Called before each answer (under the fake's lock) with the action and its parameters: a
   // test changes snapshots and tasks here as RDS would between calls.
@@ -139,6 +140,25 @@ class FakeRds {
       }
       body += "</DBSnapshots></DescribeDBSnapshotsResult></DescribeDBSnapshotsResponse>";
       return {200, {}, body};
+    }
+    if (action == "DescribeDBClusterSnapshots") {
+      for (const auto& s : cluster_snapshots) {
+        if (f["DBClusterSnapshotIdentifier"] != s.id) continue;
+        return {200,
+                {},
+                "<DescribeDBClusterSnapshotsResponse><DescribeDBClusterSnapshotsResult>"
+                "<DBClusterSnapshots><DBClusterSnapshot><DBClusterSnapshotIdentifier>" +
+                    s.id +
+                    "</DBClusterSnapshotIdentifier><DBClusterIdentifier>aurora"
+                    "</DBClusterIdentifier><Status>" +
+                    s.status + "</Status><SnapshotCreateTime>" + s.time +
+                    "</SnapshotCreateTime><DBClusterSnapshotArn>arn:aws:rds:eu-west-2:1:cluster-"
+                    "snapshot:" +
+                    s.id +
+                    "</DBClusterSnapshotArn></DBClusterSnapshot></DBClusterSnapshots>"
+                    "</DescribeDBClusterSnapshotsResult></DescribeDBClusterSnapshotsResponse>"};
+      }
+      return error(404, "DBClusterSnapshotNotFoundFault");
     }
     if (action == "StartExportTask") {
       for (const auto& t : tasks) {
@@ -295,6 +315,35 @@ TEST(RdsEngine, WaitsWhileTheInstanceHasASnapshotBeingCreated) {
   EXPECT_EQ(kind_of([&] { start_rds_export(fake.rds(), care_instance(), instance_event(), "e"); }),
             ErrorKind::NotFound);
   EXPECT_TRUE(fake.calls_of("StartExportTask").empty());
+}
+
+TEST(RdsEngine, AnAuroraClusterSnapshotIsExportedByItsClusterSnapshotArn) {
+  FakeRds fake;
+  fake.snapshots = {{"aurora-manual-1", "available", "2026-11-20"}};  // not a cluster snapshot
+  fake.cluster_snapshots = {{"aurora-manual-1", "creating", ""}};
+  InstanceConfig aurora = care_instance();
+  aurora.id = "aurora";
+  SnapshotEvent event;
+  event.source_type = "db-cluster-snapshot";
+  event.source_id = event.snapshot_id = "aurora-manual-1";
+  event.cluster = true;
+  event.event_id = "RDS-EVENT-0075";
+  event.event_time = "2026-11-25T09:14:03.511Z";
+  EXPECT_EQ(not_ready(start_rds_export(fake.rds(), aurora, event, "a1")),
+            "RDS snapshot 'aurora-manual-1' still creating (0%)");
+
+  fake.cluster_snapshots[0].status = "available";
+  TaskMessage task = started(start_rds_export(fake.rds(), aurora, event, "a1"));
+  EXPECT_EQ(task.snapshot_id, "aurora-manual-1");
+  EXPECT_EQ(task.source_arn, "arn:aws:rds:eu-west-2:1:cluster-snapshot:aurora-manual-1");
+  auto starts = fake.calls_of("StartExportTask");
+  ASSERT_EQ(starts.size(), 1u);
+  EXPECT_EQ(starts[0]["SourceArn"], "arn:aws:rds:eu-west-2:1:cluster-snapshot:aurora-manual-1");
+  EXPECT_TRUE(fake.calls_of("DescribeDBSnapshots").empty());
+
+  event.snapshot_id = "aurora-gone";
+  EXPECT_EQ(kind_of([&] { start_rds_export(fake.rds(), aurora, event, "a2"); }),
+            ErrorKind::NotFound);
 }
 
 TEST(RdsEngine, AtMostFiveExportsRunAtOnce) {

@@ -185,3 +185,90 @@ export_bucket = "${exportsBucket}"
   assert.equal(dlq.Messages.length, 1);
   assert.match(dlq.Messages[0].MessageAttributes['snaplake-cause'].StringValue, /finance-export-1' ended CANCELED/);
 });
+
+test('engine = "rds": an Aurora cluster snapshot event is exported by its cluster snapshot ARN and landed; a deleted snapshot is dead-lettered', async () => {
+  const tag = `${process.pid}-${Date.now() % 100000}-a`;
+  const exportsBucket = `rds-exports-${tag}`;
+  await Promise.all([
+    createBucket(exportsBucket),
+    awsAsync(['rds', 'create-db-cluster', '--db-cluster-identifier', 'aurora-care', '--engine', 'aurora-postgresql',
+      '--master-username', 'admin_user', '--master-user-password', 'not-a-secret-1']),
+    createInstance('gone-db'),
+  ]);
+  const [cluster] = await Promise.all([
+    awsAsync(['rds', 'create-db-cluster-snapshot', '--db-cluster-identifier', 'aurora-care',
+      '--db-cluster-snapshot-identifier', 'aurora-care-manual-1', '--output', 'json']),
+    awsAsync(['rds', 'create-db-snapshot', '--db-instance-identifier', 'gone-db', '--db-snapshot-identifier', 'gone-db-manual-1']),
+  ]);
+  const clusterSnapshot = JSON.parse(cluster).DBClusterSnapshot;
+  await awsAsync(['rds', 'delete-db-snapshot', '--db-snapshot-identifier', 'gone-db-manual-1']);
+
+  // The embedded queue, RDS and the export bucket on moto, the raw zone in a local folder.
+  const dir = tempDir('pipeline-rds-aurora-');
+  const config = path.join(dir, 'snaplake.toml');
+  const lake = path.join(dir, 'lake');
+  const instance = (id) => `
+[[instances]]
+id = "${id}"
+engine = "rds"
+iam_role_arn = "arn:aws:iam::123456789012:role/rds-s3-export"
+kms_key_id = "k"
+export_bucket = "${exportsBucket}"
+`;
+  writeFileSync(config, `
+[queue]
+path = "state/queue.db"
+max_receives = 3
+
+[landing]
+to = "${lake}"
+
+[aws]
+region = "eu-west-2"
+endpoint_url = "${moto.endpoint}"
+${instance('aurora-care')}${instance('gone-db')}`);
+  const env = moto.env();
+  const publish = (body) => {
+    const file = path.join(dir, `event-${Math.random().toString(16).slice(2)}.json`);
+    writeFileSync(file, body);
+    const r = snaplake(['snapshot', '--config', config, '--message-file', file], { env });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  publish(rdsSnsEvent({ sourceType: 'db-cluster-snapshot', sourceId: 'aurora-care-manual-1', code: 'RDS-EVENT-0075',
+    message: 'Manual cluster snapshot created' }));
+  publish(rdsSnsEvent({ sourceId: 'gone-db-manual-1', code: 'RDS-EVENT-0042', message: 'Manual snapshot created' }));
+
+  let r = snaplake(['run', '--config', config, '--stage', 'export', '--drain'], { env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /drained: 1 messages done, 0 retried, 1 dead-lettered/, r.stderr);
+
+  const tasks = JSON.parse(await awsAsync(['rds', 'describe-export-tasks', '--output', 'json'])).ExportTasks
+    .filter((t) => t.S3Bucket === exportsBucket);
+  assert.equal(tasks.length, 1);
+  assert.equal(tasks[0].SourceArn, clusterSnapshot.DBClusterSnapshotArn);
+  assert.equal(tasks[0].SourceType, 'CLUSTER');
+  const exportId = tasks[0].ExportTaskIdentifier;
+
+  let s = JSON.parse(snaplake(['status', '--config', config, '--json'], { env }).stdout);
+  assert.equal(s.deadLetters.length, 1);
+  assert.match(s.deadLetters[0].cause, /^not found: .*gone-db-manual-1.*DBSnapshotNotFound/);
+
+  const local = tempDir('pipeline-rds-aurora-export-');
+  const exp = await makeRdsExport(local, { exportId });
+  await awsAsync(['s3', 'cp', '--recursive', '--quiet', exp.dir, `s3://${exportsBucket}/${exportId}/`]);
+  r = snaplake(['run', '--config', config, '--stage', 'land', '--drain'], { env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /drained: 1 messages done, 0 retried, 0 dead-lettered/, r.stderr);
+
+  s = JSON.parse(snaplake(['status', '--config', config, '--json'], { env }).stdout);
+  const run = s.runs.find((x) => x.exportId === exportId);
+  assert.equal(run.stage, 'landed', JSON.stringify(s.runs));
+  assert.equal(run.snapshotId, 'aurora-care-manual-1');
+  for (const t of exp.tables.filter((x) => x.rows > 0)) {
+    const partition = path.join(lake, `unrestricted/socialcare/${t.schema}.${t.table}/import_year=2026/import_month=11/import_day=24/import_date=20261124`);
+    assert.ok(readdirSync(partition).includes('_SUCCESS'), `${partition}/_SUCCESS missing`);
+    const { rows } = await duckdbQuery(`SELECT count(*), count(DISTINCT id) FROM read_parquet(${sql(path.join(partition, '*.parquet'))})`);
+    assert.equal(Number(rows[0][0]), t.rows, t.target);
+    assert.equal(Number(rows[0][1]), t.rows, t.target);
+  }
+});
