@@ -34,6 +34,14 @@ TEST(WaitSchedule, DelaysDoubleUpToTheLongestAndAddUp) {
   EXPECT_EQ(t.delay_after(1000), minutes(15));
 }
 
+TEST(WaitSchedule, TheDefaultExportWaitEndsAfterAboutAnHour) {
+  // README's example: [export] max_wait = "1h" gives up at the 16th check, 1h3m after the first.
+  WaitSchedule s = export_wait_schedule(std::chrono::hours(1));
+  EXPECT_LT(s.waited_after(14), std::chrono::hours(1));
+  EXPECT_GE(s.waited_after(15), std::chrono::hours(1));
+  EXPECT_EQ(describe_duration(s.waited_after(15)), "1h3m");
+}
+
 TEST(WaitSchedule, DurationsForMessages) {
   EXPECT_EQ(describe_duration(seconds(45)), "45s");
   EXPECT_EQ(describe_duration(seconds(210)), "4m");

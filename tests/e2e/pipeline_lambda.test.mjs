@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { Postgres } from '../harness/servers.mjs';
+import { Postgres, tempDir } from '../harness/servers.mjs';
 import { assertLandedLikePostgres, makePipeline, rdsSnsEvent, snaplakeAsync, status } from './pipeline_helpers.mjs';
 
 const pg = Postgres.shared();
@@ -136,5 +136,97 @@ test('lambda reports a configuration error as an init error', async () => {
     assert.equal(api.answers[0].body.errorType, 'snaplake.configuration');
   } finally {
     api.server.close();
+  }
+});
+
+// A loopback stand-in for the two RDS answers moto cannot give (its snapshots are available and
+// its export tasks complete at once): a snapshot still being created and an export task still
+// running. Query protocol: a form-encoded POST with Action=…; answers in RDS's XML.
+async function rdsStandIn() {
+  const actions = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      const form = new URLSearchParams(body);
+      actions.push(form.get('Action'));
+      res.writeHead(200, { 'Content-Type': 'text/xml' });
+      if (form.get('Action') === 'DescribeDBSnapshots') {
+        res.end(`<DescribeDBSnapshotsResponse><DescribeDBSnapshotsResult><DBSnapshots><DBSnapshot>
+          <DBSnapshotIdentifier>${form.get('DBSnapshotIdentifier')}</DBSnapshotIdentifier>
+          <DBInstanceIdentifier>care-db</DBInstanceIdentifier><Status>creating</Status><PercentProgress>40</PercentProgress>
+          <DBSnapshotArn>arn:aws:rds:eu-west-2:123456789012:snapshot:${form.get('DBSnapshotIdentifier')}</DBSnapshotArn>
+          </DBSnapshot></DBSnapshots></DescribeDBSnapshotsResult></DescribeDBSnapshotsResponse>`);
+      } else if (form.get('Action') === 'DescribeExportTasks') {
+        res.end(`<DescribeExportTasksResponse><DescribeExportTasksResult><ExportTasks><ExportTask>
+          <ExportTaskIdentifier>${form.get('ExportTaskIdentifier')}</ExportTaskIdentifier><Status>IN_PROGRESS</Status>
+          <PercentProgress>35</PercentProgress><S3Bucket>rds-exports</S3Bucket>
+          </ExportTask></ExportTasks></DescribeExportTasksResult></DescribeExportTasksResponse>`);
+      } else {
+        res.writeHead(400);
+        res.end('<ErrorResponse><Error><Code>InvalidAction</Code><Message>not here</Message></Error></ErrorResponse>');
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, actions, endpoint: `http://127.0.0.1:${server.address().port}` };
+}
+
+test('lambda export and land wait for RDS by re-queueing with a delay, not by failing the message', async () => {
+  const rds = await rdsStandIn();
+  const dir = tempDir('pipeline-lambda-rds-');
+  const p = { dir, config: path.join(dir, 'snaplake.toml') };
+  writeFileSync(p.config, `
+[queue]
+path = "state/queue.db"
+max_receives = 3
+
+[aws]
+region = "eu-west-2"
+endpoint_url = "${rds.endpoint}"
+
+[[instances]]
+id = "care-db"
+engine = "rds"
+iam_role_arn = "arn:aws:iam::123456789012:role/rds-s3-export"
+kms_key_id = "k"
+export_bucket = "rds-exports"
+`);
+  const env = {
+    ...process.env, SNAPLAKE_CONFIG: p.config, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing',
+  };
+  const invoke = async (stage, records) => {
+    const api = await runtimeApi([{ Records: records }]);
+    try {
+      const fn = snaplakeAsync(['lambda', stage, '--max-invocations', '1'], { env: { ...env, AWS_LAMBDA_RUNTIME_API: api.address } });
+      const r = await fn.done;
+      assert.equal(r.status, 0, r.stderr);
+      return api.answers;
+    } finally {
+      api.server.close();
+    }
+  };
+  try {
+    // The snapshot is still being created: the event goes back on the events queue, delayed, and
+    // the invocation succeeds (Lambda deletes the message it delivered).
+    let answers = await invoke('export', [sqsRecord('aaaa-1111', rdsSnsEvent({ sourceId: 'care-db-manual-1', code: 'RDS-EVENT-0042' }))]);
+    assert.deepEqual(answers.map((a) => [a.kind, a.body]), [['response', { batchItemFailures: [] }]]);
+    let s = status(p);
+    assert.equal(s.queues.events.delayed, 1);
+    assert.equal(s.queues.events.visible + s.queues.events.dead, 0);
+    assert.equal(s.runs[0].stage, 'pending');
+    assert.match(s.notes[0].detail, /RDS snapshot 'care-db-manual-1' still creating \(40%\) \(check 1\)/);
+
+    // The export task is still running: the task message goes back on the tasks queue, delayed.
+    answers = await invoke('land', [sqsRecord('bbbb-2222', JSON.stringify({ ExportTaskIdentifier: 'care-export-1', ExportBucket: 'rds-exports' }))]);
+    assert.deepEqual(answers.map((a) => [a.kind, a.body]), [['response', { batchItemFailures: [] }]]);
+    s = status(p);
+    assert.equal(s.queues.tasks.delayed, 1);
+    assert.equal(s.queues.tasks.visible + s.queues.tasks.dead, 0);
+    assert.equal(s.runs.find((r) => r.exportId === 'care-export-1').stage, 'waiting');
+    assert.match(s.notes[0].detail, /RDS export task 'care-export-1' still IN_PROGRESS \(35%\)/);
+    assert.deepEqual(rds.actions.filter((a) => a !== 'DescribeDBSnapshots' && a !== 'DescribeExportTasks'), []);
+  } finally {
+    rds.server.close();
   }
 });
