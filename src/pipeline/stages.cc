@@ -55,6 +55,29 @@ aws::RdsClient rds_client(const StageContext& context) {
   return aws::RdsClient::from_session(*session);
 }
 
+// A message that waits for RDS: where it goes back, as what, and why.
+struct RdsWait {
+  queue::Queue* queue = nullptr;  // the stage's own queue
+  std::string body;               // the message to send again, carrying `checks`
+  int checks = 0;                 // checks made, this one included
+  WaitSchedule schedule;
+  std::string reason;  // "RDS snapshot 'x' still creating (40%)"
+  RunStage stage = RunStage::Waiting;
+};
+
+// Sends the message again with a delay (waits.h) and records why in the status store and the
+// log; without the queue (a context that has none), Error(Conflict) for the caller's retries.
+void wait_for_rds(StageContext& context, const RdsWait& wait, const std::string& export_id,
+                  std::string_view queue_name, const queue::Message& message) {
+  if (!wait.queue) fail(ErrorKind::Conflict, "{}: try later", wait.reason);
+  auto delay = wait_again(*wait.queue, wait.body, wait.checks, wait.schedule, wait.reason);
+  std::string detail = fmt::format("{} (check {}): checking again in {}", wait.reason, wait.checks,
+                                   describe_duration(delay));
+  context.status.update({.export_id = export_id, .stage = wait.stage});
+  context.status.note(queue_name, message.id, "waiting", detail);
+  log::info("{}", detail);
+}
+
 // Export stage, engine "rds": RDS exports the snapshot itself; the task message goes on. While
 // RDS is not ready (the snapshot is being created, five exports run), the event waits on its
 // queue (waits.h).
@@ -66,16 +89,15 @@ void export_with_rds(StageContext& context, const InstanceConfig& instance,
             event.snapshot_id.empty() ? event.event_time : event.snapshot_id, export_id);
   auto started = start_rds_export(rds_client(context), instance, event, export_id);
   if (const auto* not_ready = std::get_if<RdsNotReady>(&started)) {
-    if (!context.events) fail(ErrorKind::Conflict, "{}: try later", not_ready->reason);
     int checks = received.checks + 1;
-    auto delay =
-        wait_again(*context.events, wrap_waiting_message(received.body, checks), checks,
-                   export_wait_schedule(context.config.export_.max_wait), not_ready->reason);
-    std::string detail = fmt::format("{} (check {}): checking again in {}", not_ready->reason,
-                                     checks, describe_duration(delay));
-    context.status.update({.export_id = export_id, .stage = RunStage::Pending});
-    context.status.note(queue_name, message.id, "waiting", detail);
-    log::info("{} {}", export_id, detail);
+    wait_for_rds(context,
+                 {.queue = context.events,
+                  .body = wrap_waiting_message(received.body, checks),
+                  .checks = checks,
+                  .schedule = export_wait_schedule(context.config.export_.max_wait),
+                  .reason = not_ready->reason,
+                  .stage = RunStage::Pending},
+                 export_id, queue_name, message);
     return;
   }
   const TaskMessage& task = std::get<TaskMessage>(started);
@@ -208,18 +230,17 @@ void handle_task(StageContext& context, const queue::Message& message,
       // says COMPLETE; until then the message waits on its queue (waits.h).
       RdsTaskCheck check = check_rds_export(rds_client(context), task);
       if (!check.complete) {
-        std::string reason = fmt::format("RDS export task '{}' still {} ({}%)", export_id,
-                                         check.status, check.percent_progress);
-        if (!context.tasks) fail(ErrorKind::Conflict, "{}: try later", reason);
         TaskMessage again = task;
         again.polls = task.polls + 1;
-        auto delay = wait_again(*context.tasks, to_json(again), again.polls,
-                                export_task_wait_schedule(context.config.landing.max_wait), reason);
-        std::string detail = fmt::format("{} (check {}): checking again in {}", reason, again.polls,
-                                         describe_duration(delay));
-        context.status.update({.export_id = export_id, .stage = RunStage::Waiting});
-        context.status.note(queue_name, message.id, "waiting", detail);
-        log::info("{}", detail);
+        wait_for_rds(context,
+                     {.queue = context.tasks,
+                      .body = to_json(again),
+                      .checks = again.polls,
+                      .schedule = export_task_wait_schedule(context.config.landing.max_wait),
+                      .reason = fmt::format("RDS export task '{}' still {} ({}%)", export_id,
+                                            check.status, check.percent_progress),
+                      .stage = RunStage::Waiting},
+                     export_id, queue_name, message);
         return;
       }
       task.export_location = check.export_location;
