@@ -105,42 +105,4 @@ class ByteBuffer {
   size_t capacity_ = 0;
 };
 
-// The encoded pages of a column chunk: a list of blocks rather than one contiguous buffer, so
-// growing never copies what is already there, and the blocks are reused by the next chunk.
-class ChunkBuffer {
- public:
-  static constexpr size_t kBlockBytes = 1 << 20;
-
-  size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-
-  void append(std::span<const uint8_t> bytes) {
-    if (bytes.empty()) return;
-    if (used_ == 0 || blocks_[used_ - 1].size() + bytes.size() > blocks_[used_ - 1].capacity()) {
-      if (used_ == blocks_.size()) blocks_.emplace_back();
-      blocks_[used_].clear();
-      blocks_[used_].reserve(bytes.size() > kBlockBytes ? bytes.size() : kBlockBytes);
-      ++used_;
-    }
-    blocks_[used_ - 1].append(bytes);
-    size_ += bytes.size();
-  }
-
-  // Calls sink(span) for each block in order.
-  template <typename Sink>
-  void for_each_block(Sink&& sink) const {
-    for (size_t i = 0; i < used_; ++i) sink(blocks_[i].span());
-  }
-
-  void clear() {
-    used_ = 0;
-    size_ = 0;
-  }
-
- private:
-  std::vector<ByteBuffer> blocks_;
-  size_t used_ = 0;
-  size_t size_ = 0;
-};
-
 }  // namespace snaplake::parquet

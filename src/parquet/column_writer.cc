@@ -14,6 +14,10 @@ static_assert(std::endian::native == std::endian::little,
 
 namespace {
 
+// A v1 data page or dictionary page header without statistics: a handful of varints, at most
+// about 40 bytes (parquet.thrift PageHeader, DataPageHeader, DictionaryPageHeader).
+constexpr size_t kMaxPageHeaderBytes = 64;
+
 size_t fixed_width(const Column& c) {
   switch (c.physical) {
     case Physical::Int32:
@@ -219,15 +223,15 @@ void ColumnChunkWriter::emit_page(PageType type, std::span<const uint8_t> body, 
   if (body.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max()))
     fail(ErrorKind::InvalidInput, "cannot write column '{}': a page of {} bytes exceeds 2 GiB",
          column_.name, body.size());
-  std::span<const uint8_t> stored = body;
-  if (compressor_.codec() != Codec::Uncompressed) {
-    compressor_.compress(body, compressed_);
-    stored = compressed_.span();
-  }
+  // The page is compressed straight into the chunk's memory behind room for its header, which
+  // (holding the compressed size) is written after it, just in front of it.
+  uint8_t* room = sink.reserve(kMaxPageHeaderBytes + compressor_.max_compressed_size(body.size()));
+  uint8_t* stored = room + kMaxPageHeaderBytes;
+  const size_t stored_size = compressor_.compress(body, stored);
   PageHeader header;
   header.type = type;
   header.uncompressed_page_size = static_cast<int32_t>(body.size());
-  header.compressed_page_size = static_cast<int32_t>(stored.size());
+  header.compressed_page_size = static_cast<int32_t>(stored_size);
   if (type == PageType::DictionaryPage) {
     header.dictionary_page = DictionaryPageHeader{num_values, encoding};
   } else {
@@ -235,8 +239,12 @@ void ColumnChunkWriter::emit_page(PageType type, std::span<const uint8_t> body, 
   }
   header_.clear();
   write_page_header(header_, header);
-  sink.append(header_.span());
-  sink.append(stored);
+  if (header_.size() > kMaxPageHeaderBytes)
+    fail(ErrorKind::Internal, "a page header of {} bytes exceeds the room kept for it",
+         header_.size());
+  uint8_t* start = stored - header_.size();
+  std::memcpy(start, header_.data(), header_.size());
+  sink.commit(start, header_.size() + stored_size);
   data_uncompressed_ += static_cast<int64_t>(header_.size() + body.size());
 }
 

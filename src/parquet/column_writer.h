@@ -20,6 +20,7 @@
 
 #include "common/output_stream.h"
 #include "parquet/byte_buffer.h"
+#include "parquet/chunk_buffer.h"
 #include "parquet/compression.h"
 #include "parquet/dictionary.h"
 #include "parquet/metadata.h"
@@ -167,7 +168,7 @@ class ColumnChunkWriter {
   int32_t plain_data_pages_ = 0;
 
   // Scratch buffers reused for every page.
-  ByteBuffer body_, compressed_, header_;
+  ByteBuffer body_, header_;
   std::vector<uint32_t> replay_indices_;
   ByteBuffer replay_defs_;
 };

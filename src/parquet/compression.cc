@@ -4,6 +4,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <cstring>
+
 #include "common/error.h"
 
 namespace snaplake::parquet {
@@ -51,44 +53,55 @@ Compressor::Compressor(Codec codec, int level)
 
 Compressor::~Compressor() = default;
 
-void Compressor::compress(std::span<const uint8_t> input, ByteBuffer& out) {
+size_t Compressor::max_compressed_size(size_t input_size) {
+  switch (codec_) {
+    case Codec::Snappy:
+      return snappy::MaxCompressedLength(input_size);
+    case Codec::Zstd:
+      return ZSTD_compressBound(input_size);
+    case Codec::Gzip:
+      // deflateBound covers the zlib wrapper; the gzip wrapper is 18 bytes, not 6.
+      return deflateBound(&contexts_->gzip, input_size) + 32;
+    case Codec::Uncompressed:
+      break;
+  }
+  return input_size;
+}
+
+size_t Compressor::compress(std::span<const uint8_t> input, uint8_t* out) {
   const char* src = reinterpret_cast<const char*>(input.data());
+  const size_t capacity = max_compressed_size(input.size());
   switch (codec_) {
     case Codec::Snappy: {
-      out.resize(snappy::MaxCompressedLength(input.size()));
       size_t n = 0;
-      snappy::RawCompress(src, input.size(), reinterpret_cast<char*>(out.data()), &n);
-      out.resize(n);
-      return;
+      snappy::RawCompress(src, input.size(), reinterpret_cast<char*>(out), &n);
+      return n;
     }
     case Codec::Zstd: {
-      out.resize(ZSTD_compressBound(input.size()));
-      size_t n = ZSTD_compressCCtx(contexts_->zstd, out.data(), out.capacity(), input.data(),
-                                   input.size(), level_);
+      size_t n =
+          ZSTD_compressCCtx(contexts_->zstd, out, capacity, input.data(), input.size(), level_);
       if (ZSTD_isError(n))
         fail(ErrorKind::Internal, "cannot compress a page with ZSTD: {}", ZSTD_getErrorName(n));
-      out.resize(n);
-      return;
+      return n;
     }
     case Codec::Gzip: {
       z_stream& z = contexts_->gzip;
       if (deflateReset(&z) != Z_OK)
         fail(ErrorKind::Internal, "cannot reset zlib: {}", z.msg ? z.msg : "");
-      out.resize(deflateBound(&z, input.size()) + 32);
       z.next_in = const_cast<Bytef*>(input.data());
       z.avail_in = static_cast<uInt>(input.size());
-      z.next_out = out.data();
-      z.avail_out = static_cast<uInt>(out.size());
+      z.next_out = out;
+      z.avail_out = static_cast<uInt>(capacity);
       int rc = deflate(&z, Z_FINISH);
       if (rc != Z_STREAM_END)
         fail(ErrorKind::Internal, "cannot compress a page with GZIP: zlib returned {}", rc);
-      out.resize(z.total_out);
-      return;
+      return z.total_out;
     }
     case Codec::Uncompressed:
       break;
   }
-  fail(ErrorKind::Internal, "compress called for an uncompressed column");
+  if (!input.empty()) std::memcpy(out, input.data(), input.size());
+  return input.size();
 }
 
 }  // namespace snaplake::parquet

@@ -20,8 +20,12 @@ class Compressor {
   Compressor& operator=(const Compressor&) = delete;
 
   Codec codec() const { return codec_; }
-  // Replaces out's contents with the compressed form of input. Not for Codec::Uncompressed.
-  void compress(std::span<const uint8_t> input, ByteBuffer& out);
+  // The most bytes compress() may write for `input_size` bytes of input (the input itself for
+  // Codec::Uncompressed).
+  size_t max_compressed_size(size_t input_size);
+  // Writes the compressed form of input to out, which has max_compressed_size(input.size())
+  // bytes, and returns its size. Codec::Uncompressed copies the input.
+  size_t compress(std::span<const uint8_t> input, uint8_t* out);
 
  private:
   struct Contexts;
