@@ -73,7 +73,8 @@ void add_export_command(CLI::App& root, int& exit_status) {
                   "Only these databases, schemas or tables: db, db.schema or db.schema.table "
                   "(repeat or separate with commas)")
       ->delimiter(',');
-  cmd->add_option("--jobs", options->jobs, "Parallel connections (default 2)")
+  cmd->add_option("--jobs", options->jobs,
+                  "Encoding threads (default 2), fed by ceil(N/2) connections")
       ->check(CLI::Range(1, 64));
   cmd->add_option("--compression", *compression, "snappy (default), gzip, zstd or none")
       ->check(CLI::IsMember({"snappy", "gzip", "zstd", "none", "uncompressed"}));
