@@ -151,6 +151,60 @@ bool append_field(parquet::FileWriter& w, size_t i, const types::ColumnMapping& 
 
 namespace {
 
+// Starts loading the dictionary slot that appending field f to column i will probe (see
+// FileWriter::prefetch_bytes). Kinds rendered on the client are rendered here too when that is
+// cheap (dates, times, timestamps, UUIDs: a few dozen instructions against a cache miss).
+void prefetch_field(parquet::FileWriter& w, size_t i, const types::ColumnMapping& c,
+                    const pg::CopyField& f) {
+  namespace b = pg::binary;
+  namespace text = pg::text;
+  if (f.is_null()) return;
+  switch (c.decode) {
+    case Decode::Text:
+    case Decode::Bytes:
+      w.prefetch_bytes(i, f.view());
+      return;
+    case Decode::Int16:
+      if (f.length == 2) w.prefetch_int32(i, b::int2(f.data));
+      return;
+    case Decode::Int32:
+      if (f.length == 4) w.prefetch_int32(i, b::int4(f.data));
+      return;
+    case Decode::Int64:
+    case Decode::Time:
+      if (f.length == 8) w.prefetch_int64(i, b::int8(f.data));
+      return;
+    case Decode::DateText: {
+      if (f.length != 4) return;
+      char buf[text::kMaxDateChars];
+      w.prefetch_bytes(i, {buf, text::date(b::int4(f.data), buf)});
+      return;
+    }
+    case Decode::TimeText: {
+      if (f.length != 8) return;
+      char buf[text::kMaxTimeChars];
+      w.prefetch_bytes(i, {buf, text::time(b::int8(f.data), buf)});
+      return;
+    }
+    case Decode::TimestampText:
+    case Decode::TimestampTzText: {
+      if (f.length != 8) return;
+      char buf[text::kMaxTimestampChars];
+      size_t n = text::timestamp(b::int8(f.data), c.decode == Decode::TimestampTzText, buf);
+      w.prefetch_bytes(i, {buf, n});
+      return;
+    }
+    case Decode::UuidText: {
+      if (f.length != 16) return;
+      char buf[text::kUuidChars];
+      w.prefetch_bytes(i, {buf, text::uuid(f.data, buf)});
+      return;
+    }
+    default:
+      return;  // floats, booleans, decimals, typed dates/timestamps, numeric text
+  }
+}
+
 // Tuples per batch are cut at this many bytes: small enough that a small table still spreads
 // over the encoders and memory stays low, large enough that handing over costs nothing.
 constexpr size_t kBatchBytes = 256 << 10;
@@ -169,17 +223,39 @@ class PartEncoder {
   }
 
   // Encodes `batch` into the open part (opening one first), and closes the part once it is
-  // large enough.
+  // large enough. The batch is appended column by column: each column's dictionary, buffers
+  // and statistics stay in cache for the whole batch, and its dictionary slots are prefetched
+  // a few values ahead, where a value at a time would wait on a cache miss for each.
   void encode(const TupleBatch& batch) {
     if (!writer_) open_part();
+    const size_t width = columns_.size();
+    cells_.clear();
     decoder_.feed(batch.bytes, [&](std::span<const pg::CopyField> fields) {
-      for (size_t i = 0; i < fields.size(); ++i) {
-        if (!append_field(*writer_, i, columns_[i], fields[i], scratch_))
+      cells_.insert(cells_.end(), fields.begin(), fields.end());
+    });
+    const size_t rows = width == 0 ? batch.rows : cells_.size() / width;
+    if (rows == 0) return;
+    constexpr size_t kAhead = 8;
+    writer_->begin_rows(rows);
+    for (size_t i = 0; i < width; ++i) {
+      const types::ColumnMapping& c = columns_[i];
+      if (!writer_->dictionary_active(i)) {  // nothing to prefetch (keys, timestamps, UUIDs…)
+        for (size_t r = 0; r < rows; ++r) {
+          if (!append_field(*writer_, i, c, cells_[r * width + i], scratch_))
+            ++part_.unrepresentable[i];
+        }
+        continue;
+      }
+      for (size_t r = 0; r < std::min(kAhead, rows); ++r)
+        prefetch_field(*writer_, i, c, cells_[r * width + i]);
+      for (size_t r = 0; r < rows; ++r) {
+        if (r + kAhead < rows) prefetch_field(*writer_, i, c, cells_[(r + kAhead) * width + i]);
+        if (!append_field(*writer_, i, c, cells_[r * width + i], scratch_))
           ++part_.unrepresentable[i];
       }
-      writer_->end_row();
-    });
-    part_.rows += batch.rows;
+    }
+    writer_->end_rows();
+    part_.rows += rows;
     if (upload_->position() >= fan_out_.max_part_bytes) close_part();
   }
 
@@ -219,6 +295,7 @@ class PartEncoder {
   parquet::Schema schema_;
   pg::CopyBinaryDecoder decoder_;
   std::vector<char> scratch_ = std::vector<char>(256);
+  std::vector<pg::CopyField> cells_;  // the batch's fields, row by row
   // The open part; the upload outlives the writer that writes into it.
   std::unique_ptr<store::Upload> upload_;
   std::unique_ptr<parquet::FileWriter> writer_;

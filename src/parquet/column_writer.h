@@ -59,6 +59,18 @@ class ColumnChunkWriter {
   }
   void append_byte_array(std::string_view value);
 
+  bool dictionary_active() const { return mode_ == Mode::Dictionary; }
+  // Prefetch hints (FileWriter::prefetch_*): the dictionary slot a value will be looked up in.
+  void prefetch_bytes(std::string_view value) const {
+    if (mode_ == Mode::Dictionary)
+      dictionary_.prefetch(reinterpret_cast<const uint8_t*>(value.data()), value.size());
+  }
+  template <size_t N>
+  void prefetch_word(const void* value) const {
+    if (mode_ == Mode::Dictionary && width_ == N)
+      dictionary_.prefetch_word<N>(static_cast<const uint8_t*>(value));
+  }
+
   const Column& column() const { return column_; }
   // Values (NULLs included) appended since the last write_chunk().
   uint64_t num_values() const { return chunk_values_; }

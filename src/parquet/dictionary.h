@@ -83,6 +83,25 @@ class Dictionary {
     return index;
   }
 
+  // Starts loading the slot find_or_insert / find_or_insert_word will probe first for a value.
+  void prefetch(const uint8_t* value, size_t size) const {
+    if (word_keys_) return;
+    const auto hash = static_cast<uint32_t>(hash_bytes(value, size));
+    __builtin_prefetch(&slots_[hash & mask_]);
+  }
+  template <size_t N>
+  void prefetch_word(const uint8_t* value) const {
+    if (!word_keys_) return;
+    using Key = std::conditional_t<N == 4, uint32_t, uint64_t>;
+    Key key;
+    std::memcpy(&key, value, N);
+    const size_t i = (key * 0x9E3779B97F4A7C15ull) >> shift_;
+    if constexpr (N == 4)
+      __builtin_prefetch(&word4_slots_[i]);
+    else
+      __builtin_prefetch(&word8_slots_[i]);
+  }
+
   // The index of any other value (BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY), inserting it if new.
   uint32_t find_or_insert(const uint8_t* value, size_t size, bool& inserted) {
     const auto hash = static_cast<uint32_t>(hash_bytes(value, size));

@@ -46,8 +46,11 @@ FileWriter::FileWriter(Schema schema, WriterOptions options, OutputStream& out)
 FileWriter::~FileWriter() = default;
 
 void FileWriter::reject(size_t column, std::string_view why) const {
-  fail(ErrorKind::InvalidInput, "cannot write row {} of column '{}': {}", rows_ + 1,
-       schema_[column].name, why);
+  // The row this column's next value belongs to (rows are appended column by column between
+  // begin_rows and end_rows).
+  const uint64_t row = rows_ + (columns_[column]->num_values() - rows_in_group_) + 1;
+  fail(ErrorKind::InvalidInput, "cannot write row {} of column '{}': {}", row, schema_[column].name,
+       why);
 }
 
 ColumnChunkWriter& FileWriter::column_for(size_t column, const char* kind) {
@@ -58,8 +61,13 @@ ColumnChunkWriter& FileWriter::column_for(size_t column, const char* kind) {
     fail(ErrorKind::InvalidInput, "cannot append {} to column {}: the file has {} columns", kind,
          column, columns_.size());
   ColumnChunkWriter& writer = *columns_[column];
-  if (writer.num_values() != rows_in_group_)
-    reject(column, fmt::format("{} is a second value in the same row", kind));
+  if (writer.num_values() >= rows_in_group_ + rows_open_) {
+    fail(ErrorKind::InvalidInput, "cannot write row {} of column '{}': {}", rows_ + rows_open_,
+         schema_[column].name,
+         rows_open_ == 1
+             ? fmt::format("{} is a second value in the same row", kind)
+             : fmt::format("{} is one value more than the {} rows begun", kind, rows_open_));
+  }
   return writer;
 }
 
@@ -163,19 +171,50 @@ void FileWriter::append_decimal(size_t column, Int128 unscaled) {
 }
 
 void FileWriter::end_row() {
+  end_rows();
+}
+
+void FileWriter::begin_rows(size_t n) {
+  if (closed_ || footer_->broken)
+    fail(ErrorKind::InvalidInput, "cannot begin rows of a Parquet file that is {}",
+         closed_ ? "closed" : "broken by an earlier write failure");
+  if (n == 0) fail(ErrorKind::InvalidInput, "cannot begin 0 rows of a Parquet file");
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    if (columns_[i]->num_values() != rows_in_group_) reject(i, "rows begun inside a row");
+  }
+  rows_open_ = n;
+}
+
+void FileWriter::end_rows() {
   if (closed_ || footer_->broken)
     fail(ErrorKind::InvalidInput, "cannot end a row of a Parquet file that is {}",
          closed_ ? "closed" : "broken by an earlier write failure");
   uint64_t bytes = 0;
   for (size_t i = 0; i < columns_.size(); ++i) {
     const ColumnChunkWriter& w = *columns_[i];
-    if (w.num_values() != rows_in_group_ + 1) reject(i, "the row has no value for this column");
+    if (w.num_values() != rows_in_group_ + rows_open_)
+      reject(i, "the row has no value for this column");
     bytes += w.buffered_bytes();
   }
-  ++rows_;
-  ++rows_in_group_;
+  rows_ += rows_open_;
+  rows_in_group_ += rows_open_;
+  rows_open_ = 1;
   if (rows_in_group_ >= options_.row_group_rows || bytes >= options_.row_group_bytes)
     flush_row_group();
+}
+
+bool FileWriter::dictionary_active(size_t column) const {
+  return column < columns_.size() && columns_[column]->dictionary_active();
+}
+
+void FileWriter::prefetch_bytes(size_t column, std::string_view value) {
+  if (column < columns_.size()) columns_[column]->prefetch_bytes(value);
+}
+void FileWriter::prefetch_int32(size_t column, int32_t value) {
+  if (column < columns_.size()) columns_[column]->prefetch_word<4>(&value);
+}
+void FileWriter::prefetch_int64(size_t column, int64_t value) {
+  if (column < columns_.size()) columns_[column]->prefetch_word<8>(&value);
 }
 
 void FileWriter::flush_row_group() {

@@ -67,6 +67,22 @@ class FileWriter {
   // May write a row group.
   void end_row();
 
+  // Column-major appends: begin_rows(n), then n values for each column (columns in any order),
+  // then end_rows(), which checks every column has its n values and may write a row group (so
+  // a row group may exceed row_group_rows by up to n - 1 rows). Lets a caller append a batch
+  // one column at a time, keeping that column's state in cache, and prefetch ahead.
+  void begin_rows(size_t n);
+  void end_rows();
+
+  // Hints that a value will soon be appended to the column: starts loading the memory the
+  // append will touch (its dictionary slot), so that a batch appended column by column does
+  // not wait on a cache miss per value. Does nothing for a column not dictionary-encoded.
+  void prefetch_bytes(size_t column, std::string_view value);
+  void prefetch_int32(size_t column, int32_t value);
+  void prefetch_int64(size_t column, int64_t value);
+  // Whether the column's values go through its dictionary now, i.e. whether prefetching pays.
+  bool dictionary_active(size_t column) const;
+
   // Writes the last row group and the footer. The stream is not committed here.
   FileStats close();
 
@@ -86,6 +102,7 @@ class FileWriter {
   std::vector<std::unique_ptr<ColumnChunkWriter>> columns_;
   uint64_t rows_ = 0;
   uint64_t rows_in_group_ = 0;
+  uint64_t rows_open_ = 1;  // rows being appended: 1, or n after begin_rows(n)
   bool closed_ = false;
   struct Footer;
   std::unique_ptr<Footer> footer_;

@@ -527,6 +527,73 @@ TEST(FileWriter, RejectsValuesThatDoNotFitAndStaysUsable) {
   expect_invalid([&] { w.close(); }, "closed");
 }
 
+TEST(FileWriter, ColumnMajorBatchesWriteTheSameFileAsRows) {
+  // begin_rows/end_rows with prefetch hints must not change a byte of the file: same pages,
+  // same dictionary decisions, same row groups (cut at a batch end here, as rows are 250 each).
+  Schema schema = {column("id", Physical::Int64),
+                   column("cat", Physical::ByteArray, Logical::String),
+                   column("n", Physical::Int32)};
+  WriterOptions options;
+  options.row_group_rows = 1000;
+  auto value = [](size_t c, int r) -> std::string {
+    if (c == 1) return r % 7 == 0 ? "" : "category-" + std::to_string(r % 30);
+    return std::to_string(c == 0 ? r * 7919 : r % 100);
+  };
+  auto append = [&](FileWriter& w, size_t c, int r) {
+    if (static_cast<size_t>(r % 11) == c) return w.append_null(c);
+    if (c == 0) return w.append_int64(0, int64_t{r} * 7919);
+    if (c == 1) return w.append_bytes(1, value(1, r));
+    w.append_int32(2, r % 100);
+  };
+  MemoryStream rows, batches;
+  {
+    FileWriter w(schema, options, rows);
+    for (int r = 0; r < 5000; ++r) {
+      for (size_t c = 0; c < schema.size(); ++c) append(w, c, r);
+      w.end_row();
+    }
+    w.close();
+  }
+  {
+    FileWriter w(schema, options, batches);
+    for (int first = 0; first < 5000; first += 250) {
+      w.begin_rows(250);
+      for (size_t c = 0; c < schema.size(); ++c) {
+        for (int r = first; r < first + 250; ++r) {
+          if (r + 8 < first + 250) {
+            if (c == 0) w.prefetch_int64(0, int64_t{r + 8} * 7919);
+            if (c == 1) w.prefetch_bytes(1, value(1, r + 8));
+            if (c == 2) w.prefetch_int32(2, (r + 8) % 100);
+          }
+          append(w, c, r);
+        }
+      }
+      w.end_rows();
+    }
+    EXPECT_EQ(w.close().row_groups, 5u);
+  }
+  EXPECT_EQ(batches.data, rows.data);
+}
+
+TEST(FileWriter, ColumnMajorBatchesCheckTheirCounts) {
+  MemoryStream out;
+  FileWriter w({column("a", Physical::Int32), column("b", Physical::Int32)}, WriterOptions{}, out);
+  expect_invalid([&] { w.begin_rows(0); }, "0 rows");
+  w.begin_rows(2);
+  w.append_int32(0, 1);
+  w.append_int32(0, 2);
+  expect_invalid([&] { w.append_int32(0, 3); }, "one value more than the 2 rows begun");
+  w.append_int32(1, 1);
+  expect_invalid([&] { w.end_rows(); }, "row 2 of column 'b'");  // b has 1 of its 2 values
+  w.append_int32(1, 2);
+  w.end_rows();
+  w.append_int32(0, 3);
+  expect_invalid([&] { w.begin_rows(4); }, "rows begun inside a row");
+  w.append_int32(1, 3);
+  w.end_row();
+  EXPECT_EQ(w.close().rows, 3u);
+}
+
 TEST(FileWriter, AFailedStreamLeavesTheWriterRefusingEverything) {
   class FailingStream : public MemoryStream {
    public:
