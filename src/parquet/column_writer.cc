@@ -227,7 +227,8 @@ void ColumnChunkWriter::emit_page(PageType type, std::span<const uint8_t> body, 
   // (holding the compressed size) is written after it, just in front of it.
   uint8_t* room = sink.reserve(kMaxPageHeaderBytes + compressor_.max_compressed_size(body.size()));
   uint8_t* stored = room + kMaxPageHeaderBytes;
-  const size_t stored_size = compressor_.compress(body, stored);
+  const bool strings = encoding == Encoding::Plain && column_.physical == Physical::ByteArray;
+  const size_t stored_size = compressor_.compress(body, stored, strings);
   PageHeader header;
   header.type = type;
   header.uncompressed_page_size = static_cast<int32_t>(body.size());

@@ -25,10 +25,17 @@ Compressor::Compressor(Codec codec, int level)
     : codec_(codec), level_(level), contexts_(std::make_unique<Contexts>()) {
   switch (codec_) {
     case Codec::Zstd:
-      // Level 1 by default, as Arrow C++ (kZSTDDefaultCompressionLevel): on the export
-      // benchmark's mixed table it costs 28 % less CPU than level 3 for files 0.9 % larger
-      // (bench/README.md, "Export").
-      if (level_ == 0) level_ = 1;
+      // By default, level 3 (zstd's own default, DuckDB's) for pages of numbers and dictionary
+      // indices, level 1 (Arrow C++'s default) for pages of strings. Measured on the export
+      // benchmark's mixed table (bench/README.md, "Export"): for strings, level 3 costs 40 %
+      // more time for 2 % smaller pages; for integers and timestamps level 1 leaves pages
+      // 30-55 % larger.
+      if (level_ == 0) {
+        level_ = 3;
+        byte_array_level_ = 1;
+      } else {
+        byte_array_level_ = level_;
+      }
       if (level_ < 1 || level_ > ZSTD_maxCLevel())
         fail(ErrorKind::InvalidInput, "cannot use ZSTD level {}: expected 1..{}", level_,
              ZSTD_maxCLevel());
@@ -68,7 +75,7 @@ size_t Compressor::max_compressed_size(size_t input_size) {
   return input_size;
 }
 
-size_t Compressor::compress(std::span<const uint8_t> input, uint8_t* out) {
+size_t Compressor::compress(std::span<const uint8_t> input, uint8_t* out, bool byte_arrays) {
   const char* src = reinterpret_cast<const char*>(input.data());
   const size_t capacity = max_compressed_size(input.size());
   switch (codec_) {
@@ -78,8 +85,8 @@ size_t Compressor::compress(std::span<const uint8_t> input, uint8_t* out) {
       return n;
     }
     case Codec::Zstd: {
-      size_t n =
-          ZSTD_compressCCtx(contexts_->zstd, out, capacity, input.data(), input.size(), level_);
+      size_t n = ZSTD_compressCCtx(contexts_->zstd, out, capacity, input.data(), input.size(),
+                                   byte_arrays ? byte_array_level_ : level_);
       if (ZSTD_isError(n))
         fail(ErrorKind::Internal, "cannot compress a page with ZSTD: {}", ZSTD_getErrorName(n));
       return n;

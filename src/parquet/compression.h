@@ -13,7 +13,8 @@ namespace snaplake::parquet {
 
 class Compressor {
  public:
-  // level: ZSTD 1..22 or GZIP 1..9; 0 means the codec's default (ZSTD 1, GZIP 6).
+  // level: ZSTD 1..22 or GZIP 1..9; 0 means the codec's default (GZIP 6; ZSTD 3, but 1 for
+  // pages of byte arrays).
   Compressor(Codec codec, int level);
   ~Compressor();
   Compressor(const Compressor&) = delete;
@@ -24,13 +25,15 @@ class Compressor {
   // Codec::Uncompressed).
   size_t max_compressed_size(size_t input_size);
   // Writes the compressed form of input to out, which has max_compressed_size(input.size())
-  // bytes, and returns its size. Codec::Uncompressed copies the input.
-  size_t compress(std::span<const uint8_t> input, uint8_t* out);
+  // bytes, and returns its size. Codec::Uncompressed copies the input. byte_arrays: the page
+  // holds PLAIN strings or byte arrays (ZSTD's default level differs for them).
+  size_t compress(std::span<const uint8_t> input, uint8_t* out, bool byte_arrays = false);
 
  private:
   struct Contexts;
   Codec codec_;
   int level_;
+  int byte_array_level_ = 0;
   std::unique_ptr<Contexts> contexts_;
 };
 

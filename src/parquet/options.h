@@ -19,7 +19,8 @@ const char* codec_file_infix(Codec codec);
 struct WriterOptions {
   // Compression of every page.
   Codec codec = Codec::Snappy;
-  // ZSTD level (1..22) or GZIP level (1..9); 0 means the codec's default (ZSTD 1, GZIP 6).
+  // ZSTD level (1..22) or GZIP level (1..9); 0 means the codec's default (GZIP 6; ZSTD 3, but 1 for
+  // pages of strings).
   int compression_level = 0;
   // A row group is closed when its buffered, encoded size reaches this many bytes...
   uint64_t row_group_bytes = 64ull << 20;
