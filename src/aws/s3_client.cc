@@ -304,18 +304,30 @@ void S3Client::abort_multipart_upload(std::string_view bucket, std::string_view 
   client_->send(r, fmt::format("abort the upload to '{}'", s3_uri(bucket, key)), {404});
 }
 
-std::vector<std::string> S3Client::list_multipart_uploads(std::string_view bucket,
-                                                          std::string_view prefix) {
+std::vector<S3Client::PendingUpload> S3Client::list_multipart_uploads(std::string_view bucket,
+                                                                      std::string_view prefix) {
   std::string what = fmt::format("list uploads in '{}'", s3_uri(bucket, prefix));
-  AwsRequest r = request("GET", bucket, "");
-  r.query = {{"uploads", ""}};
-  if (!prefix.empty()) r.query.emplace_back("prefix", std::string(prefix));
-  auto doc = parse_xml(client_->send(r, what).body, what);
-  std::vector<std::string> keys;
-  for (pugi::xml_node upload : doc.child("ListMultipartUploadsResult").children("Upload")) {
-    keys.emplace_back(upload.child("Key").text().as_string());
+  std::vector<PendingUpload> uploads;
+  std::string key_marker, upload_id_marker;
+  while (true) {
+    AwsRequest r = request("GET", bucket, "");
+    r.query = {{"uploads", ""}};
+    if (!prefix.empty()) r.query.emplace_back("prefix", std::string(prefix));
+    if (!key_marker.empty()) r.query.emplace_back("key-marker", key_marker);
+    if (!upload_id_marker.empty()) r.query.emplace_back("upload-id-marker", upload_id_marker);
+    auto doc = parse_xml(client_->send(r, what).body, what);
+    pugi::xml_node result = doc.child("ListMultipartUploadsResult");
+    for (pugi::xml_node upload : result.children("Upload")) {
+      uploads.push_back(
+          {upload.child("Key").text().as_string(), upload.child("UploadId").text().as_string()});
+    }
+    if (std::string_view(result.child("IsTruncated").text().as_string()) != "true") break;
+    key_marker = result.child("NextKeyMarker").text().as_string();
+    upload_id_marker = result.child("NextUploadIdMarker").text().as_string();
+    if (key_marker.empty() && upload_id_marker.empty())
+      fail(ErrorKind::Network, "cannot {}: a truncated page without a next marker", what);
   }
-  return keys;
+  return uploads;
 }
 
 }  // namespace snaplake::aws

@@ -79,8 +79,15 @@ class S3Client {
                                  std::string_view upload_id, const std::vector<S3Part>& parts);
   void abort_multipart_upload(std::string_view bucket, std::string_view key,
                               std::string_view upload_id);
-  // Keys with an unfinished multipart upload under a prefix (tests: nothing left behind).
-  std::vector<std::string> list_multipart_uploads(std::string_view bucket, std::string_view prefix);
+  // The unfinished multipart uploads under a prefix, all pages (ListMultipartUploads): what a
+  // process killed mid-upload leaves behind, stored and billed until aborted.
+  struct PendingUpload {
+    std::string key;
+    std::string upload_id;
+    bool operator==(const PendingUpload&) const = default;
+  };
+  std::vector<PendingUpload> list_multipart_uploads(std::string_view bucket,
+                                                    std::string_view prefix);
 
   const std::string& endpoint() const { return endpoint_; }
   bool path_style() const { return path_style_; }

@@ -210,7 +210,8 @@ TEST_F(MotoTest, MultipartUploadPartsAndAbort) {
   std::string id = s3->create_multipart_upload(bucket, "big");
   std::vector<S3Part> parts{{1, s3->upload_part(bucket, "big", id, 1, part1)},
                             {2, s3->upload_part(bucket, "big", id, 2, part2)}};
-  EXPECT_EQ(s3->list_multipart_uploads(bucket, ""), std::vector<std::string>{"big"});
+  EXPECT_EQ(s3->list_multipart_uploads(bucket, ""),
+            (std::vector<S3Client::PendingUpload>{{"big", id}}));
   EXPECT_FALSE(s3->head_object(bucket, "big"));
   s3->complete_multipart_upload(bucket, "big", id, parts);
   EXPECT_EQ(s3->head_object(bucket, "big")->size, part1.size() + part2.size());

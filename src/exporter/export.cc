@@ -528,6 +528,10 @@ ExportResult Exporter::run() {
       log::info("removing {} object(s) left by an earlier attempt of this export", stale.size());
       store_->remove(stale);
     }
+    // And uploads an earlier attempt killed mid-file never finished (every upload of this one
+    // is committed by now): temp files in a folder, incomplete multipart uploads on S3.
+    if (size_t n = store_->remove_incomplete(info_.export_id + "/"); n > 0)
+      log::info("removed {} unfinished upload(s) left by an earlier attempt of this export", n);
   } catch (const Error& e) {
     info_.status = "FAILED";
     info_.failure_cause = log::redact(e.what());

@@ -53,6 +53,9 @@ class RecordingStore final : public store::ObjectStore {
     removed.insert(removed.end(), keys.begin(), keys.end());
     inner->remove(keys);
   }
+  size_t remove_incomplete(std::string_view prefix) override {
+    return inner->remove_incomplete(prefix);
+  }
   void copy(std::string_view s, std::string_view t, const store::WriteOptions& o = {}) override {
     created.emplace_back(t);
     options.push_back(o);

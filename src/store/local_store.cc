@@ -203,8 +203,10 @@ void remove_empty_folders(const fs::path& root, fs::path folder) {
   }
 }
 
+// Lists the objects under folder whose keys start with filter into out; with temp_files, the
+// temp files of uploads under it (whatever their state) go there instead.
 void walk(const fs::path& folder, const std::string& key_prefix, std::string_view filter,
-          std::vector<ObjectInfo>& out) {
+          std::vector<ObjectInfo>& out, std::vector<fs::path>* temp_files = nullptr) {
   DIR* dir = ::opendir(folder.c_str());
   if (dir == nullptr) {
     if (errno == ENOENT || errno == ENOTDIR) return;
@@ -219,7 +221,13 @@ void walk(const fs::path& folder, const std::string& key_prefix, std::string_vie
       break;
     }
     std::string_view name = entry->d_name;
-    if (name == "." || name == ".." || is_temp_name(name)) continue;
+    if (name == "." || name == "..") continue;
+    if (is_temp_name(name)) {
+      // ".<name>.tmp-<suffix>" is an upload to the key <name> in this folder.
+      std::string target = key_prefix + std::string(name.substr(1, name.rfind(".tmp-") - 1));
+      if (temp_files != nullptr && target.starts_with(filter)) temp_files->push_back(folder / name);
+      continue;
+    }
     std::string key = key_prefix + std::string(name);
     // Prune folders that cannot contain a match, and files that do not match.
     bool could_match =
@@ -232,8 +240,8 @@ void walk(const fs::path& folder, const std::string& key_prefix, std::string_vie
       fail_errno(errno, "cannot list " + quoted(path));
     }
     if (S_ISDIR(st.st_mode)) {
-      walk(path, key + "/", filter, out);
-    } else if (S_ISREG(st.st_mode) && key.starts_with(filter)) {
+      walk(path, key + "/", filter, out, temp_files);
+    } else if (temp_files == nullptr && S_ISREG(st.st_mode) && key.starts_with(filter)) {
       out.push_back({key, static_cast<uint64_t>(st.st_size), {}});
     }
   }
@@ -331,6 +339,24 @@ std::vector<ObjectInfo> LocalStore::list(std::string_view prefix) {
   std::sort(out.begin(), out.end(),
             [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
   return out;
+}
+
+size_t LocalStore::remove_incomplete(std::string_view prefix) {
+  validate_prefix(prefix);
+  size_t slash = prefix.rfind('/');
+  std::string folder_key =
+      slash == std::string_view::npos ? "" : std::string(prefix.substr(0, slash + 1));
+  const fs::path folder =
+      folder_key.empty() ? root_ : path_of(folder_key.substr(0, folder_key.size() - 1));
+  std::vector<ObjectInfo> unused;
+  std::vector<fs::path> temp_files;
+  walk(folder, folder_key, prefix, unused, &temp_files);
+  for (const auto& path : temp_files) {
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+      fail_errno(errno, "cannot remove " + quoted(path));
+    remove_empty_folders(root_, path.parent_path());
+  }
+  return temp_files.size();
 }
 
 void LocalStore::remove(std::span<const std::string> keys) {

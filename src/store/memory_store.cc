@@ -94,6 +94,12 @@ std::string MemoryStore::read(std::string_view key, uint64_t offset,
   return data.substr(offset, length.value_or(data.size() - offset));
 }
 
+size_t MemoryStore::remove_incomplete(std::string_view prefix) {
+  // An upload's bytes live in its own object until commit: nothing outlives the process.
+  validate_prefix(prefix);
+  return 0;
+}
+
 std::vector<ObjectInfo> MemoryStore::list(std::string_view prefix) {
   validate_prefix(prefix);
   std::vector<ObjectInfo> out;

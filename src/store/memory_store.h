@@ -28,6 +28,7 @@ class MemoryStore final : public ObjectStore {
   std::string read(std::string_view key, uint64_t offset = 0,
                    std::optional<uint64_t> length = std::nullopt) override;
   std::vector<ObjectInfo> list(std::string_view prefix) override;
+  size_t remove_incomplete(std::string_view prefix) override;
   void remove(std::span<const std::string> keys) override;
   void copy(std::string_view source_key, std::string_view target_key,
             const WriteOptions& options = {}) override;

@@ -9,6 +9,9 @@
 // - list(prefix) returns every object whose key starts with prefix, all pages, sorted by key.
 // - remove() of a missing key is not an error.
 // - copy() within one store uses the backend's server-side copy where it has one.
+// - remove_incomplete(prefix) removes what uploads under prefix left unfinished when their
+//   process died before commit or abort (local: hidden temp files; S3: incomplete multipart
+//   uploads, which S3 keeps and bills until aborted).
 #pragma once
 
 #include <cstdint>
@@ -56,6 +59,9 @@ class ObjectStore {
                            std::optional<uint64_t> length = std::nullopt) = 0;
   virtual std::vector<ObjectInfo> list(std::string_view prefix) = 0;
   virtual void remove(std::span<const std::string> keys) = 0;
+  // Removes the leftovers of unfinished uploads under prefix and returns how many. Only for a
+  // prefix nothing is uploading to now (an upload in progress would be cut short).
+  virtual size_t remove_incomplete(std::string_view prefix) = 0;
   // Copies source_key of this store to target_key of this store (server-side where possible).
   virtual void copy(std::string_view source_key, std::string_view target_key,
                     const WriteOptions& options = {}) = 0;

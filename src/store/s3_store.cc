@@ -229,6 +229,15 @@ std::vector<ObjectInfo> S3Store::list(std::string_view prefix) {
   return out;
 }
 
+size_t S3Store::remove_incomplete(std::string_view prefix) {
+  validate_prefix(prefix);
+  std::string root = prefix_.empty() ? "" : prefix_ + "/";
+  auto uploads = client_->list_multipart_uploads(bucket_, root + std::string(prefix));
+  for (const auto& upload : uploads)
+    client_->abort_multipart_upload(bucket_, upload.key, upload.upload_id);
+  return uploads.size();
+}
+
 void S3Store::remove(std::span<const std::string> keys) {
   std::vector<std::string> full;
   for (const auto& key : keys) {

@@ -91,6 +91,25 @@ TEST_P(StoreConformance, AbortAndDestructionLeaveNothing) {
   EXPECT_TRUE(store_->list("").empty());
 }
 
+TEST_P(StoreConformance, RemoveIncompleteClearsWhatAKilledProcessLeft) {
+  store_->put("job/kept", "done");
+  // SIGKILL runs no destructor: the uploads are leaked as a killed process leaves them, each
+  // past one S3 part so that a multipart upload exists.
+  auto killed = store_->create("job/deep/killed");
+  killed->write(bytes_of(random_bytes(9 << 20, 2)));
+  auto elsewhere = store_->create("other/in-progress");
+  elsewhere->write(bytes_of(random_bytes(9 << 20, 3)));
+  (void)killed.release();
+
+  const size_t expected = GetParam().uploads_outlive_the_process ? 1 : 0;
+  EXPECT_EQ(store_->remove_incomplete("job/"), expected);
+  EXPECT_EQ(store_->remove_incomplete("job/"), 0u);  // nothing left
+  EXPECT_EQ(keys_of(store_->list("")), (std::vector<std::string>{"job/kept"}));
+  // An upload under another prefix is untouched and still commits.
+  elsewhere->commit();
+  EXPECT_EQ(store_->head("other/in-progress")->size, size_t{9 << 20});
+}
+
 TEST_P(StoreConformance, EmptyObject) {
   store_->put("empty", "");
   auto info = store_->head("empty");

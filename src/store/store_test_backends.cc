@@ -32,6 +32,7 @@ std::vector<Backend> backends() {
       [] { return std::string(); },
       []() -> std::unique_ptr<ObjectStore> { return MemoryStore::create_isolated(); },
       {},
+      false,
   });
   out.push_back({
       "S3",

@@ -19,6 +19,9 @@ struct Backend {
   std::function<std::string()> unavailable;
   std::function<std::unique_ptr<ObjectStore>()> make;
   std::function<void(ObjectStore&)> cleanup;  // may be empty
+  // Whether an upload's leftovers outlive a process killed before commit (temp files,
+  // multipart uploads); not so in memory.
+  bool uploads_outlive_the_process = true;
 };
 
 std::vector<Backend> backends();

@@ -3,7 +3,7 @@
 // then a re-run succeeds and leaves nothing stale), and writes committed during an export.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
@@ -190,6 +190,53 @@ test('a connection killed mid-export fails the export with its cause; a re-run s
   const listed = done.tables.flatMap((t) => t.tableStatistics.files.map((f) => f.key));
   assert.deepEqual(listFiles(root), [...listed, 'killed/export_info_killed.json', `killed/${done.tablesFiles[0]}`].sort());
   assert.deepEqual(done.tables.map((t) => t.target), ['export_killed.public.a_big', 'export_killed.public.b_small']);
+  assert.equal(done.tables[0].tableStatistics.rowCount, 1500000);
+});
+
+// Hidden files (in-progress uploads' temp files) under a folder, tolerating files that vanish
+// while we look.
+function hiddenFiles(folder) {
+  const out = [];
+  const walk = (dir) => {
+    let names = [];
+    try { names = readdirSync(dir); } catch { return; }
+    for (const name of names) {
+      const full = path.join(dir, name);
+      if (name.startsWith('.')) out.push(path.relative(folder, full));
+      else walk(full);
+    }
+  };
+  walk(folder);
+  return out;
+}
+
+test('an export killed with SIGKILL leaves temp files; a re-run with the same id removes them', async () => {
+  const pg = Postgres.shared();
+  const uri = setupDb(pg, 'export_sigkill', `
+    CREATE TABLE big (id bigint, s text);
+    INSERT INTO big SELECT g, md5(g::text) FROM generate_series(1, 1500000) g;`);
+  const root = tempDir('export-');
+  const child = spawn(snaplakeBin, ['export', '--source', uri, '--to', root, '--export-id', 'sigkill', '--jobs', '2'],
+    { stdio: 'ignore' });
+  const exited = new Promise((r) => child.on('close', r));
+  // Kill it while a part is being written (its hidden temp file exists): no destructor runs.
+  let seen = [];
+  for (let i = 0; i < 2000 && seen.length === 0; i++) {
+    seen = hiddenFiles(root);
+    if (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.ok(seen.length > 0, 'a part was seen being written');
+  child.kill('SIGKILL');
+  await exited;
+  assert.ok(hiddenFiles(root).length > 0, 'SIGKILL left the temp file(s) behind');
+
+  const again = snaplake(['export', '--source', uri, '--to', root, '--export-id', 'sigkill']);
+  assert.equal(again.status, 0, again.stderr);
+  const done = readExport(root, 'sigkill');
+  assert.equal(done.info.status, 'COMPLETE');
+  assert.deepEqual(hiddenFiles(root), []);
+  const listed = done.tables.flatMap((t) => t.tableStatistics.files.map((f) => f.key));
+  assert.deepEqual(listFiles(root), [...listed, 'sigkill/export_info_sigkill.json', `sigkill/${done.tablesFiles[0]}`].sort());
   assert.equal(done.tables[0].tableStatistics.rowCount, 1500000);
 });
 
