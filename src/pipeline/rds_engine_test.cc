@@ -597,9 +597,8 @@ TEST_F(RdsWorkerTest, ASnapshotStillCreatingAfterMaxWaitIsDeadLetteredWithTheCau
   EXPECT_THAT(dead[0].cause,
               ::testing::HasSubstr("RDS snapshot 'care-2' of instance 'care' still creating (0%) "
                                    "after 4 checks over 4m: giving up"));
-  // The dead letter still holds the event as it first came.
-  EXPECT_EQ(unwrap_waiting_message(dead[0].body).body,
-            snaplake_event_json("care", "2026-11-25T09:14:03Z"));
+  // The dead letter holds the event as it first came, unwrapped: a redrive waits afresh.
+  EXPECT_EQ(dead[0].body, snaplake_event_json("care", "2026-11-25T09:14:03Z"));
   auto runs = status()->recent_runs();
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].stage, "failed");
@@ -619,6 +618,9 @@ TEST_F(RdsWorkerTest, AnExportTaskStillRunningAfterMaxWaitIsDeadLetteredWithTheC
   EXPECT_EQ(dead[0].cause,
             "conflict: RDS export task 'care-export-1' still IN_PROGRESS (0%) after 3 checks over "
             "2m: giving up");
+  // As first received, without the poll count: a redrive waits afresh.
+  EXPECT_EQ(parse_task_message(dead[0].body).polls, 0);
+  EXPECT_EQ(parse_task_message(dead[0].body).export_task_identifier, "care-export-1");
   EXPECT_EQ(w->counts().retried, 0u);
 }
 

@@ -59,6 +59,7 @@ aws::RdsClient rds_client(const StageContext& context) {
 struct RdsWait {
   queue::Queue* queue = nullptr;  // the stage's own queue
   std::string body;               // the message to send again, carrying `checks`
+  std::string first_body;         // the message as first received: kept if the wait ends
   int checks = 0;                 // checks made, this one included
   WaitSchedule schedule;
   std::string reason;  // "RDS snapshot 'x' still creating (40%)"
@@ -70,7 +71,8 @@ struct RdsWait {
 void wait_for_rds(StageContext& context, const RdsWait& wait, const std::string& export_id,
                   std::string_view queue_name, const queue::Message& message) {
   if (!wait.queue) fail(ErrorKind::Conflict, "{}: try later", wait.reason);
-  auto delay = wait_again(*wait.queue, wait.body, wait.checks, wait.schedule, wait.reason);
+  auto delay =
+      wait_again(*wait.queue, wait.body, wait.first_body, wait.checks, wait.schedule, wait.reason);
   std::string detail = fmt::format("{} (check {}): checking again in {}", wait.reason, wait.checks,
                                    describe_duration(delay));
   context.status.update({.export_id = export_id, .stage = wait.stage});
@@ -93,6 +95,7 @@ void export_with_rds(StageContext& context, const InstanceConfig& instance,
     wait_for_rds(context,
                  {.queue = context.events,
                   .body = wrap_waiting_message(received.body, checks),
+                  .first_body = received.body,
                   .checks = checks,
                   .schedule = export_wait_schedule(context.config.export_.max_wait),
                   .reason = not_ready->reason,
@@ -230,11 +233,13 @@ void handle_task(StageContext& context, const queue::Message& message,
       // says COMPLETE; until then the message waits on its queue (waits.h).
       RdsTaskCheck check = check_rds_export(rds_client(context), task);
       if (!check.complete) {
-        TaskMessage again = task;
+        TaskMessage again = task, first = task;
         again.polls = task.polls + 1;
+        first.polls = 0;
         wait_for_rds(context,
                      {.queue = context.tasks,
                       .body = to_json(again),
+                      .first_body = to_json(first),
                       .checks = again.polls,
                       .schedule = export_task_wait_schedule(context.config.landing.max_wait),
                       .reason = fmt::format("RDS export task '{}' still {} ({}%)", export_id,

@@ -45,12 +45,14 @@ std::string describe_duration(std::chrono::milliseconds duration) {
   return fmt::format("{}h{}m", minutes / 60, minutes % 60);
 }
 
-std::chrono::milliseconds wait_again(queue::Queue& queue, std::string_view body, int checks,
+std::chrono::milliseconds wait_again(queue::Queue& queue, std::string_view body,
+                                     std::string_view first_body, int checks,
                                      const WaitSchedule& schedule, std::string_view reason) {
   auto waited = schedule.waited_after(checks - 1);
   if (waited >= schedule.give_up_after) {
     throw WaitExhausted(fmt::format("{} after {} checks over {}: giving up", reason, checks,
-                                    describe_duration(waited)));
+                                    describe_duration(waited)),
+                        std::string(first_body));
   }
   auto delay = schedule.delay_after(checks);
   queue.send(body, delay);

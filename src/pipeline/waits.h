@@ -23,9 +23,16 @@ namespace snaplake::pipeline {
 
 // The end of a wait: Error(Conflict) — the state is still not what was waited for — that the
 // worker dead-letters at once instead of retrying, because the waiting was the retrying.
+// It carries the message as first received, which the dead letter keeps, so that a redrive from
+// the dead-letter queue starts a fresh wait rather than giving up at its first check.
 class WaitExhausted : public Error {
  public:
-  explicit WaitExhausted(std::string message) : Error(ErrorKind::Conflict, std::move(message)) {}
+  WaitExhausted(std::string message, std::string first_body)
+      : Error(ErrorKind::Conflict, std::move(message)), first_body_(std::move(first_body)) {}
+  const std::string& first_body() const { return first_body_; }
+
+ private:
+  std::string first_body_;
 };
 
 // When to check again, and when to stop.
@@ -51,9 +58,11 @@ WaitSchedule export_task_wait_schedule(std::chrono::milliseconds give_up_after);
 
 // Sends `body` to `queue` again, delayed by schedule.delay_after(checks) and returns the delay;
 // when the schedule is exhausted (waited_after(checks - 1) >= give_up_after), throws
-// WaitExhausted: "<reason> after <checks> checks over <time>: giving up".
+// WaitExhausted: "<reason> after <checks> checks over <time>: giving up", carrying first_body
+// (the message as first received, without the count).
 // `checks` is the number of checks made so far, this one included.
-std::chrono::milliseconds wait_again(queue::Queue& queue, std::string_view body, int checks,
+std::chrono::milliseconds wait_again(queue::Queue& queue, std::string_view body,
+                                     std::string_view first_body, int checks,
                                      const WaitSchedule& schedule, std::string_view reason);
 
 // "45s", "5m", "1h30m": a rounded duration for messages.

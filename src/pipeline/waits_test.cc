@@ -58,7 +58,8 @@ TEST(WaitAgain, ResendsWithTheDelayThenGivesUpWithTheCause) {
                                         {.max_receives = 3, .clock = [now] { return *now; }});
   WaitSchedule s = export_wait_schedule(minutes(2));
 
-  EXPECT_EQ(wait_again(*queue, "first", 1, s, "snapshot 'x' still creating"), seconds(30));
+  EXPECT_EQ(wait_again(*queue, "first", "original", 1, s, "snapshot 'x' still creating"),
+            seconds(30));
   EXPECT_EQ(queue->counts().delayed, 1u);
   *now += seconds(29);
   EXPECT_TRUE(queue->receive(1, seconds(10)).empty());
@@ -67,13 +68,15 @@ TEST(WaitAgain, ResendsWithTheDelayThenGivesUpWithTheCause) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].body, "first");
 
-  EXPECT_EQ(wait_again(*queue, "again", 3, s, "snapshot 'x' still creating"), seconds(120));
+  EXPECT_EQ(wait_again(*queue, "again", "original", 3, s, "snapshot 'x' still creating"),
+            seconds(120));
   try {
-    wait_again(*queue, "never sent", 4, s, "snapshot 'x' still creating");
+    wait_again(*queue, "never sent", "original", 4, s, "snapshot 'x' still creating");
     ADD_FAILURE() << "expected the wait to end";
   } catch (const WaitExhausted& e) {
     EXPECT_EQ(e.kind(), ErrorKind::Conflict);
     EXPECT_STREQ(e.what(), "snapshot 'x' still creating after 4 checks over 4m: giving up");
+    EXPECT_EQ(e.first_body(), "original");
   }
   EXPECT_EQ(queue->counts().delayed, 1u);  // "again", not "never sent"
   queue.reset();

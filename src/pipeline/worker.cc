@@ -113,7 +113,11 @@ bool Worker::serve_once(QueueRole role, std::chrono::milliseconds wait) {
       cause = fmt::format("gave up after {} attempts: {}", message.receive_count, cause);
     }
     log::error("dead-lettering message {}: {}", message.id, cause);
-    queue.dead_letter(message, cause);
+    if (const auto* wait = dynamic_cast<const WaitExhausted*>(&e)) {
+      queue.dead_letter(message, cause, wait->first_body());  // a redrive waits afresh
+    } else {
+      queue.dead_letter(message, cause);
+    }
     status_->note(queue_name, message.id, "dead-lettered", cause);
     ++counts_.dead_lettered;
     return true;

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,8 +73,11 @@ class Queue {
   virtual void change_visibility(std::string_view receipt,
                                  std::chrono::milliseconds visibility) = 0;
 
-  // Moves a received message to the dead-letter queue, recording the cause.
-  virtual void dead_letter(const Message& message, std::string_view cause) = 0;
+  // Moves a received message to the dead-letter queue, recording the cause. With `body`, the
+  // dead letter holds that instead of the message's own (e.g. the message as first received,
+  // so that a redrive starts afresh).
+  virtual void dead_letter(const Message& message, std::string_view cause,
+                           std::optional<std::string_view> body = std::nullopt) = 0;
 
   // The most recent dead letters, newest first.
   virtual std::vector<DeadLetter> dead_letters(size_t limit = 100) = 0;

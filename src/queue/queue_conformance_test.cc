@@ -93,6 +93,20 @@ TEST_P(QueueConformance, DeadLetterKeepsTheCause) {
   EXPECT_EQ(dead[0].cause, "malformed message: unexpected end of input");
 }
 
+TEST_P(QueueConformance, DeadLetterMayKeepAnotherBody) {
+  // The pipeline keeps a waiting message as first received, without its check count.
+  MAKE_QUEUE(q);
+  q->send(R"({"snaplake_waiting":{"checks":16},"body":"event"})");
+  auto got = q->receive(1, 60s);
+  ASSERT_EQ(got.size(), 1u);
+  q->dead_letter(got[0], "still creating after 16 checks", std::string_view("event"));
+  EXPECT_TRUE(q->receive(1, 0s).empty());
+  auto dead = q->dead_letters();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].body, "event");
+  EXPECT_EQ(dead[0].cause, "still creating after 16 checks");
+}
+
 TEST_P(QueueConformance, DeadLettersAfterMaxReceives) {
   MAKE_QUEUE(q, 2);
   q->send("poison");

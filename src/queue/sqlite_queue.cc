@@ -180,7 +180,8 @@ void SqliteQueue::change_visibility(std::string_view receipt,
   }
 }
 
-void SqliteQueue::dead_letter(const Message& message, std::string_view cause) {
+void SqliteQueue::dead_letter(const Message& message, std::string_view cause,
+                              std::optional<std::string_view> body) {
   std::lock_guard lock(mutex_);
   int64_t now = now_ms();
   sqlite::Database::Transaction transaction(*db_);
@@ -193,10 +194,10 @@ void SqliteQueue::dead_letter(const Message& message, std::string_view cause) {
     return;
   }
   int64_t id = row.integer(0);
-  std::string body = row.text(1);
+  std::string kept = body ? std::string(*body) : row.text(1);
   int64_t count = row.integer(2);
   row.run();
-  insert_dead_letter(id, body, count, cause, now);
+  insert_dead_letter(id, kept, count, cause, now);
   transaction.commit();
 }
 

@@ -139,14 +139,15 @@ void SqsQueue::change_visibility(std::string_view receipt, std::chrono::millisec
   }
 }
 
-void SqsQueue::dead_letter(const Message& message, std::string_view cause) {
+void SqsQueue::dead_letter(const Message& message, std::string_view cause,
+                           std::optional<std::string_view> body) {
   if (dead_letter_url_.empty()) {
     fail(ErrorKind::Config,
          "cannot dead-letter message {} of {}: the queue has no dead-letter queue (give one in "
          "the configuration or a RedrivePolicy on the queue); cause: {}",
          message.id, queue_url_, cause);
   }
-  send_to(dead_letter_url_, message.body, {}, cause);
+  send_to(dead_letter_url_, body ? *body : std::string_view(message.body), {}, cause);
   remove(message.receipt);
 }
 

@@ -30,7 +30,8 @@ class SqsQueue final : public Queue {
                                std::chrono::milliseconds wait = {}) override;
   void remove(std::string_view receipt) override;
   void change_visibility(std::string_view receipt, std::chrono::milliseconds visibility) override;
-  void dead_letter(const Message& message, std::string_view cause) override;
+  void dead_letter(const Message& message, std::string_view cause,
+                   std::optional<std::string_view> body = std::nullopt) override;
   std::vector<DeadLetter> dead_letters(size_t limit = 100) override;
   Counts counts() override;
 
