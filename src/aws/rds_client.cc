@@ -162,15 +162,17 @@ DbSnapshot RdsClient::describe_snapshot(std::string_view snapshot_id) const {
       "DBSnapshotNotFound");
 }
 
-std::vector<DbSnapshot> RdsClient::describe_instance_snapshots(std::string_view instance_id) const {
-  std::string what = fmt::format("describe the snapshots of RDS instance '{}'", instance_id);
+namespace {
+
+// Every page of a Describe* call that pages with Marker: fetch(marker) returns one page's
+// snapshots and sets the next marker ("" at the end).
+template <typename Fetch>
+std::vector<DbSnapshot> all_pages(Fetch fetch, const std::string& what) {
   std::vector<DbSnapshot> out;
   std::string marker;
   do {
-    QueryParams params{{"DBInstanceIdentifier", std::string(instance_id)}, {"MaxRecords", "100"}};
-    if (!marker.empty()) params.emplace_back("Marker", marker);
     std::string next;
-    auto page = parse_describe_db_snapshots(call("DescribeDBSnapshots", params, what), &next);
+    auto page = fetch(marker, next);
     if (!next.empty() && next == marker) {
       fail(ErrorKind::Internal, "cannot {}: the same Marker came back twice", what);
     }
@@ -179,6 +181,32 @@ std::vector<DbSnapshot> RdsClient::describe_instance_snapshots(std::string_view 
     marker = std::move(next);
   } while (!marker.empty());
   return out;
+}
+
+}  // namespace
+
+std::vector<DbSnapshot> RdsClient::describe_instance_snapshots(std::string_view instance_id) const {
+  std::string what = fmt::format("describe the snapshots of RDS instance '{}'", instance_id);
+  return all_pages(
+      [&](const std::string& marker, std::string& next) {
+        QueryParams params{{"DBInstanceIdentifier", std::string(instance_id)},
+                           {"MaxRecords", "100"}};
+        if (!marker.empty()) params.emplace_back("Marker", marker);
+        return parse_describe_db_snapshots(call("DescribeDBSnapshots", params, what), &next);
+      },
+      what);
+}
+
+std::vector<DbSnapshot> RdsClient::describe_cluster_snapshots(std::string_view cluster_id) const {
+  std::string what = fmt::format("describe the snapshots of RDS cluster '{}'", cluster_id);
+  return all_pages(
+      [&](const std::string& marker, std::string& next) {
+        QueryParams params{{"DBClusterIdentifier", std::string(cluster_id)}, {"MaxRecords", "100"}};
+        if (!marker.empty()) params.emplace_back("Marker", marker);
+        return parse_describe_db_cluster_snapshots(call("DescribeDBClusterSnapshots", params, what),
+                                                   &next);
+      },
+      what);
 }
 
 DbSnapshot RdsClient::describe_cluster_snapshot(std::string_view snapshot_id) const {

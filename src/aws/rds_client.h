@@ -71,6 +71,9 @@ class RdsClient {
   // holds the DBClusterIdentifier, arn the DBClusterSnapshotArn (a StartExportTask SourceArn).
   // AwsError(NotFound, DBClusterSnapshotNotFoundFault) when there is none.
   DbSnapshot describe_cluster_snapshot(std::string_view snapshot_id) const;
+  // Every snapshot of an Aurora cluster (DescribeDBClusterSnapshots by DBClusterIdentifier, all
+  // pages), as DbSnapshots with the cluster snapshot ARN.
+  std::vector<DbSnapshot> describe_cluster_snapshots(std::string_view cluster_id) const;
 
   ExportTask start_export_task(const StartExportTaskRequest& request) const;
   // nullopt when RDS knows no such task (ExportTaskNotFound).

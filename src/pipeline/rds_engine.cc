@@ -52,11 +52,19 @@ std::variant<aws::DbSnapshot, RdsNotReady> choose_snapshot(const aws::RdsClient&
     return snapshot;
   }
   std::vector<aws::DbSnapshot> snapshots = rds.describe_instance_snapshots(instance.id);
+  const char* kind = "instance";
+  if (snapshots.empty()) {
+    // No instance of that id has snapshots: an Aurora cluster configured by its cluster id
+    // (its snapshots are the cluster's; an event without a snapshot id, e.g. from `snaplake
+    // snapshot`, names only the id).
+    snapshots = rds.describe_cluster_snapshots(instance.id);
+    kind = "cluster";
+  }
   const aws::DbSnapshot* latest = nullptr;
   for (const auto& s : snapshots) {
     if (becomes_available(s.status)) {
-      return RdsNotReady{fmt::format("RDS snapshot '{}' of instance '{}' still {} ({}%)",
-                                     s.identifier, instance.id, s.status, s.percent_progress)};
+      return RdsNotReady{fmt::format("RDS snapshot '{}' of {} '{}' still {} ({}%)", s.identifier,
+                                     kind, instance.id, s.status, s.percent_progress)};
     }
     if (s.status != "available") continue;
     if (!latest || s.create_time > latest->create_time ||
@@ -65,7 +73,8 @@ std::variant<aws::DbSnapshot, RdsNotReady> choose_snapshot(const aws::RdsClient&
     }
   }
   if (!latest) {
-    fail(ErrorKind::NotFound, "RDS instance '{}' has no available snapshot ({} snapshots listed)",
+    fail(ErrorKind::NotFound,
+         "RDS instance or Aurora cluster '{}' has no available snapshot ({} snapshots listed)",
          instance.id, snapshots.size());
   }
   return *latest;

@@ -142,23 +142,31 @@ class FakeRds {
       return {200, {}, body};
     }
     if (action == "DescribeDBClusterSnapshots") {
+      // By snapshot id (404 when unknown), or every snapshot of a cluster (none unless
+      // "aurora"), as RDS answers.
+      const bool by_cluster = f.contains("DBClusterIdentifier");
+      std::string body =
+          "<DescribeDBClusterSnapshotsResponse><DescribeDBClusterSnapshotsResult>"
+          "<DBClusterSnapshots>";
+      bool found = false;
       for (const auto& s : cluster_snapshots) {
-        if (f["DBClusterSnapshotIdentifier"] != s.id) continue;
-        return {200,
-                {},
-                "<DescribeDBClusterSnapshotsResponse><DescribeDBClusterSnapshotsResult>"
-                "<DBClusterSnapshots><DBClusterSnapshot><DBClusterSnapshotIdentifier>" +
-                    s.id +
-                    "</DBClusterSnapshotIdentifier><DBClusterIdentifier>aurora"
-                    "</DBClusterIdentifier><Status>" +
-                    s.status + "</Status><SnapshotCreateTime>" + s.time +
-                    "</SnapshotCreateTime><DBClusterSnapshotArn>arn:aws:rds:eu-west-2:1:cluster-"
-                    "snapshot:" +
-                    s.id +
-                    "</DBClusterSnapshotArn></DBClusterSnapshot></DBClusterSnapshots>"
-                    "</DescribeDBClusterSnapshotsResult></DescribeDBClusterSnapshotsResponse>"};
+        if (by_cluster ? f["DBClusterIdentifier"] != "aurora"
+                       : f["DBClusterSnapshotIdentifier"] != s.id)
+          continue;
+        found = true;
+        body += "<DBClusterSnapshot><DBClusterSnapshotIdentifier>" + s.id +
+                "</DBClusterSnapshotIdentifier><DBClusterIdentifier>aurora"
+                "</DBClusterIdentifier><Status>" +
+                s.status + "</Status><SnapshotCreateTime>" + s.time +
+                "</SnapshotCreateTime><DBClusterSnapshotArn>arn:aws:rds:eu-west-2:1:cluster-"
+                "snapshot:" +
+                s.id + "</DBClusterSnapshotArn></DBClusterSnapshot>";
       }
-      return error(404, "DBClusterSnapshotNotFoundFault");
+      if (!found && !by_cluster) return error(404, "DBClusterSnapshotNotFoundFault");
+      body +=
+          "</DBClusterSnapshots></DescribeDBClusterSnapshotsResult>"
+          "</DescribeDBClusterSnapshotsResponse>";
+      return {200, {}, body};
     }
     if (action == "StartExportTask") {
       for (const auto& t : tasks) {
@@ -344,6 +352,37 @@ TEST(RdsEngine, AnAuroraClusterSnapshotIsExportedByItsClusterSnapshotArn) {
   event.snapshot_id = "aurora-gone";
   EXPECT_EQ(kind_of([&] { start_rds_export(fake.rds(), aurora, event, "a2"); }),
             ErrorKind::NotFound);
+}
+
+TEST(RdsEngine, AnAuroraClusterConfiguredByItsIdExportsItsLatestClusterSnapshot) {
+  // `snaplake snapshot aurora` names no snapshot: an id without instance snapshots is looked
+  // up as a cluster.
+  FakeRds fake;
+  fake.cluster_snapshots = {{"aurora-1", "available", "2026-11-20T00:00:00Z"},
+                            {"aurora-2", "creating", ""}};
+  InstanceConfig aurora = care_instance();
+  aurora.id = "aurora";
+  SnapshotEvent event = instance_event();
+  event.instance_id = "aurora";
+  EXPECT_EQ(not_ready(start_rds_export(fake.rds(), aurora, event, "a1")),
+            "RDS snapshot 'aurora-2' of cluster 'aurora' still creating (0%)");
+  fake.cluster_snapshots[1] = {"aurora-2", "available", "2026-11-24T00:00:00Z"};
+  TaskMessage task = started(start_rds_export(fake.rds(), aurora, event, "a1"));
+  EXPECT_EQ(task.snapshot_id, "aurora-2");
+  auto starts = fake.calls_of("StartExportTask");
+  ASSERT_EQ(starts.size(), 1u);
+  EXPECT_EQ(starts[0]["SourceArn"], "arn:aws:rds:eu-west-2:1:cluster-snapshot:aurora-2");
+
+  // Neither instance nor cluster snapshots: NotFound, naming both.
+  InstanceConfig nothing = care_instance();
+  nothing.id = "nothing";
+  event.instance_id = "nothing";
+  std::string what;
+  EXPECT_EQ(kind_of([&] { start_rds_export(fake.rds(), nothing, event, "n1"); }, &what),
+            ErrorKind::NotFound);
+  EXPECT_NE(what.find("RDS instance or Aurora cluster 'nothing' has no available snapshot"),
+            std::string::npos)
+      << what;
 }
 
 TEST(RdsEngine, AtMostFiveExportsRunAtOnce) {

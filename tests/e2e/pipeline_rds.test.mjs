@@ -271,4 +271,19 @@ ${instance('aurora-care')}${instance('gone-db')}`);
     assert.equal(Number(rows[0][0]), t.rows, t.target);
     assert.equal(Number(rows[0][1]), t.rows, t.target);
   }
+
+  // `snaplake snapshot aurora-care` names no snapshot: the id has no instance snapshots, so its
+  // latest cluster snapshot is exported.
+  r = snaplake(['snapshot', '--config', config, 'aurora-care'], { env });
+  assert.equal(r.status, 0, r.stderr);
+  r = snaplake(['run', '--config', config, '--stage', 'export', '--drain'], { env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /drained: 1 messages done, 0 retried, 0 dead-lettered/, r.stderr);
+  const after = JSON.parse(await awsAsync(['rds', 'describe-export-tasks', '--output', 'json'])).ExportTasks
+    .filter((t) => t.S3Bucket === exportsBucket);
+  assert.ok(after.length >= 1 && after.every((t) => t.SourceArn === clusterSnapshot.DBClusterSnapshotArn),
+    JSON.stringify(after));
+  s = JSON.parse(snaplake(['status', '--config', config, '--json'], { env }).stdout);
+  assert.ok(s.runs.some((x) => x.instanceId === 'aurora-care' && x.snapshotId === 'aurora-care-manual-1'
+    && x.exportId !== exportId), JSON.stringify(s.runs));
 });
