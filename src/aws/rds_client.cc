@@ -43,29 +43,41 @@ std::string upper(std::string s) {
   return s;
 }
 
-DbSnapshot snapshot_of(const pugi::xml_node& node) {
-  DbSnapshot s;
-  s.identifier = text(node, "DBSnapshotIdentifier");
-  s.instance_id = text(node, "DBInstanceIdentifier");
-  s.arn = text(node, "DBSnapshotArn");
-  s.status = text(node, "Status");
-  s.create_time = text(node, "SnapshotCreateTime");
-  s.snapshot_type = text(node, "SnapshotType");
-  s.percent_progress = as_int(text(node, "PercentProgress"));
-  return s;
-}
+// Where RDS puts a snapshot's fields: <DBSnapshot> for an instance's, <DBClusterSnapshot> for an
+// Aurora cluster's (the same fields under cluster names).
+struct SnapshotTags {
+  const char* action;      // the Describe* action, for its <…Result>
+  const char* list;        // the list element
+  const char* element;     // one snapshot
+  const char* identifier;  // the snapshot's id
+  const char* owner;       // its instance or cluster
+  const char* arn;
+};
+constexpr SnapshotTags kInstanceSnapshot{"DescribeDBSnapshots",  "DBSnapshots",
+                                         "DBSnapshot",           "DBSnapshotIdentifier",
+                                         "DBInstanceIdentifier", "DBSnapshotArn"};
+constexpr SnapshotTags kClusterSnapshot{"DescribeDBClusterSnapshots", "DBClusterSnapshots",
+                                        "DBClusterSnapshot",          "DBClusterSnapshotIdentifier",
+                                        "DBClusterIdentifier",        "DBClusterSnapshotArn"};
 
-// <DBClusterSnapshot>: the same fields under cluster names.
-DbSnapshot cluster_snapshot_of(const pugi::xml_node& node) {
-  DbSnapshot s;
-  s.identifier = text(node, "DBClusterSnapshotIdentifier");
-  s.instance_id = text(node, "DBClusterIdentifier");
-  s.arn = text(node, "DBClusterSnapshotArn");
-  s.status = text(node, "Status");
-  s.create_time = text(node, "SnapshotCreateTime");
-  s.snapshot_type = text(node, "SnapshotType");
-  s.percent_progress = as_int(text(node, "PercentProgress"));
-  return s;
+std::vector<DbSnapshot> parse_snapshots(std::string_view xml, std::string* marker,
+                                        const SnapshotTags& tags, const char* what) {
+  pugi::xml_document doc = parse_xml(xml, what);
+  pugi::xml_node result = result_of(doc, tags.action);
+  if (marker) *marker = text(result, "Marker");
+  std::vector<DbSnapshot> out;
+  for (pugi::xml_node node : result.child(tags.list).children(tags.element)) {
+    DbSnapshot s;
+    s.identifier = text(node, tags.identifier);
+    s.instance_id = text(node, tags.owner);
+    s.arn = text(node, tags.arn);
+    s.status = text(node, "Status");
+    s.create_time = text(node, "SnapshotCreateTime");
+    s.snapshot_type = text(node, "SnapshotType");
+    s.percent_progress = as_int(text(node, "PercentProgress"));
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 ExportTask task_of(const pugi::xml_node& node) {
@@ -88,26 +100,12 @@ ExportTask task_of(const pugi::xml_node& node) {
 }  // namespace
 
 std::vector<DbSnapshot> parse_describe_db_snapshots(std::string_view xml, std::string* marker) {
-  pugi::xml_document doc = parse_xml(xml, "describe DB snapshots");
-  pugi::xml_node result = result_of(doc, "DescribeDBSnapshots");
-  if (marker) *marker = text(result, "Marker");
-  std::vector<DbSnapshot> out;
-  for (pugi::xml_node node : result.child("DBSnapshots").children("DBSnapshot")) {
-    out.push_back(snapshot_of(node));
-  }
-  return out;
+  return parse_snapshots(xml, marker, kInstanceSnapshot, "describe DB snapshots");
 }
 
 std::vector<DbSnapshot> parse_describe_db_cluster_snapshots(std::string_view xml,
                                                             std::string* marker) {
-  pugi::xml_document doc = parse_xml(xml, "describe DB cluster snapshots");
-  pugi::xml_node result = result_of(doc, "DescribeDBClusterSnapshots");
-  if (marker) *marker = text(result, "Marker");
-  std::vector<DbSnapshot> out;
-  for (pugi::xml_node node : result.child("DBClusterSnapshots").children("DBClusterSnapshot")) {
-    out.push_back(cluster_snapshot_of(node));
-  }
-  return out;
+  return parse_snapshots(xml, marker, kClusterSnapshot, "describe DB cluster snapshots");
 }
 
 std::vector<ExportTask> parse_describe_export_tasks(std::string_view xml, std::string* marker) {
