@@ -147,10 +147,6 @@ bool append_field(parquet::FileWriter& w, size_t i, const types::ColumnMapping& 
   return false;
 }
 
-}  // namespace
-
-namespace {
-
 // Starts loading the dictionary slot that appending field f to column i will probe (see
 // FileWriter::prefetch_bytes). Kinds rendered on the client are rendered here too when that is
 // cheap (dates, times, timestamps, UUIDs: a few dozen instructions against a cache miss).
