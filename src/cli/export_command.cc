@@ -79,7 +79,8 @@ void add_export_command(CLI::App& root, int& exit_status) {
   cmd->add_option("--compression", *compression, "snappy (default), gzip, zstd or none")
       ->check(CLI::IsMember({"snappy", "gzip", "zstd", "none", "uncompressed"}));
   cmd->add_option("--compression-level", options->compression_level,
-                  "zstd 1..22 or gzip 1..9 (default: zstd 1, gzip 6)");
+                  "zstd 1..22 or gzip 1..9 for every page (default: gzip 6; zstd 3 for numbers, 1 "
+                  "for strings)");
   cmd->add_option("--types", *types,
                   "Type profile: rds (AWS's mapping, default) or typed (DECIMAL, DATE, TIMESTAMP, "
                   "UUID, JSON, ENUM kept as such)")
