@@ -201,9 +201,12 @@ void prefetch_field(parquet::FileWriter& w, size_t i, const types::ColumnMapping
   }
 }
 
-// Tuples per batch are cut at this many bytes: small enough that a small table still spreads
-// over the encoders and memory stays low, large enough that handing over costs nothing.
+// Tuples per batch are cut at this many bytes: small enough that memory stays low, large enough
+// that handing over costs nothing.
 constexpr size_t kBatchBytes = 256 << 10;
+// The first encoder alone takes a slice's first this many bytes: a smaller slice becomes one
+// file, not one small file per encoder.
+constexpr uint64_t kBytesForOneEncoder = 32ull << 20;
 
 // One encoding thread: decodes batches of tuples into Parquet parts, one part at a time.
 class PartEncoder {
@@ -336,7 +339,7 @@ FileOutcome copy_to_parts(pg::Connection& conn, const std::string& sql,
   for (size_t e = 0; e < encoders; ++e) {
     threads.emplace_back([&, e] {
       try {
-        while (auto batch = queue.pop()) {
+        while (auto batch = queue.pop(e)) {
           parts[e]->encode(*batch);
           if (control.rows_done)
             control.rows_done->fetch_add(batch->rows, std::memory_order_relaxed);
@@ -351,12 +354,16 @@ FileOutcome copy_to_parts(pg::Connection& conn, const std::string& sql,
   }
 
   // This thread reads: tuples are framed (and checked) here and handed over whole.
-  uint64_t rows = 0;
+  uint64_t rows = 0, handed_over = 0;
   try {
     pg::CopyBinaryDecoder framer(columns.size());
     std::unique_ptr<TupleBatch> batch;
     auto hand_over = [&] {
-      if (batch && batch->rows > 0) queue.push(std::move(batch));
+      if (batch && batch->rows > 0) {
+        handed_over += batch->bytes.size();
+        queue.push(std::move(batch));
+        if (handed_over >= kBytesForOneEncoder) queue.open_to_all();
+      }
       batch.reset();
     };
     conn.start_copy_out(sql, what);

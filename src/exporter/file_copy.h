@@ -55,7 +55,8 @@ struct FanOut {
 };
 
 // Runs the COPY on `conn` and writes its rows as Parquet parts into `sink`: this thread reads and
-// frames the tuples, fan_out.encoders threads take batches of them as they come. Every part has
+// frames the tuples, fan_out.encoders threads take batches of them as they come (the first
+// encoder alone until 32 MB of rows were read, so that a small slice is one file). Every part has
 // at least one row, except the single empty part of a slice without rows. Returns the totals of
 // the parts. On failure nothing is committed after the failure; parts already done stay done
 // (the caller fails the whole export).

@@ -47,6 +47,16 @@ class TupleBatchQueue {
     full_changed_.notify_one();
   }
 
+  // Producer: lets every consumer take batches; until then only consumer 0 does, so that a
+  // small slice ends up in one file rather than in one per encoder.
+  void open_to_all() {
+    {
+      std::lock_guard lock(mutex_);
+      open_to_all_ = true;
+    }
+    full_changed_.notify_all();
+  }
+
   // Producer: no more batches; consumers drain what is queued, then pop() returns nullptr.
   void close() {
     {
@@ -66,11 +76,14 @@ class TupleBatchQueue {
     free_changed_.notify_all();
   }
 
-  // Consumer: the next filled batch; nullptr once closed and drained, or cancelled.
-  std::unique_ptr<TupleBatch> pop() {
+  // Consumer `consumer` (0, 1, …): the next filled batch; nullptr once closed and drained, or
+  // cancelled. Consumers but 0 wait for open_to_all() (or the end) first.
+  std::unique_ptr<TupleBatch> pop(size_t consumer = 0) {
     std::unique_lock lock(mutex_);
-    full_changed_.wait(lock, [&] { return cancelled_ || closed_ || !full_.empty(); });
-    if (cancelled_ || full_.empty()) return nullptr;
+    full_changed_.wait(lock, [&] {
+      return cancelled_ || closed_ || (!full_.empty() && (consumer == 0 || open_to_all_));
+    });
+    if (cancelled_ || full_.empty() || (consumer != 0 && !open_to_all_)) return nullptr;
     auto batch = std::move(full_.front());
     full_.pop_front();
     return batch;
@@ -96,6 +109,7 @@ class TupleBatchQueue {
   size_t allocated_ = 0;
   bool closed_ = false;
   bool cancelled_ = false;
+  bool open_to_all_ = false;
 };
 
 }  // namespace snaplake::exporter
