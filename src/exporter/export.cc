@@ -306,7 +306,7 @@ void Exporter::worker(DatabaseJob& db, std::vector<FileTask>& tasks, std::atomic
       std::lock_guard lock(table.mutex);
       if (table.start_time.empty()) table.start_time = now_iso8601();
     }
-    const std::string folder = table.folder.substr(table.folder.find('/') + 1);
+    const std::string folder = table.folder.substr(db.folder.size() + 1);  // <schema>.<table>
     std::string what = fmt::format("export {}.{} to '{}/{}'", task.relation.schema,
                                    task.relation.name, table.folder, task.batch);
     PartSink sink{
