@@ -247,6 +247,23 @@ void walk(const fs::path& folder, const std::string& key_prefix, std::string_vie
   }
 }
 
+// An object's file opened for reading, and its size; `verb` ("read", "copy") names the action in
+// errors. A missing object or one that is not a regular file is Error(NotFound).
+std::pair<Fd, uint64_t> open_object(const fs::path& path, std::string_view verb) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT || errno == ENOTDIR) {
+      fail(ErrorKind::NotFound, "cannot {} '{}': no such object", verb, path.string());
+    }
+    fail_errno(errno, "cannot read " + quoted(path));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) fail_errno(errno, "cannot read " + quoted(path));
+  if (!S_ISREG(st.st_mode))
+    fail(ErrorKind::NotFound, "cannot {} '{}': not a file", verb, path.string());
+  return {std::move(fd), static_cast<uint64_t>(st.st_size)};
+}
+
 }  // namespace
 
 std::unique_ptr<LocalStore> LocalStore::open(std::filesystem::path root) {
@@ -294,18 +311,7 @@ std::string LocalStore::read(std::string_view key, uint64_t offset,
                              std::optional<uint64_t> length) {
   validate_key(key);
   fs::path path = path_of(key);
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) {
-    if (errno == ENOENT || errno == ENOTDIR) {
-      fail(ErrorKind::NotFound, "cannot read '{}': no such object", path.string());
-    }
-    fail_errno(errno, "cannot read " + quoted(path));
-  }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) fail_errno(errno, "cannot read " + quoted(path));
-  if (!S_ISREG(st.st_mode))
-    fail(ErrorKind::NotFound, "cannot read '{}': not a file", path.string());
-  uint64_t size = static_cast<uint64_t>(st.st_size);
+  auto [fd, size] = open_object(path, "read");
   if (offset > size) {
     fail(ErrorKind::InvalidInput, "cannot read '{}': offset {} is past the end ({} bytes)",
          path.string(), offset, size);
@@ -327,30 +333,28 @@ std::string LocalStore::read(std::string_view key, uint64_t offset,
   return out;
 }
 
-std::vector<ObjectInfo> LocalStore::list(std::string_view prefix) {
+void LocalStore::walk_prefix(std::string_view prefix, std::vector<ObjectInfo>& objects,
+                             std::vector<fs::path>* temp_files) const {
   validate_prefix(prefix);
-  // Start at the deepest folder the prefix names; the rest of the prefix filters names.
   size_t slash = prefix.rfind('/');
   std::string folder_key =
       slash == std::string_view::npos ? "" : std::string(prefix.substr(0, slash + 1));
-  std::vector<ObjectInfo> out;
   walk(folder_key.empty() ? root_ : path_of(folder_key.substr(0, folder_key.size() - 1)),
-       folder_key, prefix, out);
+       folder_key, prefix, objects, temp_files);
+}
+
+std::vector<ObjectInfo> LocalStore::list(std::string_view prefix) {
+  std::vector<ObjectInfo> out;
+  walk_prefix(prefix, out, nullptr);
   std::sort(out.begin(), out.end(),
             [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
   return out;
 }
 
 size_t LocalStore::remove_incomplete(std::string_view prefix) {
-  validate_prefix(prefix);
-  size_t slash = prefix.rfind('/');
-  std::string folder_key =
-      slash == std::string_view::npos ? "" : std::string(prefix.substr(0, slash + 1));
-  const fs::path folder =
-      folder_key.empty() ? root_ : path_of(folder_key.substr(0, folder_key.size() - 1));
   std::vector<ObjectInfo> unused;
   std::vector<fs::path> temp_files;
-  walk(folder, folder_key, prefix, unused, &temp_files);
+  walk_prefix(prefix, unused, &temp_files);
   for (const auto& path : temp_files) {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
       fail_errno(errno, "cannot remove " + quoted(path));
@@ -376,20 +380,9 @@ uint64_t LocalStore::copy_from(LocalStore& source, std::string_view source_key,
   validate_key(source_key);
   validate_key(target_key);
   fs::path path = source.path_of(source_key);
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) {
-    if (errno == ENOENT || errno == ENOTDIR) {
-      fail(ErrorKind::NotFound, "cannot copy '{}': no such object", path.string());
-    }
-    fail_errno(errno, "cannot read " + quoted(path));
-  }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) fail_errno(errno, "cannot read " + quoted(path));
-  if (!S_ISREG(st.st_mode))
-    fail(ErrorKind::NotFound, "cannot copy '{}': not a file", path.string());
+  auto [fd, object_size] = open_object(path, "copy");
   auto upload = create(target_key, options);
-  uint64_t size = static_cast<LocalUpload&>(*upload).append_file(
-      fd.get(), static_cast<uint64_t>(st.st_size), path);
+  uint64_t size = static_cast<LocalUpload&>(*upload).append_file(fd.get(), object_size, path);
   upload->commit();
   return size;
 }

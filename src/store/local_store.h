@@ -36,6 +36,9 @@ class LocalStore final : public ObjectStore {
  private:
   explicit LocalStore(std::filesystem::path root) : root_(std::move(root)) {}
   std::filesystem::path path_of(std::string_view key) const;
+  // walk() below the deepest folder the prefix names; the rest of the prefix filters names.
+  void walk_prefix(std::string_view prefix, std::vector<ObjectInfo>& objects,
+                   std::vector<std::filesystem::path>* temp_files) const;
 
   std::filesystem::path root_;
 };
