@@ -161,3 +161,16 @@ export async function assertLandedLikePostgres(pg, p, database, table, columns) 
 }
 
 export function readJson(file) { return JSON.parse(readFileSync(file, 'utf8')); }
+
+// The [queue] section of a configuration on SQS (moto): the queue URLs given (events, tasks,
+// eventsDlq, tasksDlq), max_receives, and the visibility timeout when one is given.
+export function sqsQueueToml(urls, { maxReceives = 3, visibility } = {}) {
+  const lines = ['[queue]', 'backend = "sqs"'];
+  for (const [key, name] of [['events', 'events_url'], ['tasks', 'tasks_url'],
+    ['eventsDlq', 'events_dlq_url'], ['tasksDlq', 'tasks_dlq_url']]) {
+    if (urls[key]) lines.push(`${name} = "${urls[key]}"`);
+  }
+  lines.push(`max_receives = ${maxReceives}`);
+  if (visibility) lines.push(`visibility_timeout = "${visibility}"`);
+  return lines.join('\n') + '\n';
+}

@@ -9,7 +9,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { Moto, Postgres, snaplake, tempDir } from '../harness/servers.mjs';
-import { assertLandedLikePostgres, rdsSnsEvent } from './pipeline_helpers.mjs';
+import { assertLandedLikePostgres, rdsSnsEvent, sqsQueueToml } from './pipeline_helpers.mjs';
 
 const pg = Postgres.shared();
 const moto = process.env.SNAPLAKE_TEST_S3_ENDPOINT ? Moto.shared() : null;
@@ -35,15 +35,7 @@ test('SQS + S3: an RDS event in SQS is exported to S3 and landed in the raw-zone
   const dir = tempDir('pipeline-moto-');
   const config = path.join(dir, 'snaplake.toml');
   writeFileSync(config, `
-[queue]
-backend = "sqs"
-events_url = "${urls.events}"
-tasks_url = "${urls.tasks}"
-events_dlq_url = "${urls.eventsDlq}"
-tasks_dlq_url = "${urls.tasksDlq}"
-max_receives = 3
-visibility_timeout = "60s"
-
+${sqsQueueToml(urls, { visibility: '60s' })}
 [export]
 to = "s3://${exportsBucket}/snaplake"
 

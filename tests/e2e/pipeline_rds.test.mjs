@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { Moto, snaplake, tempDir } from '../harness/servers.mjs';
 import { duckdbQuery } from '../harness/readers.mjs';
 import { makeRdsExport } from './fixtures/rds_export/make_rds_export.mjs';
-import { rdsSnsEvent } from './pipeline_helpers.mjs';
+import { rdsSnsEvent, sqsQueueToml } from './pipeline_helpers.mjs';
 
 const moto = Moto.start();
 after(() => moto.stop());
@@ -49,15 +49,7 @@ test('engine = "rds": StartExportTask on moto, the task message through SQS, the
   const dir = tempDir('pipeline-rds-');
   const config = path.join(dir, 'snaplake.toml');
   writeFileSync(config, `
-[queue]
-backend = "sqs"
-events_url = "${urls.events}"
-tasks_url = "${urls.tasks}"
-events_dlq_url = "${urls.eventsDlq}"
-tasks_dlq_url = "${urls.tasksDlq}"
-max_receives = 3
-visibility_timeout = "60s"
-
+${sqsQueueToml(urls, { visibility: '60s' })}
 [export]
 to = "s3://${exportsBucket}/unused"
 
@@ -154,13 +146,7 @@ test('engine = "rds": a canceled export task in the reference message shape is d
   const dir = tempDir('pipeline-rds-cancel-');
   const config = path.join(dir, 'snaplake.toml');
   writeFileSync(config, `
-[queue]
-backend = "sqs"
-events_url = "${urls.events}"
-tasks_url = "${urls.tasks}"
-tasks_dlq_url = "${urls.tasksDlq}"
-max_receives = 3
-
+${sqsQueueToml({ events: urls.events, tasks: urls.tasks, tasksDlq: urls.tasksDlq })}
 [landing]
 to = "${path.join(dir, 'lake')}"
 
