@@ -23,18 +23,6 @@ uint64_t splitmix64(uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-// A sink that keeps nothing: the writer alone is measured.
-class NullStream final : public OutputStream {
- public:
-  void write(std::span<const uint8_t> bytes) override { position_ += bytes.size(); }
-  void commit() override {}
-  void abort() noexcept override {}
-  uint64_t position() const override { return position_; }
-
- private:
-  uint64_t position_ = 0;
-};
-
 // Dictionary indices of a column with `distinct` values: the RLE/bit-packed hybrid's main use.
 void BM_RleHybridIndices(benchmark::State& state) {
   const auto distinct = static_cast<uint32_t>(state.range(0));
@@ -94,7 +82,7 @@ void BM_AppendInt64(benchmark::State& state) {
   uint64_t seed = 11;
   for (auto& v : values) v = static_cast<int64_t>(splitmix64(seed) % 1000000);
   for (auto _ : state) {
-    NullStream sink;
+    snaplake::DiscardingStream sink;
     WriterOptions options;
     options.codec = Codec::Uncompressed;
     FileWriter writer(schema, options, sink);
@@ -114,7 +102,7 @@ void BM_AppendString(benchmark::State& state) {
   uint64_t seed = 13;
   for (auto& v : values) v = "resident-" + std::to_string(splitmix64(seed) % state.range(0));
   for (auto _ : state) {
-    NullStream sink;
+    snaplake::DiscardingStream sink;
     WriterOptions options;
     options.codec = Codec::Uncompressed;
     FileWriter writer(schema, options, sink);

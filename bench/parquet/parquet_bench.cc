@@ -35,18 +35,6 @@ namespace {
 using snaplake::bench::MixedTable;
 namespace pq = snaplake::parquet;
 
-// Discards the bytes, counting them: the writer's own cost, without the file system.
-class NullSink final : public snaplake::OutputStream {
- public:
-  void write(std::span<const uint8_t> bytes) override { position_ += bytes.size(); }
-  void commit() override {}
-  void abort() noexcept override {}
-  uint64_t position() const override { return position_; }
-
- private:
-  uint64_t position_ = 0;
-};
-
 // A local file; fsync'ed on commit when asked (an export makes its file durable; DuckDB's COPY
 // does not fsync, so the comparison leaves it off on both sides).
 class FileSink final : public snaplake::OutputStream {
@@ -204,7 +192,7 @@ int main(int argc, char** argv) {
           const double c0 = process_cpu_seconds();
           pq::FileStats stats;
           if (sink == "null") {
-            NullSink out;
+            snaplake::DiscardingStream out;
             stats = write_table(table, options, out);
             out.commit();
           } else if (sink == "file") {

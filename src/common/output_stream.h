@@ -20,4 +20,16 @@ class OutputStream {
   virtual uint64_t position() const = 0;
 };
 
+// A stream that keeps nothing, only counts: to measure a writer without the file system.
+class DiscardingStream final : public OutputStream {
+ public:
+  void write(std::span<const uint8_t> bytes) override { position_ += bytes.size(); }
+  void commit() override {}
+  void abort() noexcept override {}
+  uint64_t position() const override { return position_; }
+
+ private:
+  uint64_t position_ = 0;
+};
+
 }  // namespace snaplake
