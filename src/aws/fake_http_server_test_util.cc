@@ -151,4 +151,35 @@ void FakeHttpServer::serve_connection(int fd) {
   ::close(fd);
 }
 
+namespace {
+std::string url_decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size()) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::map<std::string, std::string> form_fields(std::string_view body) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  while (start < body.size()) {
+    size_t end = body.find('&', start);
+    if (end == std::string_view::npos) end = body.size();
+    std::string_view pair = body.substr(start, end - start);
+    size_t eq = pair.find('=');
+    if (!pair.empty()) out[url_decode(pair.substr(0, eq))] = url_decode(pair.substr(eq + 1));
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace snaplake::aws::testing

@@ -5,8 +5,10 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -51,5 +53,9 @@ class FakeHttpServer {
   std::vector<std::thread> connections_;
   std::thread acceptor_;
 };
+
+// The fields of an application/x-www-form-urlencoded body (the AWS Query protocol's requests)
+// as a map; every name is unique in these requests.
+std::map<std::string, std::string> form_fields(std::string_view body);
 
 }  // namespace snaplake::aws::testing

@@ -18,34 +18,8 @@ using testing::RecordedRequest;
 
 const RetryPolicy kFastRetry{2, std::chrono::milliseconds(1), std::chrono::milliseconds(2)};
 
-std::string url_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size()) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-// The form-encoded body as a map (every name is unique in these requests).
 std::map<std::string, std::string> form(const std::string& body) {
-  std::map<std::string, std::string> out;
-  size_t start = 0;
-  while (start <= body.size()) {
-    size_t end = body.find('&', start);
-    if (end == std::string::npos) end = body.size();
-    std::string_view pair = std::string_view(body).substr(start, end - start);
-    size_t eq = pair.find('=');
-    if (!pair.empty()) out[url_decode(pair.substr(0, eq))] = url_decode(pair.substr(eq + 1));
-    start = end + 1;
-  }
-  return out;
+  return testing::form_fields(body);
 }
 
 CannedResponse xml(std::string body) {

@@ -30,31 +30,7 @@ using aws::testing::FakeHttpServer;
 using aws::testing::RecordedRequest;
 
 std::map<std::string, std::string> form(const std::string& body) {
-  auto decode = [](std::string_view s) {
-    std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == '+') {
-        out += ' ';
-      } else if (s[i] == '%' && i + 2 < s.size()) {
-        out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-        i += 2;
-      } else {
-        out += s[i];
-      }
-    }
-    return out;
-  };
-  std::map<std::string, std::string> out;
-  size_t start = 0;
-  while (start < body.size()) {
-    size_t end = body.find('&', start);
-    if (end == std::string::npos) end = body.size();
-    std::string_view pair = std::string_view(body).substr(start, end - start);
-    size_t eq = pair.find('=');
-    out[decode(pair.substr(0, eq))] = decode(pair.substr(eq + 1));
-    start = end + 1;
-  }
-  return out;
+  return aws::testing::form_fields(body);
 }
 
 struct Snapshot {
