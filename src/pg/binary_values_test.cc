@@ -4,23 +4,14 @@
 
 #include <vector>
 
+#include "pg/numeric_send_test_util.h"
+
 namespace snaplake::pg::binary {
 namespace {
 
-// numeric_send layout: ndigits, weight, sign, dscale, then base-10000 digits (all int16).
 std::vector<uint8_t> numeric(int16_t weight, uint16_t sign, int16_t dscale,
                              std::vector<int16_t> digits) {
-  std::vector<uint8_t> out;
-  auto put = [&](uint16_t v) {
-    out.push_back(uint8_t(v >> 8));
-    out.push_back(uint8_t(v));
-  };
-  put(uint16_t(digits.size()));
-  put(uint16_t(weight));
-  put(sign);
-  put(uint16_t(dscale));
-  for (int16_t d : digits) put(uint16_t(d));
-  return out;
+  return testing::numeric_send(weight, sign, dscale, std::move(digits));
 }
 
 Numeric decode(const std::vector<uint8_t>& bytes, int scale) {
