@@ -136,6 +136,49 @@ std::optional<S3Object> S3Client::head_object(std::string_view bucket, std::stri
   return object;
 }
 
+std::optional<S3Client::VersionedBody> S3Client::get_object_versioned(std::string_view bucket,
+                                                                      std::string_view key) {
+  HttpResponse response = client_->send(request("GET", bucket, key),
+                                        fmt::format("read '{}'", s3_uri(bucket, key)), {404});
+  if (response.status == 404) {
+    if (response.body.find("<Code>NoSuchBucket</Code>") != std::string::npos) {
+      fail(ErrorKind::NotFound, "cannot read '{}': HTTP 404 NoSuchBucket", s3_uri(bucket, key));
+    }
+    return std::nullopt;
+  }
+  return VersionedBody{std::move(response.body), response.header("etag").value_or("")};
+}
+
+std::optional<std::string> S3Client::put_object_if(std::string_view bucket, std::string_view key,
+                                                   std::string_view body, std::string_view if_match,
+                                                   const S3WriteOptions& options) {
+  AwsRequest r = request("PUT", bucket, key);
+  r.headers.emplace_back("content-type", options.content_type.empty() ? "application/octet-stream"
+                                                                      : options.content_type);
+  if (if_match.empty()) {
+    r.headers.emplace_back("if-none-match", "*");
+  } else {
+    r.headers.emplace_back("if-match", std::string(if_match));
+  }
+  add_write_headers(r, options);
+  r.body = body;
+  HttpResponse response = client_->send(
+      r, fmt::format("write '{}' conditionally", s3_uri(bucket, key)), {409, 412, 404});
+  if (response.status == 412 || response.status == 409) return std::nullopt;
+  if (response.status == 404) {
+    if (if_match.empty()) {
+      fail(ErrorKind::NotFound, "cannot write '{}': no such bucket", s3_uri(bucket, key));
+    }
+    return std::nullopt;  // If-Match on a key that was removed
+  }
+  auto etag = response.header("etag");
+  if (!etag) {
+    fail(ErrorKind::Network, "cannot write '{}' conditionally: no ETag in the answer",
+         s3_uri(bucket, key));
+  }
+  return *etag;
+}
+
 std::vector<S3Object> S3Client::list_objects(std::string_view bucket, std::string_view prefix) {
   std::vector<S3Object> out;
   std::string token;

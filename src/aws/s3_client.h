@@ -58,6 +58,22 @@ class S3Client {
   std::string get_object(std::string_view bucket, std::string_view key, uint64_t offset = 0,
                          std::optional<uint64_t> length = std::nullopt);
   std::optional<S3Object> head_object(std::string_view bucket, std::string_view key);
+
+  // Conditional writes
+  // (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html).
+  struct VersionedBody {
+    std::string body;
+    std::string etag;
+  };
+  // The whole object with its ETag; nullopt when there is none.
+  std::optional<VersionedBody> get_object_versioned(std::string_view bucket, std::string_view key);
+  // PutObject with If-None-Match: * (if_match empty) or If-Match: <if_match>. Returns the new
+  // ETag, or nullopt when the condition failed: 412 PreconditionFailed, 409
+  // ConditionalRequestConflict (a concurrent conditional write of the key), or 404 for If-Match
+  // on a key that is gone.
+  std::optional<std::string> put_object_if(std::string_view bucket, std::string_view key,
+                                           std::string_view body, std::string_view if_match,
+                                           const S3WriteOptions& options = {});
   // Every object under the prefix, all pages (ListObjectsV2, 1000 per page), in key order.
   std::vector<S3Object> list_objects(std::string_view bucket, std::string_view prefix);
   // DeleteObjects in batches of 1000; missing keys are not an error.

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <random>
 #include <utility>
 
+#include "aws/crypto.h"
 #include "common/error.h"
 #include "store/object_key.h"
 
@@ -76,6 +78,37 @@ std::string random_suffix() {
   return fmt::format("{:016x}", dist(device));
 }
 
+// A temp file, fsynced and closed, waiting to be renamed into place.
+class LocalStaged final : public StagedObject {
+ public:
+  LocalStaged(fs::path target, fs::path temp, uint64_t size)
+      : target_(std::move(target)), temp_(std::move(temp)), size_(size) {}
+  ~LocalStaged() override { discard(); }
+
+  void publish() override {
+    if (done_) fail(ErrorKind::Internal, "cannot publish '{}' twice", target_.string());
+    if (::rename(temp_.c_str(), target_.c_str()) != 0) {
+      int err = errno;
+      discard();
+      fail_errno(err, "cannot rename into " + quoted(target_));
+    }
+    done_ = true;
+    fsync_folder(target_.parent_path());
+  }
+  void discard() noexcept override {
+    if (done_) return;
+    done_ = true;
+    ::unlink(temp_.c_str());
+  }
+  uint64_t size() const override { return size_; }
+
+ private:
+  fs::path target_;
+  fs::path temp_;
+  uint64_t size_;
+  bool done_ = false;
+};
+
 class LocalUpload final : public Upload {
  public:
   LocalUpload(fs::path target, fs::path temp, Fd fd)
@@ -99,22 +132,21 @@ class LocalUpload final : public Upload {
     position_ += bytes.size();
   }
 
-  void commit() override {
+  void commit() override { stage()->publish(); }
+
+  std::unique_ptr<StagedObject> stage() override {
     if (!fd_)
       fail(ErrorKind::Internal, "cannot commit '{}': upload already closed", target_.string());
     try {
       flush();
       if (::fsync(fd_.get()) != 0) fail_errno(errno, "cannot write " + quoted(target_));
       if (int err = fd_.close()) fail_errno(err, "cannot write " + quoted(target_));
-      if (::rename(temp_.c_str(), target_.c_str()) != 0) {
-        fail_errno(errno, "cannot rename into " + quoted(target_));
-      }
-      committed_ = true;
+      committed_ = true;  // the temp file belongs to the staged object now
     } catch (...) {
       abort();
       throw;
     }
-    fsync_folder(target_.parent_path());
+    return std::make_unique<LocalStaged>(target_, temp_, position_);
   }
 
   void abort() noexcept override {
@@ -206,7 +238,8 @@ void remove_empty_folders(const fs::path& root, fs::path folder) {
 // Lists the objects under folder whose keys start with filter into out; with temp_files, the
 // temp files of uploads under it (whatever their state) go there instead.
 void walk(const fs::path& folder, const std::string& key_prefix, std::string_view filter,
-          std::vector<ObjectInfo>& out, std::vector<fs::path>* temp_files = nullptr) {
+          std::vector<ObjectInfo>& out,
+          std::vector<std::pair<fs::path, std::string>>* temp_files = nullptr) {
   DIR* dir = ::opendir(folder.c_str());
   if (dir == nullptr) {
     if (errno == ENOENT || errno == ENOTDIR) return;
@@ -222,10 +255,12 @@ void walk(const fs::path& folder, const std::string& key_prefix, std::string_vie
     }
     std::string_view name = entry->d_name;
     if (name == "." || name == "..") continue;
+    if (is_lock_name(name)) continue;  // put_if()'s lock of a key: not an object
     if (is_temp_name(name)) {
       // ".<name>.tmp-<suffix>" is an upload to the key <name> in this folder.
       std::string target = key_prefix + std::string(name.substr(1, name.rfind(".tmp-") - 1));
-      if (temp_files != nullptr && target.starts_with(filter)) temp_files->push_back(folder / name);
+      if (temp_files != nullptr && target.starts_with(filter))
+        temp_files->emplace_back(folder / name, std::move(target));
       continue;
     }
     std::string key = key_prefix + std::string(name);
@@ -262,6 +297,28 @@ std::pair<Fd, uint64_t> open_object(const fs::path& path, std::string_view verb)
   if (!S_ISREG(st.st_mode))
     fail(ErrorKind::NotFound, "cannot {} '{}': not a file", verb, path.string());
   return {std::move(fd), static_cast<uint64_t>(st.st_size)};
+}
+
+// The whole file behind fd.
+std::string read_all(int fd, const fs::path& path) {
+  std::string out;
+  char buffer[1 << 16];
+  while (true) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail_errno(errno, "cannot read " + quoted(path));
+    }
+    if (n == 0) break;
+    out.append(buffer, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+// A folder has no ETags: a small object's version is the digest of its bytes. The objects written
+// with put_if() carry a unique attempt id, so two writes never give the same bytes by accident.
+std::string version_of(std::string_view bytes) {
+  return aws::sha256_hex(bytes);
 }
 
 }  // namespace
@@ -334,7 +391,7 @@ std::string LocalStore::read(std::string_view key, uint64_t offset,
 }
 
 void LocalStore::walk_prefix(std::string_view prefix, std::vector<ObjectInfo>& objects,
-                             std::vector<fs::path>* temp_files) const {
+                             std::vector<std::pair<fs::path, std::string>>* temp_files) const {
   validate_prefix(prefix);
   size_t slash = prefix.rfind('/');
   std::string folder_key =
@@ -351,16 +408,72 @@ std::vector<ObjectInfo> LocalStore::list(std::string_view prefix) {
   return out;
 }
 
-size_t LocalStore::remove_incomplete(std::string_view prefix) {
+size_t LocalStore::remove_incomplete(std::string_view prefix,
+                                     const std::function<bool(std::string_view key)>& keep) {
   std::vector<ObjectInfo> unused;
-  std::vector<fs::path> temp_files;
+  std::vector<std::pair<fs::path, std::string>> temp_files;
   walk_prefix(prefix, unused, &temp_files);
-  for (const auto& path : temp_files) {
+  size_t removed = 0;
+  for (const auto& [path, target] : temp_files) {
+    if (keep && keep(target)) continue;
     if (::unlink(path.c_str()) != 0 && errno != ENOENT)
       fail_errno(errno, "cannot remove " + quoted(path));
+    ++removed;
     remove_empty_folders(root_, path.parent_path());
   }
-  return temp_files.size();
+  return removed;
+}
+
+std::optional<VersionedObject> LocalStore::read_versioned(std::string_view key) {
+  validate_key(key);
+  fs::path path = path_of(key);
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+    fail_errno(errno, "cannot read " + quoted(path));
+  }
+  std::string bytes = read_all(fd.get(), path);
+  std::string version = version_of(bytes);
+  return VersionedObject{std::move(bytes), std::move(version)};
+}
+
+std::optional<std::string> LocalStore::put_if(std::string_view key, std::string_view bytes,
+                                              const Precondition& condition,
+                                              const WriteOptions& options) {
+  validate_key(key);
+  fs::path target = path_of(key);
+  // Conditional writers of one folder take turns on flock(2) of the folder itself, so no lock
+  // file is left in the layout; where a folder cannot be locked (NFS maps flock to byte-range
+  // locks, which need a file open for writing) on a hidden lock file beside the key, which stays
+  // (removing it would let two writers lock two inodes). The check and the rename happen while
+  // the lock is held. Readers need no lock: a rename is atomic.
+  Fd lock;
+  for (int attempt = 0;; ++attempt) {
+    make_folders(target.parent_path());
+    lock = Fd(::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (lock) break;
+    if (errno != ENOENT || attempt == 3) fail_errno(errno, "cannot lock " + quoted(target));
+  }
+  int rc;
+  while ((rc = ::flock(lock.get(), LOCK_EX)) != 0 && errno == EINTR) {
+  }
+  if (rc != 0) {
+    if (errno != EBADF && errno != EINVAL && errno != ENOLCK && errno != EOPNOTSUPP)
+      fail_errno(errno, "cannot lock " + quoted(target.parent_path()));
+    fs::path lock_path = target.parent_path() / lock_name(target.filename().string());
+    lock = Fd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    if (!lock) fail_errno(errno, "cannot lock " + quoted(target));
+    while (::flock(lock.get(), LOCK_EX) != 0) {
+      if (errno != EINTR) fail_errno(errno, "cannot lock " + quoted(target));
+    }
+  }
+  std::optional<VersionedObject> current = read_versioned(key);
+  bool holds = condition.kind == Precondition::Kind::Absent
+                   ? !current
+                   : current && current->version == condition.version;
+  if (!holds) return std::nullopt;
+  put(key, bytes, options);
+  return version_of(bytes);
 }
 
 void LocalStore::remove(std::span<const std::string> keys) {
@@ -377,14 +490,22 @@ void LocalStore::remove(std::span<const std::string> keys) {
 
 uint64_t LocalStore::copy_from(LocalStore& source, std::string_view source_key,
                                std::string_view target_key, const WriteOptions& options) {
+  auto staged = stage_copy_from(source, source_key, target_key, options);
+  staged->publish();
+  return staged->size();
+}
+
+std::unique_ptr<StagedObject> LocalStore::stage_copy_from(LocalStore& source,
+                                                          std::string_view source_key,
+                                                          std::string_view target_key,
+                                                          const WriteOptions& options) {
   validate_key(source_key);
   validate_key(target_key);
   fs::path path = source.path_of(source_key);
   auto [fd, object_size] = open_object(path, "copy");
   auto upload = create(target_key, options);
-  uint64_t size = static_cast<LocalUpload&>(*upload).append_file(fd.get(), object_size, path);
-  upload->commit();
-  return size;
+  static_cast<LocalUpload&>(*upload).append_file(fd.get(), object_size, path);
+  return upload->stage();
 }
 
 void LocalStore::copy(std::string_view source_key, std::string_view target_key,

@@ -1,7 +1,10 @@
 // A store rooted at a local folder. Uploads write to a hidden temp file beside the target
 // (".<name>.tmp-<random>"), fsync it, and rename it into place on commit, so a reader sees either
 // the old object or the whole new one, never part of it; the folder is fsynced after the rename so
-// the new name survives a crash. An Upload dropped without commit() removes its temp file.
+// the new name survives a crash. An Upload dropped without commit() removes its temp file; a
+// staged one keeps the fsynced temp file until it is published (renamed) or discarded.
+// Conditional writes (put_if) of a key are serialised by flock(2) on its folder (or, where folders
+// cannot be locked, on a hidden lock file beside it, ".<name>.snaplake-lock", never listed).
 #pragma once
 
 #include <filesystem>
@@ -23,7 +26,12 @@ class LocalStore final : public ObjectStore {
   std::string read(std::string_view key, uint64_t offset = 0,
                    std::optional<uint64_t> length = std::nullopt) override;
   std::vector<ObjectInfo> list(std::string_view prefix) override;
-  size_t remove_incomplete(std::string_view prefix) override;
+  size_t remove_incomplete(std::string_view prefix,
+                           const std::function<bool(std::string_view key)>& keep = {}) override;
+  std::optional<VersionedObject> read_versioned(std::string_view key) override;
+  std::optional<std::string> put_if(std::string_view key, std::string_view bytes,
+                                    const Precondition& condition,
+                                    const WriteOptions& options = {}) override;
   void remove(std::span<const std::string> keys) override;
   void copy(std::string_view source_key, std::string_view target_key,
             const WriteOptions& options = {}) override;
@@ -32,13 +40,18 @@ class LocalStore final : public ObjectStore {
   // temp file + fsync + rename guarantee as create(). Returns the size copied.
   uint64_t copy_from(LocalStore& source, std::string_view source_key, std::string_view target_key,
                      const WriteOptions& options = {});
+  // The same copy, staged (the temp file written and fsynced, renamed on publish()).
+  std::unique_ptr<StagedObject> stage_copy_from(LocalStore& source, std::string_view source_key,
+                                                std::string_view target_key,
+                                                const WriteOptions& options = {});
 
  private:
   explicit LocalStore(std::filesystem::path root) : root_(std::move(root)) {}
   std::filesystem::path path_of(std::string_view key) const;
   // walk() below the deepest folder the prefix names; the rest of the prefix filters names.
+  // temp_files: each upload leftover's path and the key it was uploading to.
   void walk_prefix(std::string_view prefix, std::vector<ObjectInfo>& objects,
-                   std::vector<std::filesystem::path>* temp_files) const;
+                   std::vector<std::pair<std::filesystem::path, std::string>>* temp_files) const;
 
   std::filesystem::path root_;
 };

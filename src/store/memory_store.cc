@@ -1,10 +1,34 @@
 #include "store/memory_store.h"
 
+#include "aws/crypto.h"
 #include "common/error.h"
 #include "store/object_key.h"
 
 namespace snaplake::store {
 namespace {
+
+class MemoryStaged final : public StagedObject {
+ public:
+  MemoryStaged(std::shared_ptr<MemoryStore::Objects> objects, std::string key, std::string data)
+      : objects_(std::move(objects)), key_(std::move(key)), data_(std::move(data)) {}
+  void publish() override {
+    if (done_) fail(ErrorKind::Internal, "cannot publish '{}' twice", key_);
+    done_ = true;
+    std::lock_guard lock(objects_->mutex);
+    objects_->objects[key_] = std::move(data_);
+  }
+  void discard() noexcept override {
+    done_ = true;
+    data_.clear();
+  }
+  uint64_t size() const override { return data_.size(); }
+
+ private:
+  std::shared_ptr<MemoryStore::Objects> objects_;
+  std::string key_;
+  std::string data_;
+  bool done_ = false;
+};
 
 class MemoryUpload final : public Upload {
  public:
@@ -15,11 +39,11 @@ class MemoryUpload final : public Upload {
     if (closed_) fail(ErrorKind::Internal, "cannot write '{}': upload already closed", key_);
     data_.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   }
-  void commit() override {
+  void commit() override { stage()->publish(); }
+  std::unique_ptr<StagedObject> stage() override {
     if (closed_) fail(ErrorKind::Internal, "cannot commit '{}': upload already closed", key_);
     closed_ = true;
-    std::lock_guard lock(objects_->mutex);
-    objects_->objects[key_] = std::move(data_);
+    return std::make_unique<MemoryStaged>(objects_, key_, std::move(data_));
   }
   void abort() noexcept override {
     closed_ = true;
@@ -94,10 +118,33 @@ std::string MemoryStore::read(std::string_view key, uint64_t offset,
   return data.substr(offset, length.value_or(data.size() - offset));
 }
 
-size_t MemoryStore::remove_incomplete(std::string_view prefix) {
+size_t MemoryStore::remove_incomplete(std::string_view prefix,
+                                      const std::function<bool(std::string_view)>&) {
   // An upload's bytes live in its own object until commit: nothing outlives the process.
   validate_prefix(prefix);
   return 0;
+}
+
+std::optional<VersionedObject> MemoryStore::read_versioned(std::string_view key) {
+  validate_key(key);
+  std::lock_guard lock(objects_->mutex);
+  auto it = objects_->objects.find(key);
+  if (it == objects_->objects.end()) return std::nullopt;
+  return VersionedObject{it->second, aws::sha256_hex(it->second)};
+}
+
+std::optional<std::string> MemoryStore::put_if(std::string_view key, std::string_view bytes,
+                                               const Precondition& condition, const WriteOptions&) {
+  validate_key(key);
+  std::lock_guard lock(objects_->mutex);
+  auto it = objects_->objects.find(key);
+  bool holds =
+      condition.kind == Precondition::Kind::Absent
+          ? it == objects_->objects.end()
+          : it != objects_->objects.end() && aws::sha256_hex(it->second) == condition.version;
+  if (!holds) return std::nullopt;
+  objects_->objects[std::string(key)] = std::string(bytes);
+  return aws::sha256_hex(bytes);
 }
 
 std::vector<ObjectInfo> MemoryStore::list(std::string_view prefix) {

@@ -28,7 +28,12 @@ class MemoryStore final : public ObjectStore {
   std::string read(std::string_view key, uint64_t offset = 0,
                    std::optional<uint64_t> length = std::nullopt) override;
   std::vector<ObjectInfo> list(std::string_view prefix) override;
-  size_t remove_incomplete(std::string_view prefix) override;
+  size_t remove_incomplete(std::string_view prefix,
+                           const std::function<bool(std::string_view key)>& keep = {}) override;
+  std::optional<VersionedObject> read_versioned(std::string_view key) override;
+  std::optional<std::string> put_if(std::string_view key, std::string_view bytes,
+                                    const Precondition& condition,
+                                    const WriteOptions& options = {}) override;
   void remove(std::span<const std::string> keys) override;
   void copy(std::string_view source_key, std::string_view target_key,
             const WriteOptions& options = {}) override;

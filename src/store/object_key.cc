@@ -41,7 +41,7 @@ void check_segment(std::string_view segment, std::string_view text, std::string_
     fail(ErrorKind::InvalidInput, "invalid object {} '{}': '{}' segment", what, printable(text),
          segment);
   }
-  if (is_temp_name(segment)) {
+  if (is_temp_name(segment) || is_lock_name(segment)) {
     fail(ErrorKind::InvalidInput, "invalid object {} '{}': name reserved for uploads", what,
          printable(text));
   }
@@ -51,6 +51,18 @@ void check_segment(std::string_view segment, std::string_view text, std::string_
 
 bool is_temp_name(std::string_view name) {
   return name.size() > 1 && name.front() == '.' && name.find(".tmp-", 1) != std::string_view::npos;
+}
+
+namespace {
+constexpr std::string_view kLockSuffix = ".snaplake-lock";
+}
+
+std::string lock_name(std::string_view name) {
+  return "." + std::string(name) + std::string(kLockSuffix);
+}
+
+bool is_lock_name(std::string_view name) {
+  return name.size() > kLockSuffix.size() + 1 && name.front() == '.' && name.ends_with(kLockSuffix);
 }
 
 void validate_key(std::string_view key) {

@@ -9,12 +9,23 @@
 // - list(prefix) returns every object whose key starts with prefix, all pages, sorted by key.
 // - remove() of a missing key is not an error.
 // - copy() within one store uses the backend's server-side copy where it has one.
-// - remove_incomplete(prefix) removes what uploads under prefix left unfinished when their
-//   process died before commit or abort (local: hidden temp files; S3: incomplete multipart
-//   uploads, which S3 keeps and bills until aborted).
+// - An Upload can also be staged: stage() sends every byte but leaves the object invisible (local:
+//   the temp file, fsynced; S3: a multipart upload with all its parts, not completed) and
+//   returns a StagedObject whose publish() makes it visible at once. A commit protocol stages
+//   everything first, decides, and only then publishes, so that readers who list a folder see
+//   the old and the new objects side by side only for as long as publishing takes.
+// - remove_incomplete(prefix, keep) removes what uploads under prefix left unfinished (local:
+//   hidden temp files; S3: incomplete multipart uploads, which S3 keeps and bills until
+//   aborted), except those whose target key `keep` says belongs to a live writer.
+// - Conditional writes, for the small objects that decide who won (claims, markers):
+//   read_versioned() returns an object with its version; put_if() writes only while the
+//   precondition holds, atomically with the write (S3: If-None-Match: * / If-Match: <ETag>; a
+//   folder: under an exclusive lock of the key, see local_store.h). A key written with put_if
+//   must only ever be written with put_if.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -42,7 +53,37 @@ struct WriteOptions {
   std::string content_type;  // "" = application/octet-stream
 };
 
-class Upload : public OutputStream {};
+// A written object that is not visible yet. publish() makes all of it visible at once (and is
+// the only step that can make it visible); destroyed or discarded unpublished, it leaves nothing.
+class StagedObject {
+ public:
+  virtual ~StagedObject() = default;
+  virtual void publish() = 0;
+  virtual void discard() noexcept = 0;
+  virtual uint64_t size() const = 0;
+};
+
+class Upload : public OutputStream {
+ public:
+  // Sends everything written so far and closes the upload, leaving the object invisible until
+  // the StagedObject is published. On failure nothing is left (as abort()).
+  virtual std::unique_ptr<StagedObject> stage() = 0;
+};
+
+// What put_if() requires of the object's current state.
+struct Precondition {
+  enum class Kind { Absent, Version };
+  Kind kind = Kind::Absent;
+  std::string version;  // Kind::Version: the version read_versioned() or put_if() returned
+
+  static Precondition absent() { return {Kind::Absent, {}}; }
+  static Precondition matches(std::string version) { return {Kind::Version, std::move(version)}; }
+};
+
+struct VersionedObject {
+  std::string bytes;
+  std::string version;  // S3: the ETag; a folder, memory: a digest of the bytes
+};
 
 class ObjectStore {
  public:
@@ -59,9 +100,19 @@ class ObjectStore {
                            std::optional<uint64_t> length = std::nullopt) = 0;
   virtual std::vector<ObjectInfo> list(std::string_view prefix) = 0;
   virtual void remove(std::span<const std::string> keys) = 0;
-  // Removes the leftovers of unfinished uploads under prefix and returns how many. Only for a
-  // prefix nothing is uploading to now (an upload in progress would be cut short).
-  virtual size_t remove_incomplete(std::string_view prefix) = 0;
+  // Removes the leftovers of unfinished uploads under prefix and returns how many. Without
+  // `keep`, only for a prefix nothing is uploading to now (an upload in progress would be cut
+  // short); with it, the leftovers of uploads to a key for which keep(key) is true stay.
+  virtual size_t remove_incomplete(std::string_view prefix,
+                                   const std::function<bool(std::string_view key)>& keep = {}) = 0;
+
+  // The object and its version; nullopt when there is none.
+  virtual std::optional<VersionedObject> read_versioned(std::string_view key) = 0;
+  // Writes `bytes` under `key` only if `condition` holds when the write happens. Returns the new
+  // version, or nullopt when the condition did not hold (someone else wrote, or removed, first).
+  virtual std::optional<std::string> put_if(std::string_view key, std::string_view bytes,
+                                            const Precondition& condition,
+                                            const WriteOptions& options = {}) = 0;
   // Copies source_key of this store to target_key of this store (server-side where possible).
   virtual void copy(std::string_view source_key, std::string_view target_key,
                     const WriteOptions& options = {}) = 0;
@@ -76,6 +127,12 @@ class ObjectStore {
 // (bounded memory; the target upload is atomic as always). Returns the size copied.
 uint64_t copy_between(ObjectStore& source, std::string_view source_key, ObjectStore& target,
                       std::string_view target_key, const WriteOptions& options = {});
+// The same copy, staged: every byte is in the target, invisible until publish(). Server-side
+// within S3 (a multipart upload of UploadPartCopy parts), in the kernel between folders,
+// streamed otherwise.
+std::unique_ptr<StagedObject> stage_copy(ObjectStore& source, std::string_view source_key,
+                                         ObjectStore& target, std::string_view target_key,
+                                         const WriteOptions& options = {});
 
 // Opens a store from a location: a folder path, file://path, s3://bucket[/prefix], or
 // memory://name (tests). Throws Error(InvalidInput) for anything else.

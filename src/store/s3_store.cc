@@ -16,6 +16,50 @@ aws::S3WriteOptions s3_options(const WriteOptions& options) {
   return {options.kms_key_id, options.acl, options.content_type};
 }
 
+// A multipart upload with every part sent, completed on publish(), aborted otherwise.
+class S3Staged final : public StagedObject {
+ public:
+  S3Staged(std::shared_ptr<aws::S3Client> client, std::string bucket, std::string key,
+           std::string upload_id, std::vector<aws::S3Part> parts, uint64_t size)
+      : client_(std::move(client)),
+        bucket_(std::move(bucket)),
+        key_(std::move(key)),
+        upload_id_(std::move(upload_id)),
+        parts_(std::move(parts)),
+        size_(size) {}
+  ~S3Staged() override { discard(); }
+
+  void publish() override {
+    if (done_) fail(ErrorKind::Internal, "cannot publish '{}' twice", aws::s3_uri(bucket_, key_));
+    try {
+      client_->complete_multipart_upload(bucket_, key_, upload_id_, parts_);
+    } catch (...) {
+      discard();
+      throw;
+    }
+    done_ = true;
+  }
+  void discard() noexcept override {
+    if (done_) return;
+    done_ = true;
+    try {
+      client_->abort_multipart_upload(bucket_, key_, upload_id_);
+    } catch (const std::exception& e) {
+      log::warn("{}", e.what());
+    }
+  }
+  uint64_t size() const override { return size_; }
+
+ private:
+  std::shared_ptr<aws::S3Client> client_;
+  std::string bucket_;
+  std::string key_;
+  std::string upload_id_;
+  std::vector<aws::S3Part> parts_;
+  uint64_t size_;
+  bool done_ = false;
+};
+
 class S3Upload final : public Upload {
  public:
   S3Upload(std::shared_ptr<aws::S3Client> client, std::string bucket, std::string key,
@@ -62,6 +106,28 @@ class S3Upload final : public Upload {
       closed_ = true;
       buffer_.clear();
       buffer_.shrink_to_fit();
+    } catch (...) {
+      abort();
+      throw;
+    }
+  }
+
+  std::unique_ptr<StagedObject> stage() override {
+    if (closed_) {
+      fail(ErrorKind::Internal, "cannot commit '{}': upload already closed",
+           aws::s3_uri(bucket_, key_));
+    }
+    try {
+      // Even a small object goes as a multipart upload here: only completing one is deferred.
+      // (A single part may be smaller than S3's 5 MiB minimum: only parts before the last
+      // must reach it.)
+      if (!buffer_.empty() || parts_started_ == 0) send_part();
+      while (!in_flight_.empty()) finish_oldest();
+      closed_ = true;
+      buffer_.clear();
+      buffer_.shrink_to_fit();
+      return std::make_unique<S3Staged>(client_, bucket_, key_, std::exchange(upload_id_, {}),
+                                        std::move(parts_), position_);
     } catch (...) {
       abort();
       throw;
@@ -229,13 +295,83 @@ std::vector<ObjectInfo> S3Store::list(std::string_view prefix) {
   return out;
 }
 
-size_t S3Store::remove_incomplete(std::string_view prefix) {
+size_t S3Store::remove_incomplete(std::string_view prefix,
+                                  const std::function<bool(std::string_view key)>& keep) {
   validate_prefix(prefix);
   std::string root = prefix_.empty() ? "" : prefix_ + "/";
   auto uploads = client_->list_multipart_uploads(bucket_, root + std::string(prefix));
-  for (const auto& upload : uploads)
+  size_t removed = 0;
+  for (const auto& upload : uploads) {
+    if (keep && keep(std::string_view(upload.key).substr(root.size()))) continue;
     client_->abort_multipart_upload(bucket_, upload.key, upload.upload_id);
-  return uploads.size();
+    ++removed;
+  }
+  return removed;
+}
+
+std::optional<VersionedObject> S3Store::read_versioned(std::string_view key) {
+  validate_key(key);
+  auto object = client_->get_object_versioned(bucket_, full_key(key));
+  if (!object) return std::nullopt;
+  return VersionedObject{std::move(object->body), std::move(object->etag)};
+}
+
+std::optional<std::string> S3Store::put_if(std::string_view key, std::string_view bytes,
+                                           const Precondition& condition,
+                                           const WriteOptions& options) {
+  validate_key(key);
+  std::string_view if_match =
+      condition.kind == Precondition::Kind::Version ? std::string_view(condition.version) : "";
+  if (condition.kind == Precondition::Kind::Version && if_match.empty()) {
+    fail(ErrorKind::Internal, "conditional write of '{}' without a version", describe(key));
+  }
+  auto etag = client_->put_object_if(bucket_, full_key(key), bytes, if_match, s3_options(options));
+  if (etag) return etag;
+  // A request the client retried (its first answer lost) can fail its condition against its own
+  // earlier success: the object then holds exactly these bytes.
+  auto now = read_versioned(key);
+  if (now && now->bytes == bytes) return now->version;
+  return std::nullopt;
+}
+
+std::unique_ptr<StagedObject> S3Store::stage_server_copy(S3Store& source,
+                                                         std::string_view source_key,
+                                                         std::string_view target_key,
+                                                         const WriteOptions& options) {
+  validate_key(source_key);
+  validate_key(target_key);
+  auto info = source.head(source_key);
+  if (!info) {
+    fail(ErrorKind::NotFound, "cannot copy '{}': no such object", source.describe(source_key));
+  }
+  std::string key = full_key(target_key);
+  std::string upload_id = client_->create_multipart_upload(bucket_, key, s3_options(options));
+  try {
+    // One UploadPartCopy up to S3's 5 GiB part limit, 512 MiB parts above; an empty object is
+    // one empty part (a copy range cannot be empty).
+    std::vector<aws::S3Part> parts;
+    if (info->size == 0) {
+      parts.push_back({1, client_->upload_part(bucket_, key, upload_id, 1, "")});
+    }
+    const uint64_t part_size =
+        info->size <= aws::S3Client::kMaxPartSize ? info->size : (512ull << 20);
+    int number = 1;
+    for (uint64_t first = 0; first < info->size; first += part_size, ++number) {
+      uint64_t last = std::min(info->size, first + part_size) - 1;
+      parts.push_back(
+          {number, client_->upload_part_copy(bucket_, key, upload_id, number, source.bucket(),
+                                             source.full_key(source_key), first, last)});
+    }
+    return std::make_unique<S3Staged>(client_, bucket_, std::move(key), std::move(upload_id),
+                                      std::move(parts), info->size);
+  } catch (...) {
+    try {
+      client_->abort_multipart_upload(bucket_, key, upload_id);
+    } catch (const std::exception& e) {
+      log::warn("{}", e.what());
+    }
+    throw;
+  }
 }
 
 void S3Store::remove(std::span<const std::string> keys) {

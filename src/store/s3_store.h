@@ -4,7 +4,9 @@
 // while that many are in flight (back-pressure, bounded memory: about (4 + 1) parts per
 // upload). commit() sends the rest and completes the upload; an object smaller than one part is
 // sent with a single PutObject instead. abort() or destruction without commit() aborts the
-// multipart upload, so no partial object ever becomes visible and no parts linger.
+// multipart upload, so no partial object ever becomes visible and no parts linger. stage() sends
+// every part (a small object too, as one part) and leaves the upload to be completed by
+// StagedObject::publish(). put_if() is PutObject with If-None-Match / If-Match.
 #pragma once
 
 #include "aws/s3_client.h"
@@ -32,7 +34,12 @@ class S3Store final : public ObjectStore {
   std::string read(std::string_view key, uint64_t offset = 0,
                    std::optional<uint64_t> length = std::nullopt) override;
   std::vector<ObjectInfo> list(std::string_view prefix) override;
-  size_t remove_incomplete(std::string_view prefix) override;
+  size_t remove_incomplete(std::string_view prefix,
+                           const std::function<bool(std::string_view key)>& keep = {}) override;
+  std::optional<VersionedObject> read_versioned(std::string_view key) override;
+  std::optional<std::string> put_if(std::string_view key, std::string_view bytes,
+                                    const Precondition& condition,
+                                    const WriteOptions& options = {}) override;
   void remove(std::span<const std::string> keys) override;
   void copy(std::string_view source_key, std::string_view target_key,
             const WriteOptions& options = {}) override;
@@ -40,6 +47,11 @@ class S3Store final : public ObjectStore {
   const std::string& bucket() const { return bucket_; }
   const std::string& prefix() const { return prefix_; }
   const std::shared_ptr<aws::S3Client>& client() const { return client_; }
+  // A server-side copy of source's object into this store, staged: a multipart upload of
+  // UploadPartCopy parts, completed on publish(). With this store's credentials.
+  std::unique_ptr<StagedObject> stage_server_copy(S3Store& source, std::string_view source_key,
+                                                  std::string_view target_key,
+                                                  const WriteOptions& options = {});
   // The bucket key of a store key: "<prefix>/<key>".
   std::string full_key(std::string_view key) const;
 

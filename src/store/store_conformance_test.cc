@@ -232,7 +232,7 @@ TEST_P(StoreConformance, HostileKeysAreRejected) {
   for (const std::string& key :
        std::vector<std::string>{"", "/etc/passwd", "../escape", "a/../../b", "a/./b", "a//b", "a/",
                                 "a\\..\\b", std::string("a\nb"), std::string("nul\0x", 5), "..",
-                                ".obj.tmp-123", std::string(1100, 'k')}) {
+                                ".obj.tmp-123", ".k.snaplake-lock", std::string(1100, 'k')}) {
     SCOPED_TRACE(key);
     EXPECT_EQ(kind_of([&] { store_->create(key); }), ErrorKind::InvalidInput);
     EXPECT_EQ(kind_of([&] { store_->put(key, "x"); }), ErrorKind::InvalidInput);
@@ -247,6 +247,121 @@ TEST_P(StoreConformance, HostileKeysAreRejected) {
   // Unusual but safe names are fine.
   store_->put("db/schema.table with space/ü-ñ/part-00000.parquet", "ok");
   EXPECT_EQ(store_->read("db/schema.table with space/ü-ñ/part-00000.parquet"), "ok");
+}
+
+TEST_P(StoreConformance, StagedObjectIsInvisibleUntilPublished) {
+  auto upload = store_->create("staged/small");
+  upload->write(bytes_of("staged bytes"));
+  auto staged = upload->stage();
+  EXPECT_EQ(staged->size(), 12u);
+  EXPECT_FALSE(store_->head("staged/small"));
+  EXPECT_TRUE(store_->list("").empty());
+  staged->publish();
+  EXPECT_EQ(store_->read("staged/small"), "staged bytes");
+  EXPECT_THROW(staged->publish(), Error);  // once only
+
+  // Larger than one S3 part, staged then discarded: nothing at all is left, not even leftovers.
+  auto big = store_->create("staged/big");
+  big->write(bytes_of(random_bytes(9 << 20, 4)));
+  auto discarded = big->stage();
+  EXPECT_FALSE(store_->head("staged/big"));
+  discarded->discard();
+  discarded->discard();  // safe twice
+  // Dropped without publishing: the same.
+  {
+    auto dropped = store_->create("staged/dropped");
+    dropped->write(bytes_of("x"));
+    (void)dropped->stage();
+  }
+  EXPECT_EQ(keys_of(store_->list("staged/")), std::vector<std::string>{"staged/small"});
+  EXPECT_EQ(store_->remove_incomplete("staged/"), 0u);
+}
+
+TEST_P(StoreConformance, StagedCopyIsInvisibleUntilPublished) {
+  std::string data = random_bytes((9 << 20) + 5, 12);
+  store_->put("src/object", data);
+  auto other = MemoryStore::create_isolated("other");
+  other->put("in", "from another store");
+  auto within = stage_copy(*store_, "src/object", *store_, "dst/within");
+  auto across = stage_copy(*other, "in", *store_, "dst/across");
+  EXPECT_EQ(within->size(), data.size());
+  EXPECT_TRUE(store_->list("dst/").empty());
+  within->publish();
+  across->publish();
+  EXPECT_TRUE(store_->read("dst/within") == data);
+  EXPECT_EQ(store_->read("dst/across"), "from another store");
+  EXPECT_EQ(kind_of([&] { stage_copy(*store_, "src/missing", *store_, "dst/x"); }),
+            ErrorKind::NotFound);
+  EXPECT_FALSE(store_->head("dst/x"));
+}
+
+TEST_P(StoreConformance, PutIfAbsentThenIfVersion) {
+  EXPECT_FALSE(store_->read_versioned("claim.json"));
+  auto v1 = store_->put_if("claim.json", "one", Precondition::absent());
+  ASSERT_TRUE(v1);
+  EXPECT_FALSE(store_->put_if("claim.json", "other", Precondition::absent()));
+  auto read = store_->read_versioned("claim.json");
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->bytes, "one");
+  EXPECT_EQ(read->version, *v1);
+  auto v2 = store_->put_if("claim.json", "two", Precondition::matches(*v1));
+  ASSERT_TRUE(v2);
+  EXPECT_NE(*v2, *v1);
+  EXPECT_FALSE(store_->put_if("claim.json", "stale", Precondition::matches(*v1)));
+  EXPECT_EQ(store_->read("claim.json"), "two");
+  EXPECT_EQ(store_->read_versioned("claim.json")->version, *v2);
+  // A version of an object that was removed no longer matches.
+  store_->remove(std::vector<std::string>{"claim.json"});
+  EXPECT_FALSE(store_->put_if("claim.json", "ghost", Precondition::matches(*v2)));
+  EXPECT_FALSE(store_->head("claim.json"));
+  // The lock of a folder store is not an object.
+  EXPECT_TRUE(store_->list("").empty());
+}
+
+TEST_P(StoreConformance, ConcurrentPutIfHasExactlyOneWinnerPerRound) {
+  // Writers race to move one object from version to version, each round from the version they
+  // all read: exactly one wins each round, and the object holds the winner's bytes.
+  constexpr int kWriters = 6, kRounds = 8;
+  auto first = store_->put_if("race/marker", "round-0", Precondition::absent());
+  ASSERT_TRUE(first);
+  std::string version = *first;
+  for (int round = 1; round <= kRounds; ++round) {
+    std::vector<std::future<std::optional<std::string>>> writers;
+    for (int w = 0; w < kWriters; ++w) {
+      writers.push_back(std::async(std::launch::async, [&, w] {
+        return store_->put_if("race/marker", fmt::format("round-{} by {}", round, w),
+                              Precondition::matches(version));
+      }));
+    }
+    int winners = 0, winner = -1;
+    std::string next;
+    for (int w = 0; w < kWriters; ++w) {
+      if (auto v = writers[w].get()) {
+        ++winners;
+        winner = w;
+        next = *v;
+      }
+    }
+    ASSERT_EQ(winners, 1) << "round " << round;
+    EXPECT_EQ(store_->read("race/marker"), fmt::format("round-{} by {}", round, winner));
+    version = next;
+  }
+}
+
+TEST_P(StoreConformance, RemoveIncompleteKeepsWhatTheCallerSaysIsLive) {
+  auto dead = store_->create("part/dead.parquet");
+  dead->write(bytes_of(random_bytes(9 << 20, 8)));
+  auto live = store_->create("part/live.parquet");
+  live->write(bytes_of(random_bytes(9 << 20, 9)));
+  auto live_staged = live->stage();
+  (void)dead.release();  // a killed writer's leftover
+  const size_t expected = GetParam().uploads_outlive_the_process ? 1 : 0;
+  EXPECT_EQ(store_->remove_incomplete(
+                "part/", [](std::string_view key) { return key == "part/live.parquet"; }),
+            expected);
+  live_staged->publish();  // the live writer was not cut short
+  EXPECT_EQ(store_->head("part/live.parquet")->size, size_t{9 << 20});
+  EXPECT_EQ(store_->remove_incomplete("part/"), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(conformance::backends()),
