@@ -24,6 +24,8 @@ std::string_view to_string(ErrorKind kind) {
       return "not found";
     case ErrorKind::Unsupported:
       return "unsupported";
+    case ErrorKind::Interrupted:
+      return "interrupted";
     case ErrorKind::Internal:
       return "internal";
   }
@@ -56,6 +58,8 @@ int exit_code(ErrorKind kind) {
       return 8;
     case ErrorKind::Unsupported:
       return 9;
+    case ErrorKind::Interrupted:
+      return 130;  // 128 + SIGINT, as shells report it
     case ErrorKind::Internal:
       return 70;  // EX_SOFTWARE
   }

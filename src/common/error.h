@@ -21,6 +21,7 @@ enum class ErrorKind {
   Conflict,      // the state is not what was expected (e.g. export not finished yet)
   NotFound,      // a named object, table, snapshot or queue does not exist
   Unsupported,   // a value or feature we do not handle
+  Interrupted,   // stopped by a signal (SIGINT, SIGTERM) before it finished
   Internal,      // a bug
 };
 

@@ -8,6 +8,9 @@
 //     parts (file_copy.h); --jobs encoding threads in all;
 //  5. export_tables_info, removal of anything an earlier attempt with this id left behind, and
 //     export_info COMPLETE last — or FAILED with the cause, whatever step failed.
+// Step 1 claims the export id first (docs/commit-protocol.md, "Exports"): export_info_<id>.json
+// is written with a conditional write and carries this attempt's lease, renewed while it runs;
+// only the holder writes anything under <id>/, and it checks its claim before every commit.
 #include "exporter/export.h"
 
 #include <unistd.h>
@@ -19,10 +22,13 @@
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 #include <set>
 #include <thread>
 
+#include "commit/claim.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "exporter/file_copy.h"
@@ -139,6 +145,122 @@ class ProgressLine {
   bool stop_ = false;
 };
 
+// Watches for the two reasons to stop an export from outside its threads: an interrupt (a signal
+// handler sets the flag) and a lost claim. Either sets `cancel`, asks every registered connection
+// to cancel its query (a COPY waiting on the server returns at once), and is remembered as the
+// reason, which the export then throws instead of whatever error the cancelled threads saw.
+class Watchdog {
+ public:
+  Watchdog(const std::atomic<bool>* interrupt, std::atomic<bool>& cancel, std::string export_id)
+      : interrupt_(interrupt), cancel_(cancel), export_id_(std::move(export_id)) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  void watch_claim(const commit::Claim* claim) {
+    std::lock_guard lock(mutex_);
+    claim_ = claim;
+  }
+  void add(const pg::Connection* conn) {
+    std::lock_guard lock(mutex_);
+    connections_.insert(conn);
+  }
+  void remove(const pg::Connection* conn) {
+    std::lock_guard lock(mutex_);
+    connections_.erase(conn);
+  }
+  // Why the export was stopped from outside, if it was.
+  std::optional<Error> reason() {
+    std::lock_guard lock(mutex_);
+    return reason_;
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mutex_);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stop_; })) {
+      if (reason_) continue;
+      if (interrupt_ && interrupt_->load()) {
+        reason_ = Error(ErrorKind::Interrupted,
+                        fmt::format("export {} interrupted (SIGINT or SIGTERM)", export_id_));
+      } else if (claim_ && !claim_->held()) {
+        try {
+          claim_->check();
+        } catch (const commit::ClaimLost& e) {
+          reason_ = e;
+        }
+      }
+      if (!reason_) continue;
+      cancel_ = true;
+      for (const pg::Connection* conn : connections_) conn->request_cancel();
+    }
+  }
+  const std::atomic<bool>* interrupt_;
+  std::atomic<bool>& cancel_;
+  std::string export_id_;
+  const commit::Claim* claim_ = nullptr;
+  std::set<const pg::Connection*> connections_;
+  std::optional<Error> reason_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// Registers a connection with the watchdog while it lives.
+class Watched {
+ public:
+  Watched(Watchdog& dog, const pg::Connection& conn) : dog_(dog), conn_(&conn) { dog_.add(conn_); }
+  ~Watched() { dog_.remove(conn_); }
+  Watched(const Watched&) = delete;
+  Watched& operator=(const Watched&) = delete;
+
+ private:
+  Watchdog& dog_;
+  const pg::Connection* conn_;
+};
+
+// What the claimer makes of an export_info found under the export id (commit/claim.h).
+commit::Judgement judge_export_info(const std::optional<store::VersionedObject>& current,
+                                    IfComplete if_complete, const std::string& export_id) {
+  using commit::Judgement;
+  using commit::Verdict;
+  if (!current) return {Verdict::Take, ""};
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(current->bytes);
+  } catch (const nlohmann::json::exception&) {
+    return {Verdict::Take, "an unreadable export_info"};
+  }
+  std::string status = doc.is_object() ? doc.value("status", "") : "";
+  if (status == "COMPLETE") {
+    if (if_complete == IfComplete::Keep) return {Verdict::Keep, ""};
+    return {Verdict::Take, "a COMPLETE export, which is replaced"};
+  }
+  if (status != "STARTING" && status != "IN_PROGRESS") {
+    return {Verdict::Take, fmt::format("a {} attempt", status.empty() ? "previous" : status)};
+  }
+  std::optional<commit::Lease> lease;
+  if (doc.contains("snaplake") && doc["snaplake"].is_object() &&
+      doc["snaplake"].contains("attempt")) {
+    lease = commit::Lease::from_json(doc["snaplake"]["attempt"]);
+  }
+  if (!lease) return {Verdict::Take, "an attempt that recorded no lease"};
+  commit::LeaseState state = lease->state(commit::wall_now());
+  if (state == commit::LeaseState::Live) {
+    return {Verdict::Busy, fmt::format("export {} is being written by another process ({})",
+                                       export_id, lease->describe())};
+  }
+  return {Verdict::Take, fmt::format("attempt {} ({}, {}), abandoned", lease->attempt_id,
+                                     lease->describe(), commit::to_string(state))};
+}
+
 // Where the export root is, for export_info's s3Bucket / s3Prefix / exportedFilesPath.
 void describe_destination(const std::string& to, const std::string& id, ExportInfoDoc& doc) {
   std::string_view rest = to;
@@ -168,11 +290,21 @@ class Exporter {
   ExportResult run();
 
  private:
-  void write_info() {
-    info_.total_bytes = total_bytes_;
-    store_->put(export_info_key(info_.export_id), export_info_json(info_),
-                {.content_type = "application/json"});
+  // export_info as it is now, for the claim to write (and re-write with each renewal).
+  commit::Render render_info() {
+    ExportInfoDoc doc = info_;
+    doc.total_bytes = total_bytes_;
+    return [doc](const commit::Lease& lease) {
+      ExportInfoDoc d = doc;
+      d.attempt = lease.to_json();
+      return export_info_json(d);
+    };
   }
+  void write_info() { claim_->write(render_info()); }
+  ExportResult kept_result(const std::string& existing);
+  // After a failure: everything of the export but export_info goes (this attempt's parts and
+  // what earlier attempts left), and unfinished uploads with it. Best effort.
+  void remove_all_but_info();
   std::vector<std::string> databases_to_export();
   void discover(const std::vector<std::string>& databases);
   void check_filters(const std::vector<std::string>& databases);
@@ -185,6 +317,8 @@ class Exporter {
   const ExportOptions& o_;
   ExportInfoDoc info_;
   std::unique_ptr<store::ObjectStore> store_;
+  std::unique_ptr<commit::Claim> claim_;
+  Watchdog* watchdog_ = nullptr;
   std::vector<pg::OnlyFilter> filters_;
   std::vector<std::unique_ptr<DatabaseJob>> databases_;
   std::set<std::string> written_;
@@ -320,6 +454,7 @@ void Exporter::worker(DatabaseJob& db, std::vector<FileTask>& tasks, std::atomic
               key = data_key(info_.export_id, db.folder, folder, task.batch, part, o_.codec);
               return store_->create(key, {.content_type = "application/vnd.apache.parquet"});
             },
+        .may_commit = [&] { claim_->check(); },
         .done =
             [&](const std::string& key, const FileOutcome& part) {
               {
@@ -379,6 +514,8 @@ void Exporter::export_database(DatabaseJob& db) {
     pg::configure_session(connections.back());
     pg::join_snapshot(connections.back(), db.snapshot.id);
   }
+  std::vector<std::unique_ptr<Watched>> watched;
+  for (const auto& c : connections) watched.push_back(std::make_unique<Watched>(*watchdog_, c));
   std::atomic<size_t> next{0};
   std::vector<std::thread> threads;
   for (size_t i = 0; i < workers; ++i) {
@@ -495,10 +632,31 @@ ExportResult Exporter::run() {
 
   store_ = store::open_store(o_.to);
   log::Scope scope("export", info_.export_id);
-  // Whatever an earlier attempt with this id left: removed at the end unless written again.
-  std::vector<store::ObjectInfo> previous = store_->list(info_.export_id + "/");
   info_.status = "STARTING";
-  write_info();
+  const std::string prefix = info_.export_id + "/";
+  claim_ = commit::Claim::acquire(
+      *store_, export_info_key(info_.export_id), render_info(),
+      [&](const std::optional<store::VersionedObject>& current) {
+        return judge_export_info(current, o_.if_complete, info_.export_id);
+      },
+      {.lease = o_.lease, .what = "export", .write_options = {.content_type = "application/json"}});
+  if (!claim_) {
+    log::info("export {} is COMPLETE already: kept as it is", info_.export_id);
+    return kept_result(store_->read(export_info_key(info_.export_id)));
+  }
+  if (!claim_->took_over().empty()) {
+    log::warn("export {}: taking over from {}", info_.export_id, claim_->took_over());
+  }
+
+  Watchdog watchdog(o_.interrupt, cancel_, info_.export_id);
+  watchdog.watch_claim(claim_.get());
+  watchdog_ = &watchdog;
+  // This attempt alone writes under <id>/ now. Uploads that earlier attempts never finished (a
+  // killed process's temp files, incomplete multipart uploads) go at once; the objects they
+  // left are removed at the end unless this attempt writes them again.
+  if (size_t n = store_->remove_incomplete(prefix); n > 0)
+    log::info("removed {} unfinished upload(s) left by an earlier attempt of this export", n);
+  std::vector<store::ObjectInfo> previous = store_->list(prefix);
 
   try {
     auto databases = databases_to_export();
@@ -511,11 +669,18 @@ ExportResult Exporter::run() {
     if (!databases_.empty()) info_.snapshot_time = databases_.front()->snapshot.taken_at;
     info_.status = "IN_PROGRESS";
     write_info();
-    {
+    try {
       ProgressLine line(progress_, o_.show_progress);
       for (auto& db : databases_) export_database(*db);
+    } catch (const Error&) {
+      // A cancelled query's error says "canceling statement due to user request": the reason
+      // it was cancelled is the one to report.
+      if (auto reason = watchdog.reason()) throw *reason;
+      throw;
     }
+    if (auto reason = watchdog.reason()) throw *reason;
     for (auto& db : databases_) db->coordinator.exec("COMMIT", "end the snapshot");
+    claim_->check();
     finish_tables_info();
     // Anything of an earlier attempt with this id that this run did not write again.
     std::vector<std::string> stale;
@@ -528,14 +693,15 @@ ExportResult Exporter::run() {
       log::info("removing {} object(s) left by an earlier attempt of this export", stale.size());
       store_->remove(stale);
     }
-    // And uploads an earlier attempt killed mid-file never finished (every upload of this one
-    // is committed by now): temp files in a folder, incomplete multipart uploads on S3.
-    if (size_t n = store_->remove_incomplete(info_.export_id + "/"); n > 0)
-      log::info("removed {} unfinished upload(s) left by an earlier attempt of this export", n);
+  } catch (const commit::ClaimLost&) {
+    // Another attempt owns the export now: everything under <id>/ is its business.
+    throw;
   } catch (const Error& e) {
     info_.status = "FAILED";
-    info_.failure_cause = log::redact(e.what());
+    info_.failure_cause =
+        e.kind() == ErrorKind::Interrupted ? "interrupted" : log::redact(e.what());
     info_.task_end_time = now_iso8601();
+    remove_all_but_info();
     try {
       write_info();
     } catch (const Error& again) {
@@ -574,8 +740,43 @@ ExportResult Exporter::run() {
   info_.percent_progress = 100;
   info_.task_end_time = now_iso8601();
   write_info();
+  claim_->release();
+  result.took_over = claim_->took_over();
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return result;
+}
+
+ExportResult Exporter::kept_result(const std::string& existing) {
+  ExportResult result;
+  result.export_id = info_.export_id;
+  result.export_root = store_->describe(info_.export_id);
+  result.kept = true;
+  try {
+    auto doc = nlohmann::json::parse(existing);
+    result.snapshot_time = doc.value("snapshotTime", "");
+    if (doc.contains("snaplake") && doc["snaplake"].is_object()) {
+      result.rows = doc["snaplake"].value("rowCount", uint64_t{0});
+      result.bytes = doc["snaplake"].value("totalExportedBytes", uint64_t{0});
+    }
+  } catch (const nlohmann::json::exception&) {
+  }
+  return result;
+}
+
+void Exporter::remove_all_but_info() {
+  try {
+    std::vector<std::string> keys;
+    for (const auto& object : store_->list(info_.export_id + "/")) {
+      if (object.key != export_info_key(info_.export_id)) keys.push_back(object.key);
+    }
+    if (!keys.empty()) {
+      log::info("removing the {} object(s) of the failed export", keys.size());
+      store_->remove(keys);
+    }
+    store_->remove_incomplete(info_.export_id + "/");
+  } catch (const std::exception& e) {
+    log::error("cannot remove what the failed export wrote: {}", e.what());
+  }
 }
 
 }  // namespace

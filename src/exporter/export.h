@@ -3,6 +3,8 @@
 // (PRODUCT.md, "Export"). Used by `snaplake export` and by the pipeline's export stage.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -13,6 +15,12 @@
 namespace snaplake::exporter {
 
 enum class TypeProfile { Rds, Typed };
+
+// What to do when the export id names a COMPLETE export already.
+enum class IfComplete {
+  Replace,  // export again, replacing it (a re-run from the command line)
+  Keep,     // leave it and return at once (the pipeline: a redelivered or duplicated event)
+};
 
 struct ExportOptions {
   std::string source_uri;         // postgresql://…; without a database: all databases
@@ -26,6 +34,14 @@ struct ExportOptions {
   TypeProfile types = TypeProfile::Rds;
   std::string source_arn;      // recorded as sourceArn (pipeline: the snapshot ARN)
   bool show_progress = false;  // progress lines on a terminal
+  // The attempt's claim on its export id (docs/commit-protocol.md) lasts this long without
+  // renewal: an attempt that crashed on another host is taken over after it (one on this host
+  // at once, its process being gone).
+  std::chrono::milliseconds lease = std::chrono::seconds(60);
+  IfComplete if_complete = IfComplete::Replace;
+  // Set (by a signal handler) to stop: the export ends FAILED "interrupted", removes what it
+  // wrote and throws Error(Interrupted).
+  const std::atomic<bool>* interrupt = nullptr;
 };
 
 struct TableResult {
@@ -44,9 +60,14 @@ struct ExportResult {
   uint64_t rows = 0;
   uint64_t bytes = 0;
   double seconds = 0;
+  bool kept = false;      // IfComplete::Keep found it COMPLETE: nothing was written
+  std::string took_over;  // the earlier attempt this one took over, if any ("a FAILED attempt")
 };
 
-// Runs the export; on failure writes status FAILED with the cause into export_info and throws.
+// Runs the export. First claims the export id (commit/claim.h): while another attempt holds it
+// with a live lease, throws commit::ClaimBusy (Error(Conflict), exit 75) and writes nothing. On
+// failure writes status FAILED with the cause into export_info, removes every other object of
+// the export (nothing partial stays visible) and throws.
 ExportResult run_export(const ExportOptions& options);
 
 }  // namespace snaplake::exporter

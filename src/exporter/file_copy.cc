@@ -264,6 +264,13 @@ class PartEncoder {
     if (writer_) close_part();
   }
 
+  // Drops the open part without committing it: its upload is aborted, nothing becomes visible.
+  void abandon() noexcept {
+    writer_.reset();
+    if (upload_) upload_->abort();
+    upload_.reset();
+  }
+
   const FileOutcome& totals() const { return totals_; }
 
  private:
@@ -276,6 +283,7 @@ class PartEncoder {
   void close_part() {
     part_.bytes = writer_->close().bytes;
     writer_.reset();
+    if (sink_.may_commit) sink_.may_commit();  // throws when this attempt may write no more
     upload_->commit();
     upload_.reset();
     ++parts_;
@@ -345,8 +353,15 @@ FileOutcome copy_to_parts(pg::Connection& conn, const std::string& sql,
             control.rows_done->fetch_add(batch->rows, std::memory_order_relaxed);
           queue.recycle(std::move(batch));
         }
-        parts[e]->finish(false);
+        // A cancelled queue is a broken stream, not its end: the open part holds only some of
+        // the slice's rows and must never be committed.
+        if (queue.cancelled()) {
+          parts[e]->abandon();
+        } else {
+          parts[e]->finish(false);
+        }
       } catch (...) {
+        parts[e]->abandon();
         error.set(std::current_exception());
         queue.cancel();
       }

@@ -39,9 +39,12 @@ struct CopyControl {
 };
 
 // Where the Parquet parts of one slice go: open() starts the next part and names its key;
-// done() follows the part's commit. Both are called from the encoding threads, concurrently.
+// may_commit() is asked right before a part is committed and throws when the export may write no
+// more (its claim was lost: commit/claim.h); done() follows the part's commit. All are called
+// from the encoding threads, concurrently.
 struct PartSink {
   std::function<std::unique_ptr<store::Upload>(std::string& key)> open;
+  std::function<void()> may_commit;
   std::function<void(const std::string& key, const FileOutcome& part)> done;
 };
 
@@ -58,8 +61,9 @@ struct FanOut {
 // frames the tuples, fan_out.encoders threads take batches of them as they come (the first
 // encoder alone until 32 MB of rows were read, so that a small slice is one file). Every part has
 // at least one row, except the single empty part of a slice without rows. Returns the totals of
-// the parts. On failure nothing is committed after the failure; parts already done stay done
-// (the caller fails the whole export).
+// the parts. On failure (the stream broke, an encoder failed, the copy was cancelled) no part is
+// committed after the failure and the open parts are aborted; parts already done stay done (the
+// caller fails the whole export and removes them).
 FileOutcome copy_to_parts(pg::Connection& conn, const std::string& sql,
                           const std::vector<types::ColumnMapping>& columns,
                           const parquet::WriterOptions& options, const FanOut& fan_out,

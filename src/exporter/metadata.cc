@@ -62,6 +62,7 @@ std::string export_info_json(const ExportInfoDoc& d) {
                    {"tableCount", d.tables},
                    {"rowCount", d.rows},
                    {"totalExportedBytes", d.total_bytes}};
+  if (!d.attempt.is_null()) j["snaplake"]["attempt"] = d.attempt;
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 

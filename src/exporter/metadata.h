@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,9 @@ struct ExportInfoDoc {
   std::vector<Database> databases;
   uint64_t tables = 0;
   uint64_t rows = 0;
+  // The attempt writing it and its lease (commit/lease.h), as snaplake.attempt: how another
+  // process tells a live export from an abandoned one. Null: none recorded.
+  nlohmann::json attempt;
 };
 
 struct FileDoc {

@@ -89,6 +89,13 @@ class TupleBatchQueue {
     return batch;
   }
 
+  // Whether cancel() was called: a consumer whose pop() returned nullptr must then abandon its
+  // work rather than finish it (the stream did not end, it broke).
+  bool cancelled() const {
+    std::lock_guard lock(mutex_);
+    return cancelled_;
+  }
+
   // Consumer: a batch it has encoded, for the producer to fill again.
   void recycle(std::unique_ptr<TupleBatch> batch) {
     batch->bytes.clear();
@@ -102,7 +109,7 @@ class TupleBatchQueue {
 
  private:
   const size_t capacity_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable full_changed_, free_changed_;
   std::deque<std::unique_ptr<TupleBatch>> full_;
   std::vector<std::unique_ptr<TupleBatch>> free_;

@@ -149,7 +149,17 @@ Connection Connection::open(const std::string& uri, const std::string& database,
     }
   }
   conn.database_ = PQdb(raw);
+  // Made now, while no other thread uses the connection (PQgetCancel reads its state).
+  conn.cancel_.reset(PQgetCancel(raw));
   return conn;
+}
+
+void Connection::request_cancel() const {
+  if (!cancel_) return;
+  char message[256];
+  if (!PQcancel(cancel_.get(), message, sizeof message)) {
+    log::warn("cannot cancel the query on database '{}': {}", database_, message);
+  }
 }
 
 std::string Connection::last_error() const {

@@ -68,6 +68,10 @@ class Connection {
   // connection was lost.
   bool read_copy(std::span<const uint8_t>& data);
 
+  // Asks the server to cancel what this connection is running (PQcancel: safe from another
+  // thread while this one is blocked in a query or a COPY). The running call then fails.
+  void request_cancel() const;
+
   // Quotes an identifier for SQL ("a""b").
   static std::string quote_identifier(std::string_view name);
   static std::string quote_literal(std::string_view text);
@@ -83,6 +87,7 @@ class Connection {
   std::string last_error() const;
 
   std::unique_ptr<PGconn, decltype(&PQfinish)> conn_;
+  std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> cancel_{nullptr, &PQfreeCancel};
   std::string database_;
   std::unique_ptr<char, decltype(&PQfreemem)> copy_buffer_{nullptr, &PQfreemem};
   std::string copy_what_;
