@@ -73,14 +73,16 @@ bool parse_int(std::string_view s, int& out) {
   return ec == std::errc() && end == s.data() + s.size();
 }
 
+using sys_ms = sys_time<milliseconds>;
+
 std::optional<sys_seconds> civil(int y, int mo, int d, int h, int mi, int s) {
   year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return std::nullopt;
   return sys_days{ymd} + hours{h} + minutes{mi} + seconds{s};
 }
 
-// 2026-11-25T00:30:00[.123456][Z|+01:00|+0100]
-std::optional<sys_seconds> parse_iso(std::string_view t) {
+// 2026-11-25T00:30:00[.123456][Z|+01:00|+0100], to the millisecond (further digits dropped).
+std::optional<sys_ms> parse_iso(std::string_view t) {
   if (t.size() < 19 || t[4] != '-' || t[7] != '-' ||
       (t[10] != 'T' && t[10] != ' ' && t[10] != 't') || t[13] != ':' || t[16] != ':') {
     return std::nullopt;
@@ -91,14 +93,27 @@ std::optional<sys_seconds> parse_iso(std::string_view t) {
       !parse_int(t.substr(14, 2), mi) || !parse_int(t.substr(17, 2), s)) {
     return std::nullopt;
   }
-  auto time = civil(y, mo, d, h, mi, s);
-  if (!time) return std::nullopt;
+  auto whole = civil(y, mo, d, h, mi, s);
+  if (!whole) return std::nullopt;
+  sys_ms time = *whole;
   std::string_view rest = t.substr(19);
   if (!rest.empty() && rest[0] == '.') {
     size_t i = 1;
-    while (i < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i]))) ++i;
+    int ms = 0, digits = 0;
+    while (i < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i]))) {
+      if (digits < 3) {
+        ms = ms * 10 + (rest[i] - '0');
+        ++digits;
+      }
+      ++i;
+    }
     if (i == 1) return std::nullopt;
-    rest.remove_prefix(i);  // sub-second precision does not move the date
+    while (digits < 3) {
+      ms *= 10;
+      ++digits;
+    }
+    time += milliseconds{ms};
+    rest.remove_prefix(i);
   }
   if (rest.empty() || rest == "Z" || rest == "z") return time;
   if (rest[0] != '+' && rest[0] != '-') return std::nullopt;
@@ -115,7 +130,7 @@ std::optional<sys_seconds> parse_iso(std::string_view t) {
     return std::nullopt;
   }
   // Local time = UTC + offset, so UTC = local - offset.
-  return *time - sign * (hours{oh} + minutes{om});
+  return time - sign * (hours{oh} + minutes{om});
 }
 
 // Java's default Date format, as Gson writes it: "Nov 25, 2026 12:30:00 AM" (read as UTC).
@@ -161,7 +176,7 @@ std::optional<sys_seconds> parse_java_default(std::string_view t) {
 
 }  // namespace
 
-std::optional<sys_seconds> parse_timestamp(std::string_view text) {
+std::optional<sys_ms> parse_timestamp(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
     text.remove_prefix(1);
   }
@@ -173,8 +188,7 @@ std::optional<sys_seconds> parse_timestamp(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
   if (ec == std::errc() && end == text.data() + text.size()) {
     // Epoch seconds until the year 5138; beyond that it must be milliseconds.
-    return number < 100'000'000'000 ? sys_seconds{seconds{number}}
-                                    : sys_seconds{duration_cast<seconds>(milliseconds{number})};
+    return number < 100'000'000'000 ? sys_ms{seconds{number}} : sys_ms{milliseconds{number}};
   }
   if (auto t = parse_iso(text)) return t;
   return parse_java_default(text);
@@ -193,6 +207,10 @@ ExportInfo parse_export_info(std::string_view text, std::string_view name) {
   info.percent_progress = static_cast<int>(count_field(j, {"percentProgress"}).value_or(0));
   if (info.status_text.empty()) fail(ErrorKind::InvalidInput, "'{}' has no \"status\"", name);
   info.snapshot_time_text = string_field(j, "snapshotTime");
+  if (const json* own = object_field(j, {"snaplake"})) {
+    if (auto it = own->find("attempt"); it != own->end())
+      info.lease = commit::Lease::from_json(*it);
+  }
   if (info.status == ExportStatus::Complete) {
     auto time = parse_timestamp(info.snapshot_time_text);
     if (!time) {
@@ -252,6 +270,18 @@ void require_complete(const ExportInfo& info) {
       return;
     case ExportStatus::Starting:
     case ExportStatus::InProgress:
+      if (info.lease) {
+        commit::LeaseState state = info.lease->state(commit::wall_now());
+        if (state != commit::LeaseState::Live) {
+          throw ExportAbandoned(fmt::format(
+              "export {} was abandoned while {}: its attempt {} ({}) stopped renewing its lease "
+              "({}, expired at {}); export it again to replace it",
+              info.export_id, info.status_text, info.lease->attempt_id, info.lease->describe(),
+              commit::to_string(state), commit::iso8601(info.lease->expires)));
+        }
+        fail(ErrorKind::Conflict, "export {} is not complete yet ({}, being written by {})",
+             info.export_id, info.status_text, info.lease->describe());
+      }
       fail(ErrorKind::Conflict, "export {} is not complete yet ({})", info.export_id,
            info.status_text);
     case ExportStatus::Failed:

@@ -14,6 +14,9 @@
 #include <string_view>
 #include <vector>
 
+#include "commit/lease.h"
+#include "common/error.h"
+
 namespace snaplake::landing {
 
 enum class ExportStatus { Starting, InProgress, Complete, Failed, Canceling, Canceled, Unknown };
@@ -24,9 +27,12 @@ struct ExportInfo {
   ExportStatus status = ExportStatus::Unknown;
   std::string failure_cause;  // failureCause, where the export failed
   std::string source_arn;     // sourceArn
-  std::chrono::sys_seconds snapshot_time{};
+  std::chrono::sys_time<std::chrono::milliseconds> snapshot_time{};
   std::string snapshot_time_text;  // as written
   int percent_progress = 0;
+  // snaplake's exports: the lease of the attempt writing it (snaplake.attempt), by which a
+  // landing tells an export still being written from an abandoned one.
+  std::optional<commit::Lease> lease;
 };
 
 struct ExportedFile {
@@ -51,13 +57,20 @@ ExportInfo parse_export_info(std::string_view json, std::string_view name);
 std::vector<ExportedTable> parse_tables_info(std::string_view json, std::string_view name);
 
 // Throws unless the export can be landed: Error(Conflict) "not complete yet" for STARTING and
-// IN_PROGRESS (the caller may retry later), Error(Source) with the failure cause for FAILED,
+// IN_PROGRESS while its writer's lease lives (the caller may retry later), ExportAbandoned
+// (Error(Source)) once that lease is gone, Error(Source) with the failure cause for FAILED,
 // CANCELING and CANCELED, Error(InvalidInput) for a status snaplake does not know.
+class ExportAbandoned : public Error {
+ public:
+  explicit ExportAbandoned(std::string message) : Error(ErrorKind::Source, std::move(message)) {}
+};
 void require_complete(const ExportInfo& info);
 
 // A timestamp as export_info carries it: ISO-8601 ("2026-11-25T00:30:00Z", fractions and
 // offsets allowed, a space instead of 'T'), epoch seconds or milliseconds as a number, or the
-// "Nov 25, 2026 12:30:00 AM" form of Java's default date format (read as UTC). nullopt otherwise.
-std::optional<std::chrono::sys_seconds> parse_timestamp(std::string_view text);
+// "Nov 25, 2026 12:30:00 AM" form of Java's default date format (read as UTC), to the
+// millisecond. nullopt otherwise.
+std::optional<std::chrono::sys_time<std::chrono::milliseconds>> parse_timestamp(
+    std::string_view text);
 
 }  // namespace snaplake::landing

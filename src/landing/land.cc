@@ -1,23 +1,31 @@
-// The landing stage. One export is landed in these steps, in this order, so that every step can
-// be interrupted and the whole run again from the start (PRODUCT.md, "Landing zone"):
+// The landing stage. One export is landed in these steps, in this order, so that any number of
+// landings can run side by side and every step can be interrupted and the whole run again from
+// the start (docs/commit-protocol.md, "Landings"):
 //
 //  1. Read export_info_<id>.json: only a COMPLETE export goes on (require_complete).
 //  2. Read every export_tables_info_<id>_from_<a>_to_<b>.json and list the export's objects
 //     (all pages): each COMPLETE table's Parquet files, found from tableStatistics.files where
 //     the exporter wrote them (snaplake), else from the listing of <db>/<schema>.<table>/ (RDS).
-//  3. Per table, look at <partition>/_SUCCESS: written by this export, the table is done and
-//     nothing is touched; written by another export (a later snapshot of the same day), it is
-//     removed first so that readers never take a mix of two exports for a complete table.
-//  4. Copy every file of every table that is not done, in parallel, skipping objects already
-//     there with the source's size (and ETag where comparable): an interrupted run's work is
-//     kept, never duplicated (landed names are deterministic).
-//  5. Verify each landed object: its size against the source and export_tables_info, its row
-//     count from its own Parquet footer against export_tables_info; the table's row total too.
-//  6. Remove objects in the partition folder that are not part of this export (left by an
-//     earlier attempt or an earlier export), then write _SUCCESS last.
-//  7. Send the notification, if configured, then write the landing manifest
+//     Every landed file name carries the export id, so two exports never write the same key.
+//  3. Register this attempt (commit/attempts.h): its record names the partition folders it
+//     writes into, so that no other landing's cleanup touches them while it lives.
+//  4. Per table, read <partition>/_SUCCESS and decide: written by this export, the table is
+//     already landed; by a newer snapshot (snapshot time, then export id), this one is
+//     superseded; otherwise it goes on. Nothing is written for the first two.
+//  5. Stage every file of every table that goes on, in parallel: the bytes are all in the
+//     landing store but invisible (store::StagedObject). Objects already there under their
+//     landed name with the source's size (an interrupted run of this export) are kept.
+//  6. Per table: read _SUCCESS again (a newer landing may have committed meanwhile), publish
+//     the staged files, verify each (size, and its row count from its own Parquet footer against
+//     export_tables_info; the table's total too), then replace _SUCCESS by a conditional write
+//     on the version read. Losing that race to a newer snapshot removes what was published; to
+//     an older one, the decision is taken again on the new marker.
+//  7. The winner removes the files the marker it replaced listed; then every partition touched
+//     is swept of what killed attempts left (files no marker lists, unfinished uploads), unless
+//     a live attempt is writing there.
+//  8. Send the notification if a table landed now, then write the landing manifest
 //     _snaplake/landings/<export-id>.json (crawlers skip '_' folders). The manifest marks the
-//     landing complete and notified; a re-run that finds it unchanged neither writes nor notifies.
+//     landing complete; a re-run that finds it unchanged neither writes nor notifies.
 #include "landing/land.h"
 
 #include <atomic>
@@ -28,6 +36,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "commit/attempts.h"
+#include "commit/claim.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "landing/export_metadata.h"
@@ -35,6 +45,7 @@
 #include "landing/notify.h"
 #include "landing/parallel.h"
 #include "landing/parquet_footer.h"
+#include "landing/success_marker.h"
 #include "store/object_store.h"
 
 namespace snaplake::landing {
@@ -42,7 +53,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-constexpr std::string_view kSuccess = "_SUCCESS";
 constexpr std::string_view kBucketOwnerFullControl = "bucket-owner-full-control";
 
 struct SourceFile {
@@ -52,7 +62,9 @@ struct SourceFile {
   std::optional<uint64_t> expected_rows;  // from export_tables_info, when it has them
   std::string landed_key;                 // in the landing store
   uint64_t rows = 0;                      // from the landed object's footer
-  bool copied = false;
+  bool copied = false;                    // staged and published by this attempt
+  std::unique_ptr<store::StagedObject> staged;
+  bool published = false;  // visible under landed_key (published now, or found there)
 };
 
 struct TablePlan {
@@ -61,9 +73,21 @@ struct TablePlan {
   std::string folder;    // <schema>.<table>
   std::string partition;
   std::vector<SourceFile> files;
-  bool done = false;  // _SUCCESS of this export found
+  // The decision (step 4, taken again in step 6): the marker seen and what to do.
+  std::optional<store::VersionedObject> marker_seen;
+  bool go = false;  // this attempt lands the table
   LandedTable result;
 };
+
+std::string marker_key(const TablePlan& table) {
+  return table.partition + std::string(kSuccessName);
+}
+
+void throw_if_interrupted(const LandOptions& options, std::string_view export_id) {
+  if (options.interrupt && options.interrupt->load()) {
+    fail(ErrorKind::Interrupted, "landing of export {} interrupted (SIGINT or SIGTERM)", export_id);
+  }
+}
 
 bool ends_with_parquet(std::string_view key) {
   return key.ends_with(".parquet");
@@ -73,15 +97,6 @@ std::string upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::string iso8601(std::chrono::sys_seconds t) {
-  auto day = std::chrono::floor<std::chrono::days>(t);
-  std::chrono::year_month_day ymd{day};
-  std::chrono::hh_mm_ss hms{t - day};
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                     hms.hours().count(), hms.minutes().count(), hms.seconds().count());
 }
 
 // The export folder of a table from its target "db.schema.table", as RDS names it: the database
@@ -130,18 +145,37 @@ class Lander {
     result_.export_id = info.export_id;
     date_ = import_date(info.snapshot_time);
     result_.import_date = date_.yyyymmdd();
+    order_ = {info.snapshot_time, info.export_id};
 
     plan_tables(info);
-    check_success_markers();
-    copy_and_verify();
-    for (TablePlan& table : tables_) finish_table(table, info);
+    std::vector<std::string> partitions;
+    for (const TablePlan& table : tables_) partitions.push_back(table.partition);
+    attempt_ = commit::LiveAttempt::begin(target_, "land", partitions, options_.lease);
+    log::Scope attempt_scope("attempt", attempt_->lease().attempt_id);
+
+    for (TablePlan& table : tables_) decide(table, target_.read_versioned(marker_key(table)));
+    stage_files();
+    for (TablePlan& table : tables_) commit_table(table, info);
+    for (TablePlan& table : tables_) sweep(table);
 
     for (const TablePlan& table : tables_) {
       result_.tables.push_back(table.result);
+      if (table.result.outcome == TableOutcome::Superseded) continue;
       result_.rows += table.result.rows;
       result_.bytes += table.result.bytes;
+      if (table.result.outcome != TableOutcome::Landed) continue;
+      for (const SourceFile& file : table.files) {
+        if (file.copied) {
+          ++result_.files_copied;
+          result_.bytes_copied += file.size;
+        } else {
+          ++result_.files_present;
+        }
+      }
     }
+    result_.outcome = overall_outcome();
     write_manifest_and_notify(info, notify);
+    attempt_.reset();  // the record goes: nothing of this attempt is in flight any more
     result_.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return std::move(result_);
@@ -214,7 +248,7 @@ class Lander {
       std::set<std::string> names;
       for (SourceFile& file : plan.files) {
         std::string relative = file.key.substr(folder_key.size() + 1);
-        file.landed_key = plan.partition + landed_file_name(relative);
+        file.landed_key = plan.partition + landed_file_name(relative, info.export_id);
         if (!names.insert(file.landed_key).second) {
           fail(ErrorKind::InvalidInput,
                "cannot land table {}: two of its files would land as '{}' (mixed layouts?)",
@@ -312,39 +346,60 @@ class Lander {
                      std::string(key.substr(first + 1, second - first - 1))};
   }
 
-  void check_success_markers() {
-    for (TablePlan& table : tables_) {
-      std::string marker = table.partition + std::string(kSuccess);
-      if (!target_.head(marker)) continue;
-      std::optional<ordered_json> content;
-      try {
-        content = ordered_json::parse(target_.read(marker));
-      } catch (const ordered_json::exception&) {
-      }
-      if (content && content->value("exportId", "") == result_.export_id) {
-        table.done = true;
-        table.result.already_landed = true;
-        table.result.files = content->value("files", ordered_json::array()).size();
-        table.result.rows = content->value("rows", uint64_t{0});
-        table.result.bytes = content->value("bytes", uint64_t{0});
-        log::info("table {} already landed in '{}'", table.info.target,
-                  target_.describe(table.partition));
-        continue;
-      }
-      // Another export's complete table in this folder: withdraw its marker before anything of
-      // ours arrives, so that no reader mistakes the mix for a complete table.
-      log::warn("table {}: replacing the landing of export {} in '{}'", table.info.target,
-                content ? content->value("exportId", "?") : std::string("?"),
-                target_.describe(table.partition));
-      target_.remove(std::span(&marker, 1));
+  TableOutcome overall_outcome() const {
+    bool any_landed = false, all_superseded = !tables_.empty();
+    for (const TablePlan& table : tables_) {
+      any_landed |= table.result.outcome == TableOutcome::Landed;
+      all_superseded &= table.result.outcome == TableOutcome::Superseded;
     }
+    if (any_landed) return TableOutcome::Landed;
+    return all_superseded ? TableOutcome::Superseded : TableOutcome::AlreadyLanded;
   }
 
-  void copy_and_verify() {
+  void superseded(TablePlan& table, const SuccessMarker& by) {
+    table.go = false;
+    table.result.outcome = TableOutcome::Superseded;
+    table.result.superseded_by = by.export_id;
+    if (result_.superseded_by.empty() ||
+        LandingOrder{by.snapshot_time, by.export_id} > newest_superseding_) {
+      newest_superseding_ = {by.snapshot_time, by.export_id};
+      result_.superseded_by = by.export_id;
+    }
+    log::info("table {}: superseded by export {} (snapshot {}) in '{}'", table.info.target,
+              by.export_id, commit::iso8601(by.snapshot_time), target_.describe(table.partition));
+  }
+
+  void already_landed(TablePlan& table, const SuccessMarker& marker) {
+    table.go = false;
+    table.result.outcome = TableOutcome::AlreadyLanded;
+    table.result.files = marker.files.size();
+    table.result.rows = marker.rows;
+    table.result.bytes = marker.bytes;
+    log::info("table {} already landed in '{}'", table.info.target,
+              target_.describe(table.partition));
+  }
+
+  // Step 4 (and again in step 6): what to do with the table, given the marker found.
+  void decide(TablePlan& table, std::optional<store::VersionedObject> seen) {
+    table.marker_seen = std::move(seen);
+    std::optional<SuccessMarker> marker =
+        table.marker_seen ? parse_marker(table.marker_seen->bytes) : std::nullopt;
+    if (marker && marker->export_id == result_.export_id) return already_landed(table, *marker);
+    if (marker && order_of(*marker) > order_) return superseded(table, *marker);
+    if (table.marker_seen && !marker) {
+      log::warn("table {}: '{}' is not a snaplake marker; it is replaced", table.info.target,
+                target_.describe(marker_key(table)));
+    }
+    table.go = true;
+    table.result.outcome = TableOutcome::Landed;
+  }
+
+  // Step 5: every file of every table that goes on, staged in parallel.
+  void stage_files() {
     std::vector<SourceFile*> work;
     uint64_t total_bytes = 0;
     for (TablePlan& table : tables_) {
-      if (table.done) continue;
+      if (!table.go) continue;
       for (SourceFile& file : table.files) {
         work.push_back(&file);
         total_bytes += file.size;
@@ -357,7 +412,8 @@ class Lander {
     auto last_progress = std::chrono::steady_clock::now();
     std::mutex progress_mutex;
     run_parallel(work.size(), options_.jobs, [&](size_t i) {
-      land_file(*work[i]);
+      throw_if_interrupted(options_, result_.export_id);
+      stage_file(*work[i]);
       uint64_t files = ++done_files;
       uint64_t bytes = done_bytes += work[i]->size;
       if (options_.show_progress) {
@@ -372,26 +428,40 @@ class Lander {
         }
       }
     });
-    for (SourceFile* file : work) {
-      if (file->copied) {
-        ++result_.files_copied;
-        result_.bytes_copied += file->size;
-      } else {
-        ++result_.files_present;
-      }
-    }
   }
 
-  void land_file(SourceFile& file) {
+  void stage_file(SourceFile& file) {
     auto existing = target_.head(file.landed_key);
     bool present = existing && existing->size == file.size;
     if (present && etags_comparable(source_, target_, options_, file.etag, existing->etag)) {
       present = existing->etag == file.etag;
     }
-    if (!present) {
-      store::copy_between(source_, file.key, target_, file.landed_key, write_options_);
-      file.copied = true;
+    if (present) {
+      // An earlier (interrupted) landing of this very export published it: the name carries the
+      // export id, so the bytes are this export's; it is verified like the others.
+      file.published = true;
+      return;
     }
+    file.staged = store::stage_copy(source_, file.key, target_, file.landed_key, write_options_);
+  }
+
+  // Publishes the table's staged files and verifies every file of it (step 6).
+  void publish_and_verify(TablePlan& table) {
+    run_parallel(table.files.size(), options_.jobs, [&](size_t i) {
+      SourceFile& file = table.files[i];
+      throw_if_interrupted(options_, result_.export_id);
+      if (file.staged) {
+        attempt_->check();
+        file.staged->publish();
+        file.staged.reset();
+        file.published = true;
+        file.copied = true;
+      }
+      verify_file(file);
+    });
+  }
+
+  void verify_file(SourceFile& file) {
     auto landed = target_.head(file.landed_key);
     if (!landed) {
       fail(ErrorKind::Io, "'{}' is missing right after it was landed",
@@ -410,73 +480,173 @@ class Lander {
                file.key, file.landed_key, file.size, file.rows);
   }
 
-  void finish_table(TablePlan& table, const ExportInfo& info) {
-    if (table.done) return;
-    uint64_t rows = 0, bytes = 0;
-    for (const SourceFile& file : table.files) {
-      rows += file.rows;
-      bytes += file.size;
+  // Removes what this attempt published for the table (it lost the partition to a newer
+  // snapshot). Only keys that carry this export's id: nobody else's.
+  void withdraw(TablePlan& table) {
+    std::vector<std::string> keys;
+    for (SourceFile& file : table.files) {
+      file.staged.reset();  // discards what was not published
+      if (file.published) keys.push_back(file.landed_key);
+      file.published = false;
     }
-    if (table.info.rows && *table.info.rows != rows) {
-      fail(ErrorKind::InvalidInput,
-           "table {}: its landed files hold {} rows, but export_tables_info says {}",
-           table.info.target, rows, *table.info.rows);
-    }
-    // Whatever else is in the partition folder is not part of this export: remove it before the
-    // marker says the folder is complete.
-    std::set<std::string> ours;
-    for (const SourceFile& file : table.files) ours.insert(file.landed_key);
-    std::vector<std::string> stale;
-    for (auto& object : target_.list(table.partition)) {
-      if (!ours.contains(object.key)) stale.push_back(object.key);
-    }
-    if (!stale.empty()) {
-      log::info("table {}: removing {} objects not part of export {} from '{}'", table.info.target,
-                stale.size(), info.export_id, target_.describe(table.partition));
-      target_.remove(stale);
-    }
-
-    ordered_json marker;
-    marker["exportId"] = info.export_id;
-    marker["target"] = table.info.target;
-    marker["snapshotTime"] = iso8601(info.snapshot_time);
-    marker["importDate"] = date_.yyyymmdd();
-    marker["rows"] = rows;
-    marker["bytes"] = bytes;
-    marker["files"] = files_json(table);
-    target_.put(table.partition + std::string(kSuccess), marker.dump(2) + "\n", write_options_);
-
-    table.result.files = table.files.size();
-    table.result.rows = rows;
-    table.result.bytes = bytes;
-    log::info("table {}: {} files, {} rows, {} bytes landed in '{}'", table.info.target,
-              table.files.size(), rows, bytes, target_.describe(table.partition));
+    if (!keys.empty()) target_.remove(keys);
   }
 
-  static ordered_json files_json(const TablePlan& table) {
-    ordered_json files = ordered_json::array();
-    for (const SourceFile& file : table.files) {
-      ordered_json f;
-      f["key"] = file.landed_key.substr(table.partition.size());
-      f["source"] = file.key;
-      f["bytes"] = file.size;
-      f["rows"] = file.rows;
-      files.push_back(std::move(f));
+  // withdraw() on a failure path: its own failure is logged, the first one goes on. Not when the
+  // marker names this export (a concurrent landing of it committed these very keys).
+  void withdraw_quietly(TablePlan& table) noexcept {
+    try {
+      auto now = target_.read_versioned(marker_key(table));
+      auto marker = now ? parse_marker(now->bytes) : std::nullopt;
+      if (marker && marker->export_id == result_.export_id) return;
+      withdraw(table);
+    } catch (const std::exception& e) {
+      log::warn(
+          "table {}: cannot remove what this landing published ({}); the next landing of "
+          "the partition removes it",
+          table.info.target, e.what());
     }
-    return files;
+  }
+
+  SuccessMarker marker_of(const TablePlan& table, const ExportInfo& info) const {
+    SuccessMarker marker;
+    marker.export_id = info.export_id;
+    marker.target = table.info.target;
+    marker.snapshot_time = info.snapshot_time;
+    marker.import_date = date_.yyyymmdd();
+    marker.attempt_id = attempt_->lease().attempt_id;
+    for (const SourceFile& file : table.files) {
+      marker.rows += file.rows;
+      marker.bytes += file.size;
+      marker.files.push_back(
+          {file.landed_key.substr(table.partition.size()), file.key, file.size, file.rows});
+    }
+    return marker;
+  }
+
+  // Step 6 for one table: the decision taken again, publication, verification, and the
+  // conditional replacement of _SUCCESS; step 7's removal of the replaced marker's files.
+  void commit_table(TablePlan& table, const ExportInfo& info) {
+    if (!table.go) return;
+    throw_if_interrupted(options_, result_.export_id);
+    decide(table, target_.read_versioned(marker_key(table)));
+    if (!table.go) {
+      // Superseded meanwhile: nothing of this export may stay. Landed meanwhile by a concurrent
+      // landing of this same export: its files are these very keys, so only the staged go.
+      if (table.result.outcome == TableOutcome::Superseded) return withdraw(table);
+      for (SourceFile& file : table.files) file.staged.reset();
+      return;
+    }
+    // Until the marker moves, what this attempt published is nobody's: a failure (a file that
+    // fails verification, a lost lease, a store error) takes it back before going on.
+    try {
+      publish_and_verify(table);
+      uint64_t rows = 0;
+      for (const SourceFile& file : table.files) rows += file.rows;
+      if (table.info.rows && *table.info.rows != rows) {
+        fail(ErrorKind::InvalidInput,
+             "table {}: its landed files hold {} rows, but export_tables_info says {}",
+             table.info.target, rows, *table.info.rows);
+      }
+    } catch (...) {
+      withdraw_quietly(table);
+      throw;
+    }
+    SuccessMarker ours = marker_of(table, info);
+    std::string body = render_marker(ours);
+    for (;;) {
+      std::optional<std::string> version;
+      try {
+        attempt_->check();
+        const auto& seen = table.marker_seen;
+        version = target_.put_if(
+            marker_key(table), body,
+            seen ? store::Precondition::matches(seen->version) : store::Precondition::absent(),
+            write_options_);
+      } catch (...) {
+        withdraw_quietly(table);
+        throw;
+      }
+      if (version) break;
+      // Someone committed in between: decide again on what is there now.
+      decide(table, target_.read_versioned(marker_key(table)));
+      if (table.result.outcome == TableOutcome::AlreadyLanded) return;  // same files: keep them
+      if (table.result.outcome == TableOutcome::Superseded) return withdraw(table);
+    }
+    table.result.files = ours.files.size();
+    table.result.rows = ours.rows;
+    table.result.bytes = ours.bytes;
+    log::info("table {}: {} files, {} rows, {} bytes landed in '{}'", table.info.target,
+              ours.files.size(), ours.rows, ours.bytes, target_.describe(table.partition));
+    // The replaced marker's files are dead now: nobody may read them through a marker.
+    if (auto replaced = table.marker_seen ? parse_marker(table.marker_seen->bytes) : std::nullopt) {
+      std::vector<std::string> dead;
+      for (const MarkedFile& f : replaced->files) dead.push_back(table.partition + f.key);
+      if (!dead.empty()) {
+        log::info("table {}: removing the {} files of export {} it replaced", table.info.target,
+                  dead.size(), replaced->export_id);
+        target_.remove(dead);
+      }
+    }
+  }
+
+  // Step 7: what killed attempts left in the partition folder. The folder is listed first, the
+  // attempt records read after, the marker last (commit/attempts.h says why that order is safe).
+  void sweep(const TablePlan& table) {
+    std::optional<bool> others_live;
+    auto others_writing_here = [&] {
+      if (!others_live) {
+        std::set<std::string> live =
+            commit::partitions_of_live_attempts(target_, attempt_->lease().attempt_id);
+        others_live = std::any_of(live.begin(), live.end(), [&](const std::string& p) {
+          return table.partition.starts_with(p);
+        });
+      }
+      return *others_live;
+    };
+    std::string marker = marker_key(table);
+    std::vector<std::string> unknown;
+    for (auto& object : target_.list(table.partition)) {
+      if (object.key != marker) unknown.push_back(object.key);
+    }
+    size_t aborted = target_.remove_incomplete(
+        table.partition, [&](std::string_view) { return others_writing_here(); });
+    if (aborted > 0) {
+      log::info("table {}: removed {} unfinished upload(s) of dead landings from '{}'",
+                table.info.target, aborted, target_.describe(table.partition));
+    }
+    if (unknown.empty() || others_writing_here()) return;
+    std::set<std::string> marked;
+    if (auto now = target_.read_versioned(marker)) {
+      if (auto m = parse_marker(now->bytes)) {
+        for (const MarkedFile& f : m->files) marked.insert(table.partition + f.key);
+      }
+    }
+    std::erase_if(unknown, [&](const std::string& key) { return marked.contains(key); });
+    if (unknown.empty()) return;
+    log::info("table {}: removing {} object(s) no marker lists (left by dead landings) from '{}'",
+              table.info.target, unknown.size(), target_.describe(table.partition));
+    target_.remove(unknown);
   }
 
   void write_manifest_and_notify(const ExportInfo& info, const NotifyTarget& notify) {
     ordered_json manifest;
     manifest["exportId"] = info.export_id;
     manifest["sourceArn"] = info.source_arn;
-    manifest["snapshotTime"] = iso8601(info.snapshot_time);
+    manifest["snapshotTime"] = commit::iso8601(info.snapshot_time);
     manifest["importDate"] = date_.yyyymmdd();
     manifest["serviceArea"] = options_.service_area;
     manifest["source"] = log::redact(source_.describe());
     ordered_json tables = ordered_json::array();
+    ordered_json superseded = ordered_json::array();
     std::set<std::string> databases;
     for (const TablePlan& table : tables_) {
+      if (table.result.outcome == TableOutcome::Superseded) {
+        superseded.push_back({{"target", table.info.target},
+                              {"partition", table.partition},
+                              {"supersededBy", table.result.superseded_by}});
+        continue;
+      }
       ordered_json t;
       t["target"] = table.info.target;
       t["partition"] = table.partition;
@@ -487,6 +657,7 @@ class Lander {
       databases.insert(table.database);
     }
     manifest["tables"] = std::move(tables);
+    manifest["supersededTables"] = std::move(superseded);
     ordered_json skipped = ordered_json::array();
     for (const SkippedTable& s : result_.skipped) {
       skipped.push_back(
@@ -504,12 +675,15 @@ class Lander {
       log::info("export {} was already landed: nothing changed", info.export_id);
       return;
     }
-    if (notify.kind != NotifyKind::None) {
+    if (notify.kind != NotifyKind::None && result_.outcome == TableOutcome::Landed) {
       LandingNotice notice;
       notice.export_id = info.export_id;
       notice.import_date = date_.yyyymmdd();
       notice.databases.assign(databases.begin(), databases.end());
-      for (const TablePlan& table : tables_) notice.tables.push_back(table.info.target);
+      for (const TablePlan& table : tables_) {
+        if (table.result.outcome != TableOutcome::Superseded)
+          notice.tables.push_back(table.info.target);
+      }
       notice.manifest = result_.manifest;
       send_notice(notify, notice);
       result_.notified = true;
@@ -522,11 +696,26 @@ class Lander {
   const LandOptions& options_;
   store::WriteOptions write_options_;
   ImportDate date_;
+  LandingOrder order_;
+  LandingOrder newest_superseding_;
   std::vector<TablePlan> tables_;
   LandResult result_;
+  std::unique_ptr<commit::LiveAttempt> attempt_;
 };
 
 }  // namespace
+
+std::string_view to_string(TableOutcome outcome) {
+  switch (outcome) {
+    case TableOutcome::Landed:
+      return "landed";
+    case TableOutcome::AlreadyLanded:
+      return "already landed";
+    case TableOutcome::Superseded:
+      return "superseded";
+  }
+  return "unknown";
+}
 
 LandResult land(store::ObjectStore& export_store, store::ObjectStore& landing_store,
                 const LandOptions& options) {

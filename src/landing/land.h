@@ -3,6 +3,8 @@
 // (PRODUCT.md, "Landing zone"). Used by `snaplake land` and by the pipeline's land stage.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,7 +23,20 @@ struct LandOptions {
   std::string notify;          // "", sqs:<url>, sns:<arn>, glue:<workflow>
   int jobs = 4;                // parallel copies
   bool show_progress = false;  // progress lines on stderr (a terminal)
+  // This attempt's record (commit/attempts.h) lasts this long without renewal: a landing that
+  // crashed on another host is treated as dead after it (one on this host at once).
+  std::chrono::milliseconds lease = std::chrono::seconds(60);
+  // Set (by a signal handler) to stop: what was staged is discarded, Error(Interrupted) thrown.
+  const std::atomic<bool>* interrupt = nullptr;
 };
+
+// What became of a table's partition (docs/commit-protocol.md, "Landings").
+enum class TableOutcome {
+  Landed,         // this landing's files are the partition's now
+  AlreadyLanded,  // they were already (an earlier or a concurrent landing of this export)
+  Superseded,     // a newer snapshot holds the partition: nothing of this export was left there
+};
+std::string_view to_string(TableOutcome outcome);
 
 struct LandedTable {
   std::string target;     // db.schema.table
@@ -29,7 +44,8 @@ struct LandedTable {
   uint64_t files = 0;
   uint64_t rows = 0;
   uint64_t bytes = 0;
-  bool already_landed = false;  // its _SUCCESS from this export was there: nothing was done
+  TableOutcome outcome = TableOutcome::Landed;
+  std::string superseded_by;  // Superseded: the export id whose landing holds the partition
 };
 
 // A table of the export that was not landed because the export itself did not export it (RDS
@@ -53,12 +69,19 @@ struct LandResult {
   uint64_t files_present = 0;  // already landed by an earlier (interrupted) run, verified
   bool notified = false;
   double seconds = 0;
+  // Landed when any table landed now; Superseded when every table was superseded; else
+  // AlreadyLanded.
+  TableOutcome outcome = TableOutcome::AlreadyLanded;
+  std::string superseded_by;  // the newest export that superseded a table of this one
 };
 
 // Lands the export. Throws Error(Conflict) while the export is STARTING/IN_PROGRESS (try again
-// later), Error(Source) with the export's cause when it FAILED or was CANCELED. Idempotent:
-// landing the same export again changes nothing; a landing interrupted at any point completes
-// when run again, without duplicates. The steps and their order are described in land.cc.
+// later), ExportAbandoned (Error(Source)) when its writer is gone, Error(Source) with the export's
+// cause when it FAILED or was CANCELED. Safe side by side with any number of other landings into
+// the same root (docs/commit-protocol.md): a partition moves only forward, to a newer snapshot;
+// landing the same export again changes nothing; a landing killed at any point leaves nothing a
+// marker-honouring reader can see, and its leftovers are removed by the next landing of the
+// partition. The steps and their order are described in land.cc.
 LandResult land(const LandOptions& options);
 
 // The same with the stores already open: `export_store` rooted at the export's folder (where

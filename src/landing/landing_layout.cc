@@ -8,7 +8,7 @@ std::string ImportDate::yyyymmdd() const {
   return fmt::format("{:04}{:02}{:02}", year, month, day);
 }
 
-ImportDate import_date(std::chrono::sys_seconds snapshot_time) {
+ImportDate import_date(std::chrono::sys_time<std::chrono::milliseconds> snapshot_time) {
   // floor, not truncation: a snapshot before 1970 still falls on its own UTC day.
   std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(snapshot_time)};
   return ImportDate{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
@@ -36,7 +36,7 @@ std::string partition_prefix(std::string_view service_area, std::string_view dat
       date.month, date.day, date.yyyymmdd());
 }
 
-std::string landed_file_name(std::string_view relative) {
+std::string landed_file_name(std::string_view relative, std::string_view export_id) {
   std::string out;
   size_t start = 0;
   while (true) {
@@ -50,7 +50,10 @@ std::string landed_file_name(std::string_view relative) {
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }
-  return out.empty() ? "_" : out;
+  if (out.empty()) out = "_";
+  std::string id = safe_segment(export_id);
+  if (out.find(id) == std::string::npos) out = id + "-" + out;
+  return out;
 }
 
 }  // namespace snaplake::landing

@@ -19,7 +19,7 @@ struct ImportDate {
 };
 
 // The date of the snapshot in UTC.
-ImportDate import_date(std::chrono::sys_seconds snapshot_time);
+ImportDate import_date(std::chrono::sys_time<std::chrono::milliseconds> snapshot_time);
 
 // One key segment that cannot escape or reshape the layout: '/', '\', control characters and
 // '=' (a crawler reads "a=b" folders as partitions) become '_'; "", "." and ".." become "_",
@@ -33,7 +33,9 @@ std::string partition_prefix(std::string_view service_area, std::string_view dat
 // The landed file name for a file at `relative` below its table folder in the export: batch
 // folders are flattened into the name ("1/part-00000-x.gz.parquet" -> "1-part-00000-x.gz.parquet";
 // the flat RDS layout's "part-00000-x.gz.parquet" stays as it is), so names stay unique within
-// the partition folder and are the same on every run.
-std::string landed_file_name(std::string_view relative);
+// the partition folder and are the same on every run. A name that does not contain the export id
+// (RDS names its files by UUIDs) gets it in front ("<id>-1-part-00000-<uuid>.gz.parquet"): two
+// exports landing in one partition folder must never write the same key (docs/commit-protocol.md).
+std::string landed_file_name(std::string_view relative, std::string_view export_id);
 
 }  // namespace snaplake::landing

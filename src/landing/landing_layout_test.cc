@@ -65,14 +65,27 @@ TEST(LandingLayout, HostileNamesNeverEscapeOrReshape) {
 }
 
 TEST(LandingLayout, BatchFoldersAreFlattenedDeterministically) {
-  EXPECT_EQ(landed_file_name("part-00000-abc.gz.parquet"), "part-00000-abc.gz.parquet");
-  EXPECT_EQ(landed_file_name("1/part-00000-abc.gz.parquet"), "1-part-00000-abc.gz.parquet");
-  EXPECT_EQ(landed_file_name("12/part-00003-abc-c000.snappy.parquet"),
+  EXPECT_EQ(landed_file_name("part-00000-abc.gz.parquet", "abc"), "part-00000-abc.gz.parquet");
+  EXPECT_EQ(landed_file_name("1/part-00000-abc.gz.parquet", "abc"), "1-part-00000-abc.gz.parquet");
+  EXPECT_EQ(landed_file_name("12/part-00003-abc-c000.snappy.parquet", "abc"),
             "12-part-00003-abc-c000.snappy.parquet");
-  EXPECT_EQ(landed_file_name("a/b/c.parquet"), "a-b-c.parquet");
-  EXPECT_EQ(landed_file_name("../x=1/c.parquet"), "_..-x_1-c.parquet");
+  EXPECT_EQ(landed_file_name("a/b/c.parquet", "c"), "a-b-c.parquet");
+  EXPECT_EQ(landed_file_name("../x=1/c.parquet", "x_1"), "_..-x_1-c.parquet");
   // Two batches with the same part name land under different names.
-  EXPECT_NE(landed_file_name("1/part-00000-u.parquet"), landed_file_name("2/part-00000-u.parquet"));
+  EXPECT_NE(landed_file_name("1/part-00000-u.parquet", "u"),
+            landed_file_name("2/part-00000-u.parquet", "u"));
+}
+
+TEST(LandingLayout, LandedNamesCarryTheExportId) {
+  // RDS names files by UUIDs, which two exports could share (a copied fixture, a reused
+  // layout): the export id goes in front, so two exports never write one key.
+  EXPECT_EQ(landed_file_name("1/part-00000-u.gz.parquet", "exp-1"),
+            "exp-1-1-part-00000-u.gz.parquet");
+  EXPECT_NE(landed_file_name("1/part-00000-u.gz.parquet", "exp-1"),
+            landed_file_name("1/part-00000-u.gz.parquet", "exp-2"));
+  // snaplake's own part names have it already.
+  EXPECT_EQ(landed_file_name("1/part-00000-exp-1-c000.snappy.parquet", "exp-1"),
+            "1-part-00000-exp-1-c000.snappy.parquet");
 }
 
 }  // namespace
