@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "exporter/export.h"
@@ -68,7 +69,7 @@ void add_export_command(CLI::App& root, int& exit_status) {
       ->required();
   cmd->add_option("--export-id", options->export_id,
                   "Export id (default: <db>-<yyyymmddThhmmssZ>-<4 hex>); re-using one replaces "
-                  "that export");
+                  "that export. While another process writes that id, exit 75 and write nothing");
   cmd->add_option("--only", options->only,
                   "Only these databases, schemas or tables: db, db.schema or db.schema.table "
                   "(repeat or separate with commas)")
@@ -87,8 +88,16 @@ void add_export_command(CLI::App& root, int& exit_status) {
       ->check(CLI::IsMember({"rds", "typed"}));
   cmd->add_flag("--all-databases", options->all_databases,
                 "Export every database of the server, even when the URI names one");
+  auto lease = std::make_shared<double>(60);
+  cmd->add_option("--lease-seconds", *lease,
+                  "How long this export's claim on its id lasts without renewal (an export that "
+                  "crashed on another host is taken over after it)")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 86400.0));
   cmd->add_flag("--json", *as_json, "Print the result as JSON on stdout");
-  cmd->callback([options, compression, types, as_json, &exit_status] {
+  cmd->callback([options, compression, types, as_json, lease, &exit_status] {
+    options->lease = std::chrono::milliseconds(static_cast<int64_t>(*lease * 1000));
+    options->interrupt = &interrupt_on_signals();
     options->codec = parquet::parse_codec(*compression);
     options->types = *types == "typed" ? exporter::TypeProfile::Typed : exporter::TypeProfile::Rds;
     options->show_progress = isatty(STDERR_FILENO) != 0;

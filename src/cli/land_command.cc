@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "landing/land.h"
@@ -16,18 +17,29 @@ namespace {
 
 void print_summary(const landing::LandResult& r, const landing::LandOptions& o) {
   double mb = static_cast<double>(r.bytes_copied) / 1e6;
-  std::printf("landed export %s (import date %s) into %s: %zu tables, %llu rows, %llu bytes\n",
-              r.export_id.c_str(), r.import_date.c_str(), log::redact(o.to).c_str(),
-              r.tables.size(), static_cast<unsigned long long>(r.rows),
-              static_cast<unsigned long long>(r.bytes));
+  if (r.outcome == landing::TableOutcome::Superseded) {
+    std::printf("export %s (import date %s) is superseded by %s in %s: nothing landed\n",
+                r.export_id.c_str(), r.import_date.c_str(), r.superseded_by.c_str(),
+                log::redact(o.to).c_str());
+  } else {
+    std::printf("%s export %s (import date %s) into %s: %zu tables, %llu rows, %llu bytes\n",
+                r.outcome == landing::TableOutcome::Landed ? "landed" : "already landed",
+                r.export_id.c_str(), r.import_date.c_str(), log::redact(o.to).c_str(),
+                r.tables.size(), static_cast<unsigned long long>(r.rows),
+                static_cast<unsigned long long>(r.bytes));
+  }
   std::printf("copied %llu files (%.1f MB) in %.2f s (%.1f MB/s), %llu already there\n",
               static_cast<unsigned long long>(r.files_copied), mb, r.seconds,
               r.seconds > 0 ? mb / r.seconds : 0.0,
               static_cast<unsigned long long>(r.files_present));
   for (const auto& t : r.tables) {
+    std::string outcome;
+    if (t.outcome == landing::TableOutcome::AlreadyLanded) outcome = "  (already landed)";
+    if (t.outcome == landing::TableOutcome::Superseded)
+      outcome = "  (superseded by " + t.superseded_by + ")";
     std::printf("  %-40s %6llu files %12llu rows  %s%s\n", t.target.c_str(),
                 static_cast<unsigned long long>(t.files), static_cast<unsigned long long>(t.rows),
-                t.partition.c_str(), t.already_landed ? "  (already landed)" : "");
+                t.partition.c_str(), outcome.c_str());
   }
   for (const auto& s : r.skipped) {
     std::printf("  skipped %s: %s%s%s\n", s.target.c_str(), s.status.c_str(),
@@ -41,6 +53,8 @@ void print_json(const landing::LandResult& r) {
   nlohmann::ordered_json j;
   j["exportId"] = r.export_id;
   j["importDate"] = r.import_date;
+  j["outcome"] = landing::to_string(r.outcome);
+  if (!r.superseded_by.empty()) j["supersededBy"] = r.superseded_by;
   j["rows"] = r.rows;
   j["bytes"] = r.bytes;
   j["filesCopied"] = r.files_copied;
@@ -51,12 +65,12 @@ void print_json(const landing::LandResult& r) {
   j["notified"] = r.notified;
   j["tables"] = nlohmann::ordered_json::array();
   for (const auto& t : r.tables) {
-    j["tables"].push_back({{"target", t.target},
-                           {"partition", t.partition},
-                           {"files", t.files},
-                           {"rows", t.rows},
-                           {"bytes", t.bytes},
-                           {"alreadyLanded", t.already_landed}});
+    nlohmann::ordered_json table = {
+        {"target", t.target}, {"partition", t.partition},
+        {"files", t.files},   {"rows", t.rows},
+        {"bytes", t.bytes},   {"outcome", landing::to_string(t.outcome)}};
+    if (!t.superseded_by.empty()) table["supersededBy"] = t.superseded_by;
+    j["tables"].push_back(std::move(table));
   }
   j["skippedTables"] = nlohmann::ordered_json::array();
   for (const auto& s : r.skipped) {
@@ -75,7 +89,9 @@ void add_land_command(CLI::App& root, int& exit_status) {
       "land",
       "Land a finished export (snaplake's or RDS's) in the landing zone: every table copied into "
       "<service-area>/<database>/<schema>.<table>/import_year=…/import_date=YYYYMMDD/, verified, "
-      "and marked with _SUCCESS. Exit code 75 while the export is not complete yet.");
+      "and marked with _SUCCESS. Safe side by side with other landings: a partition only moves "
+      "to a newer snapshot; an older export is reported superseded (exit 0). Exit code 75 while "
+      "the export is still being written, 4 when it failed or was abandoned.");
   cmd->add_option("--export", options->export_location,
                   "The export's folder: <folder | s3://bucket/prefix>/<export-id>")
       ->required();
@@ -89,9 +105,17 @@ void add_land_command(CLI::App& root, int& exit_status) {
       ->check(CLI::Range(1, 256));
   cmd->add_option("--notify", options->notify,
                   "After landing: sqs:<queue URL>, sns:<topic ARN> or glue:<workflow name>");
+  auto lease = std::make_shared<double>(60);
+  cmd->add_option("--lease-seconds", *lease,
+                  "How long this landing's record lasts without renewal (a landing that crashed "
+                  "on another host is treated as dead after it)")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 86400.0));
   cmd->add_flag("--json", *as_json, "Print the result as JSON");
-  cmd->callback([options, as_json, &exit_status] {
+  cmd->callback([options, as_json, lease, &exit_status] {
     options->show_progress = isatty(STDERR_FILENO) == 1;
+    options->lease = std::chrono::milliseconds(static_cast<int64_t>(*lease * 1000));
+    options->interrupt = &interrupt_on_signals();
     landing::LandResult result = landing::land(*options);
     if (*as_json) {
       print_json(result);

@@ -8,30 +8,14 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "pipeline/config.h"
 #include "pipeline/worker.h"
 
 namespace snaplake::cli {
-namespace {
-
-// The one piece of process state a signal handler may touch.
-std::atomic<bool> g_stop{false};
-
-extern "C" void on_stop_signal(int) {
-  if (g_stop.exchange(true)) std::_Exit(128 + SIGTERM);
-}
-
-void install_stop_handlers() {
-  struct sigaction action {};
-  action.sa_handler = on_stop_signal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGTERM, &action, nullptr);
-  sigaction(SIGINT, &action, nullptr);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void add_run_command(CLI::App& root, int& exit_status) {
   auto* cmd = root.add_subcommand(
@@ -57,8 +41,9 @@ void add_run_command(CLI::App& root, int& exit_status) {
                      : flags->stage == "land" ? pipeline::StageSelection::Land
                                               : pipeline::StageSelection::All;
     options.drain = flags->drain;
-    options.stop = &g_stop;
-    install_stop_handlers();
+    options.stop = &interrupt_on_signals();
+    std::atomic<bool> stop_all{false};  // a worker failed: the others stop too
+    options.also_stop = &stop_all;
     pipeline::Engines engines = pipeline::native_engines();
 
     log::info("serving stage {} of {} with {} worker(s){}", flags->stage, config.file,
@@ -77,7 +62,7 @@ void add_run_command(CLI::App& root, int& exit_status) {
           workers[i]->run();
         } catch (...) {
           failures[i] = std::current_exception();
-          g_stop = true;
+          stop_all = true;
         }
       });
     }
@@ -92,7 +77,8 @@ void add_run_command(CLI::App& root, int& exit_status) {
       total.dead_lettered += w->counts().dead_lettered;
     }
     std::printf("%s: %llu messages done, %llu retried, %llu dead-lettered\n",
-                g_stop ? "stopped" : "drained", static_cast<unsigned long long>(total.done),
+                options.stop->load() ? "stopped" : "drained",
+                static_cast<unsigned long long>(total.done),
                 static_cast<unsigned long long>(total.retried),
                 static_cast<unsigned long long>(total.dead_lettered));
     exit_status = 0;

@@ -2,6 +2,7 @@
 // recent snapshots with their stage, times, row counts and errors, and the messages that were
 // dead-lettered, dropped or ignored (pipeline/status_store.h).
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -51,6 +52,7 @@ void add_status_command(CLI::App& root, int& exit_status) {
     doc["config"] = config.file;
     doc["queues"] = nlohmann::ordered_json::object();
     doc["deadLetters"] = nlohmann::ordered_json::array();
+    std::map<std::string, std::string> dead_causes;  // message id -> cause
     for (auto role : {pipeline::QueueRole::Events, pipeline::QueueRole::Tasks}) {
       auto q = pipeline::open_queue(config, role);
       auto c = q->counts();
@@ -60,6 +62,7 @@ void add_status_command(CLI::App& root, int& exit_status) {
                                                      {"delayed", c.delayed},
                                                      {"dead", c.dead}};
       for (const auto& d : q->dead_letters(flags->limit)) {
+        dead_causes.emplace(d.id, d.cause.empty() ? "dead-lettered" : d.cause);
         doc["deadLetters"].push_back(
             {{"queue", std::string(to_string(role))},
              {"messageId", d.id},
@@ -72,13 +75,17 @@ void add_status_command(CLI::App& root, int& exit_status) {
       }
     }
     doc["runs"] = nlohmann::ordered_json::array();
-    for (const auto& r : status->recent_runs(flags->limit)) {
+    // A run whose message was dead-lettered while it was in progress (a worker crashed on it
+    // until the queue gave up) ended there: say so, with the cause.
+    auto runs = status->recent_runs(flags->limit);
+    pipeline::apply_dead_letters(runs, dead_causes);
+    for (const auto& r : runs) {
       doc["runs"].push_back({{"exportId", r.export_id},
                              {"instanceId", r.instance_id},
                              {"snapshotId", r.snapshot_id},
                              {"eventId", r.event_id},
                              {"eventTime", r.event_time},
-                             {"stage", r.stage},
+                             {"stage", pipeline::to_string(r.stage)},
                              {"started", time_of(r.started_ms)},
                              {"exported", time_of(r.exported_ms)},
                              {"landed", time_of(r.landed_ms)},

@@ -357,6 +357,7 @@ Config parse_config(std::string_view text, std::string_view file_name,
     r.choice("types", config.export_.types, {"rds", "typed"});
     r.integer("jobs", config.export_.jobs, 1);
     r.duration("max_wait", config.export_.max_wait);
+    r.duration("lease", config.export_.lease);
     r.finish();
     if (config.export_.to.empty()) r.missing("to");
   }
@@ -368,6 +369,7 @@ Config parse_config(std::string_view text, std::string_view file_name,
     r.string("kms_key_id", config.landing.kms_key_id);
     r.string("notify", config.landing.notify);
     r.duration("max_wait", config.landing.max_wait);
+    r.duration("lease", config.landing.lease);
     r.finish();
     if (config.landing.to.empty()) r.missing("to");
     if (config.landing.service_area.empty()) r.missing("service_area");

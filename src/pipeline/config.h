@@ -37,6 +37,10 @@ struct ExportConfig {
   // rds engine: how long an event waits for its snapshot to finish being created, or for a free
   // RDS export slot, before it is dead-lettered.
   std::chrono::milliseconds max_wait = std::chrono::hours(1);
+  // How long an export attempt's claim on its export id lasts without renewal
+  // (docs/commit-protocol.md): one that crashed on another host is taken over after this; a
+  // duplicate event waits while it lives.
+  std::chrono::milliseconds lease = std::chrono::seconds(60);
 };
 
 struct LandingConfig {
@@ -47,6 +51,9 @@ struct LandingConfig {
   // rds engine: how long an export task may run (STARTING, IN_PROGRESS) before its message is
   // dead-lettered.
   std::chrono::milliseconds max_wait = std::chrono::hours(48);
+  // How long a landing attempt's record lasts without renewal: the files of one that crashed on
+  // another host are swept after this.
+  std::chrono::milliseconds lease = std::chrono::seconds(60);
 };
 
 struct AwsConfig {

@@ -438,8 +438,10 @@ class RdsWorkerTest : public ::testing::Test {
     engines_.land = [this](const landing::LandOptions& o) {
       lands_.push_back(o);
       landing::LandResult r;
+      r.outcome = landing::TableOutcome::Landed;
       r.tables.resize(1);
       r.tables[0].rows = 7;
+      r.rows = 7;
       return r;
     };
     engines_.rds = [this](const Config&) { return fake_.rds(); };
@@ -519,7 +521,7 @@ TEST_F(RdsWorkerTest, AnEventWaitsOnItsQueueWhileTheSnapshotIsCreatedThenExports
   EXPECT_EQ(count_of("StartExportTask"), 0);
   auto runs = status()->recent_runs();
   ASSERT_EQ(runs.size(), 1u);
-  EXPECT_EQ(runs[0].stage, "pending");
+  EXPECT_EQ(runs[0].stage, RunStage::Pending);
   EXPECT_EQ(runs[0].attempts, 1);
   auto notes = status()->recent_notes();
   ASSERT_EQ(notes.size(), 1u);
@@ -549,7 +551,7 @@ TEST_F(RdsWorkerTest, AnEventWaitsOnItsQueueWhileTheSnapshotIsCreatedThenExports
   ASSERT_TRUE(w->serve_once(QueueRole::Tasks, {}));
   EXPECT_EQ(tasks()->counts().delayed, 1u);
   EXPECT_TRUE(lands_.empty());
-  EXPECT_EQ(status()->recent_runs()[0].stage, "waiting");
+  EXPECT_EQ(status()->recent_runs()[0].stage, RunStage::Waiting);
   fake_.tasks[0].status = "COMPLETE";
   advance(std::chrono::seconds(31));
   ASSERT_TRUE(w->serve_once(QueueRole::Tasks, {}));
@@ -558,7 +560,7 @@ TEST_F(RdsWorkerTest, AnEventWaitsOnItsQueueWhileTheSnapshotIsCreatedThenExports
   EXPECT_EQ(lands_[0].export_location, "s3://exports/rds/" + export_id);
   auto run = status()->run(export_id);
   ASSERT_TRUE(run);
-  EXPECT_EQ(run->stage, "landed");
+  EXPECT_EQ(run->stage, RunStage::Landed);
   EXPECT_EQ(run->snapshot_id, "care-manual");
   EXPECT_EQ(run->attempts, 1);  // checks while waiting are not attempts
   EXPECT_EQ(w->counts().dead_lettered, 0u);
@@ -592,7 +594,7 @@ TEST_F(RdsWorkerTest, AnEventWaitsForAFreeExportSlot) {
   ASSERT_EQ(lands_.size(), 1u);
   auto runs = status()->recent_runs();
   ASSERT_EQ(runs.size(), 1u);
-  EXPECT_EQ(runs[0].stage, "landed");
+  EXPECT_EQ(runs[0].stage, RunStage::Landed);
   EXPECT_EQ(runs[0].snapshot_id, "care-1");
 }
 
@@ -616,7 +618,7 @@ TEST_F(RdsWorkerTest, ASnapshotStillCreatingAfterMaxWaitIsDeadLetteredWithTheCau
   EXPECT_EQ(dead[0].body, snaplake_event_json("care", "2026-11-25T09:14:03Z"));
   auto runs = status()->recent_runs();
   ASSERT_EQ(runs.size(), 1u);
-  EXPECT_EQ(runs[0].stage, "failed");
+  EXPECT_EQ(runs[0].stage, RunStage::DeadLettered);
   EXPECT_THAT(runs[0].error, ::testing::HasSubstr("still creating"));
 }
 

@@ -1,8 +1,10 @@
 #include "pipeline/stages.h"
 
 #include "aws/session.h"
+#include "commit/claim.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "landing/export_metadata.h"
 #include "pipeline/events.h"
 #include "pipeline/rds_engine.h"
 #include "pipeline/waits.h"
@@ -37,8 +39,9 @@ auto recording_failure(StatusStore& status, const std::string& export_id, Work&&
   try {
     return work();
   } catch (const Error& e) {
-    status.update(
-        {.export_id = export_id, .stage = RunStage::Failed, .error = log::redact(e.what())});
+    RunStage stage =
+        dynamic_cast<const landing::ExportAbandoned*>(&e) ? RunStage::Abandoned : RunStage::Failed;
+    status.update({.export_id = export_id, .stage = stage, .error = log::redact(e.what())});
     throw;
   } catch (const std::exception& e) {
     status.update(
@@ -76,6 +79,24 @@ void wait_for_rds(StageContext& context, const RdsWait& wait, const std::string&
   std::string detail = fmt::format("{} (check {}): checking again in {}", wait.reason, wait.checks,
                                    describe_duration(delay));
   context.status.update({.export_id = export_id, .stage = wait.stage});
+  context.status.note(queue_name, message.id, "waiting", detail);
+  log::info("{}", detail);
+}
+
+// An event whose export id another worker is writing right now (a duplicated delivery: SQS's
+// at-least-once, or an SNS and an EventBridge event for one snapshot): it goes back on its queue
+// with a delay, for as long as that attempt lives. The run's stage is the other worker's
+// business; only a note is written.
+void wait_for_claim(StageContext& context, const WaitingMessage& received,
+                    const commit::ClaimBusy& busy, std::string_view queue_name,
+                    const queue::Message& message) {
+  if (!context.events) throw busy;  // no queue to wait on: the message comes back by itself
+  int checks = received.checks + 1;
+  auto delay =
+      wait_again(*context.events, wrap_waiting_message(received.body, checks), received.body,
+                 checks, claim_wait_schedule(context.config.export_.lease), busy.what());
+  std::string detail = fmt::format("{} (check {}): checking again in {}", busy.what(), checks,
+                                   describe_duration(delay));
   context.status.note(queue_name, message.id, "waiting", detail);
   log::info("{}", detail);
 }
@@ -148,13 +169,15 @@ void handle_event(StageContext& context, const queue::Message& message,
   }
 
   const std::string export_id = export_id_for(instance->id, event);
+  context.export_id = export_id;
   log::Scope scope("export_id", export_id);
   if (auto run = context.status.run(export_id);
-      run && (run->stage == "exported" || run->stage == "waiting" || run->stage == "landing" ||
-              run->stage == "landed")) {
+      run && (run->stage == RunStage::Exported || run->stage == RunStage::Waiting ||
+              run->stage == RunStage::Landing || run->stage == RunStage::Landed ||
+              run->stage == RunStage::Superseded)) {
     // Redelivered after its export-task message was sent: nothing more to do.
     log::info("export {} of instance {} is already {}; nothing to do", export_id, instance->id,
-              run->stage);
+              to_string(run->stage));
     return;
   }
   context.status.update({.export_id = export_id,
@@ -164,7 +187,8 @@ void handle_event(StageContext& context, const queue::Message& message,
                          .event_time = event.event_time,
                          .stage = RunStage::Exporting,
                          // A check while waiting for RDS is not another attempt at the export.
-                         .new_attempt = received.checks == 0});
+                         .new_attempt = received.checks == 0,
+                         .message_id = message.id});
 
   recording_failure(context.status, export_id, [&] {
     if (instance->engine == "rds") {
@@ -189,7 +213,17 @@ void handle_event(StageContext& context, const queue::Message& message,
     options.types = context.config.export_.types == "typed" ? exporter::TypeProfile::Typed
                                                             : exporter::TypeProfile::Rds;
     options.source_arn = event.source_arn;
-    exporter::ExportResult result = context.engines.run_export(options);
+    options.lease = context.config.export_.lease;
+    // A redelivered or duplicated event whose export is COMPLETE: keep it, send the task again
+    // (the landing of an export already landed changes nothing).
+    options.if_complete = exporter::IfComplete::Keep;
+    exporter::ExportResult result;
+    try {
+      result = context.engines.run_export(options);
+    } catch (const commit::ClaimBusy& busy) {
+      return wait_for_claim(context, received, busy, queue_name, message);
+    }
+    if (result.kept) log::info("export {} is COMPLETE already: sending its task again", export_id);
 
     TaskMessage task;
     task.export_task_identifier = export_id;
@@ -220,13 +254,15 @@ void handle_task(StageContext& context, const queue::Message& message,
                  std::string_view queue_name) {
   TaskMessage task = parse_task_message(message.body);
   const std::string& export_id = task.export_task_identifier;
+  context.export_id = export_id;
   log::Scope scope("export_id", export_id);
   context.status.update({.export_id = export_id,
                          .instance_id = task.instance_id,
                          .snapshot_id = task.snapshot_id,
                          .event_time = task.event_time,
                          .stage = RunStage::Landing,
-                         .export_location = task.export_location});
+                         .export_location = task.export_location,
+                         .message_id = message.id});
   recording_failure(context.status, export_id, [&] {
     if (task.engine != "postgres") {
       // An RDS export (or the reference's message, which names no engine): land it once RDS
@@ -256,18 +292,32 @@ void handle_task(StageContext& context, const queue::Message& message,
     options.service_area = context.config.landing.service_area;
     options.kms_key_id = context.config.landing.kms_key_id;
     options.notify = context.config.landing.notify;
+    options.lease = context.config.landing.lease;
     log::info("landing {} into {}", log::redact(task.export_location),
               log::redact(context.config.landing.to));
     landing::LandResult result = context.engines.land(options);
-    uint64_t rows = 0;
-    for (const auto& table : result.tables) rows += table.rows;
+    if (result.outcome == landing::TableOutcome::Superseded) {
+      std::string detail = fmt::format(
+          "superseded by export {}: newer snapshots hold every "
+          "partition it would land in; nothing landed",
+          result.superseded_by);
+      context.status.update({.export_id = export_id,
+                             .stage = RunStage::Superseded,
+                             .tables = uint64_t{0},
+                             .rows = uint64_t{0},
+                             .bytes = uint64_t{0},
+                             .error = detail});
+      context.status.note(queue_name, message.id, "superseded", detail);
+      log::info("export {} {}", export_id, detail);
+      return;
+    }
     context.status.update({.export_id = export_id,
                            .stage = RunStage::Landed,
                            .tables = result.tables.size(),
-                           .rows = rows,
+                           .rows = result.rows,
                            .bytes = result.bytes});
-    log::info("landed {} tables, {} rows (import_date {}) in {:.2f}s", result.tables.size(), rows,
-              result.import_date, result.seconds);
+    log::info("landed {} tables, {} rows (import_date {}) in {:.2f}s", result.tables.size(),
+              result.rows, result.import_date, result.seconds);
   });
 }
 

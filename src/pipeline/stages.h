@@ -21,14 +21,20 @@ struct StageContext {
   queue::Queue* events = nullptr;  // where the export stage re-sends an event it waits on
   // Without the queue a stage would re-send to, a wait is Error(Conflict) instead: the message
   // comes back after the visibility timeout, within the queue's bounded receives.
+  // Set by the stage once it knows which run the message is about: the worker records a dead
+  // letter against it.
+  std::string export_id = {};
 };
 
 // Export stage: a snapshot event -> (the configured instance's) export -> an export-task
-// message. Events of instances not in the configuration are dropped with a log line.
+// message. Events of instances not in the configuration are dropped with a log line. An event
+// whose export is being written by another worker (a duplicated delivery) waits on its queue
+// while that attempt lives; one whose export is COMPLETE already sends the task message again.
 void handle_event(StageContext& context, const queue::Message& message,
                   std::string_view queue_name);
 
-// Land stage: an export-task message -> the export landed in the landing zone.
+// Land stage: an export-task message -> the export landed in the landing zone (or superseded,
+// when newer snapshots hold its partitions).
 void handle_task(StageContext& context, const queue::Message& message, std::string_view queue_name);
 
 // The instance a snapshot event is of: the event's own, else the configured instance whose id

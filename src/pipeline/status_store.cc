@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS runs (
   bytes           INTEGER NOT NULL DEFAULT 0,
   export_location TEXT NOT NULL DEFAULT '',
   error           TEXT NOT NULL DEFAULT '',
-  attempts        INTEGER NOT NULL DEFAULT 0
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  message_id      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS runs_recent ON runs (started_ms);
 CREATE TABLE IF NOT EXISTS notes (
@@ -37,29 +38,74 @@ CREATE TABLE IF NOT EXISTS notes (
 
 }  // namespace
 
+namespace {
+
+struct StageName {
+  RunStage stage;
+  std::string_view name;
+};
+constexpr StageName kStageNames[] = {
+    {RunStage::Pending, "pending"},       {RunStage::Exporting, "exporting"},
+    {RunStage::Exported, "exported"},     {RunStage::Waiting, "waiting"},
+    {RunStage::Landing, "landing"},       {RunStage::Landed, "landed"},
+    {RunStage::Superseded, "superseded"}, {RunStage::Failed, "failed"},
+    {RunStage::Abandoned, "abandoned"},   {RunStage::DeadLettered, "dead-lettered"},
+};
+
+}  // namespace
+
 std::string_view to_string(RunStage stage) {
-  switch (stage) {
-    case RunStage::Pending:
-      return "pending";
-    case RunStage::Exporting:
-      return "exporting";
-    case RunStage::Exported:
-      return "exported";
-    case RunStage::Waiting:
-      return "waiting";
-    case RunStage::Landing:
-      return "landing";
-    case RunStage::Landed:
-      return "landed";
-    case RunStage::Failed:
-      return "failed";
+  for (const auto& [s, name] : kStageNames) {
+    if (s == stage) return name;
   }
   return "unknown";
+}
+
+std::optional<RunStage> parse_run_stage(std::string_view text) {
+  for (const auto& [s, name] : kStageNames) {
+    if (name == text) return s;
+  }
+  return std::nullopt;
+}
+
+bool in_progress(RunStage stage) {
+  switch (stage) {
+    case RunStage::Pending:
+    case RunStage::Exporting:
+    case RunStage::Exported:
+    case RunStage::Waiting:
+    case RunStage::Landing:
+    case RunStage::Failed:  // failed, to be retried
+      return true;
+    case RunStage::Landed:
+    case RunStage::Superseded:
+    case RunStage::Abandoned:
+    case RunStage::DeadLettered:
+      return false;
+  }
+  return false;
+}
+
+void apply_dead_letters(std::vector<RunRecord>& runs,
+                        const std::map<std::string, std::string>& dead_letters) {
+  for (RunRecord& run : runs) {
+    if (!in_progress(run.stage) || run.message_id.empty()) continue;
+    auto it = dead_letters.find(run.message_id);
+    if (it == dead_letters.end()) continue;
+    run.stage = RunStage::DeadLettered;
+    run.error = it->second;
+  }
 }
 
 std::unique_ptr<StatusStore> StatusStore::open(const std::string& path, queue::Clock clock) {
   auto db = sqlite::Database::open(path);
   db->exec(kSchema);
+  // Status files written before runs had message_id gain the column.
+  bool has_message_id = false;
+  for (auto info = db->prepare("PRAGMA table_info(runs)"); info.step();) {
+    has_message_id |= info.text(1) == "message_id";
+  }
+  if (!has_message_id) db->exec("ALTER TABLE runs ADD COLUMN message_id TEXT NOT NULL DEFAULT ''");
   return std::unique_ptr<StatusStore>(new StatusStore(std::move(db), std::move(clock)));
 }
 
@@ -73,11 +119,11 @@ void StatusStore::update(const Update& u) {
   auto s = db_->prepare(R"sql(
     INSERT INTO runs (export_id, instance_id, snapshot_id, event_id, event_time, stage,
                       started_ms, updated_ms, export_location, error, attempts,
-                      tables, rows, bytes, exported_ms, landed_ms)
+                      tables, rows, bytes, exported_ms, landed_ms, message_id)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10,
             COALESCE(?11, 0), COALESCE(?12, 0), COALESCE(?13, 0),
             CASE WHEN ?6 = 'exported' THEN ?7 ELSE 0 END,
-            CASE WHEN ?6 = 'landed' THEN ?7 ELSE 0 END)
+            CASE WHEN ?6 = 'landed' THEN ?7 ELSE 0 END, ?14)
     ON CONFLICT (export_id) DO UPDATE SET
       instance_id = CASE WHEN ?2 <> '' THEN ?2 ELSE instance_id END,
       snapshot_id = CASE WHEN ?3 <> '' THEN ?3 ELSE snapshot_id END,
@@ -92,7 +138,8 @@ void StatusStore::update(const Update& u) {
       rows = COALESCE(?12, rows),
       bytes = COALESCE(?13, bytes),
       exported_ms = CASE WHEN ?6 = 'exported' THEN ?7 ELSE exported_ms END,
-      landed_ms = CASE WHEN ?6 = 'landed' THEN ?7 ELSE landed_ms END
+      landed_ms = CASE WHEN ?6 = 'landed' THEN ?7 ELSE landed_ms END,
+      message_id = CASE WHEN ?14 <> '' THEN ?14 ELSE message_id END
   )sql");
   s.bind(1, u.export_id)
       .bind(2, u.instance_id)
@@ -113,6 +160,7 @@ void StatusStore::update(const Update& u) {
   bind_count(11, u.tables);
   bind_count(12, u.rows);
   bind_count(13, u.bytes);
+  s.bind(14, u.message_id);
   s.run();
 }
 
@@ -131,7 +179,7 @@ namespace {
 
 constexpr std::string_view kRunColumns =
     "export_id, instance_id, snapshot_id, event_id, event_time, stage, started_ms, updated_ms, "
-    "exported_ms, landed_ms, tables, rows, bytes, export_location, error, attempts";
+    "exported_ms, landed_ms, tables, rows, bytes, export_location, error, attempts, message_id";
 
 RunRecord read_run(const sqlite::Statement& s) {
   RunRecord r;
@@ -140,7 +188,7 @@ RunRecord read_run(const sqlite::Statement& s) {
   r.snapshot_id = s.text(2);
   r.event_id = s.text(3);
   r.event_time = s.text(4);
-  r.stage = s.text(5);
+  r.stage = parse_run_stage(s.text(5)).value_or(RunStage::Failed);
   r.started_ms = s.integer(6);
   r.updated_ms = s.integer(7);
   r.exported_ms = s.integer(8);
@@ -151,6 +199,7 @@ RunRecord read_run(const sqlite::Statement& s) {
   r.export_location = s.text(13);
   r.error = s.text(14);
   r.attempts = static_cast<int>(s.integer(15));
+  r.message_id = s.text(16);
   return r;
 }
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,11 +17,28 @@
 
 namespace snaplake::pipeline {
 
-// The stages a snapshot passes through, in order; failed is terminal until a new attempt.
-// Pending: the export cannot start yet (rds engine: the snapshot is still being created, or RDS
-// runs five exports already); waiting: an RDS export task is still running.
-enum class RunStage { Pending, Exporting, Exported, Waiting, Landing, Landed, Failed };
+// The stages a snapshot passes through, in order, then how it ended. Pending: the export cannot
+// start yet (rds engine: the snapshot is still being created, or RDS runs five exports already);
+// waiting: an RDS export task is still running. Failed: the last attempt failed and may be
+// retried. Ends: landed; superseded (a newer snapshot holds every partition it would land in);
+// abandoned (its export's writer died mid-export: a redelivered event exports it afresh);
+// dead-lettered (given up, the cause is in the dead-letter queue).
+enum class RunStage {
+  Pending,
+  Exporting,
+  Exported,
+  Waiting,
+  Landing,
+  Landed,
+  Superseded,
+  Failed,
+  Abandoned,
+  DeadLettered,
+};
 std::string_view to_string(RunStage stage);
+std::optional<RunStage> parse_run_stage(std::string_view text);
+// Whether the run is still on its way (a dead letter of its message then means it ended there).
+bool in_progress(RunStage stage);
 
 struct RunRecord {
   std::string export_id;
@@ -28,7 +46,8 @@ struct RunRecord {
   std::string snapshot_id;
   std::string event_id;
   std::string event_time;
-  std::string stage;
+  RunStage stage = RunStage::Pending;
+  std::string message_id;  // the queue message that last worked on it
   int64_t started_ms = 0;  // first seen
   int64_t updated_ms = 0;
   int64_t exported_ms = 0;  // 0 = not yet
@@ -49,6 +68,12 @@ struct NoteRecord {
   std::string detail;
 };
 
+// Runs whose message ended in a dead-letter queue while they were in progress (a worker crashed
+// on it max_receives times, or SQS moved it) show as dead-lettered, with the dead letter's cause:
+// `dead_letters` maps message ids to causes.
+void apply_dead_letters(std::vector<RunRecord>& runs,
+                        const std::map<std::string, std::string>& dead_letters);
+
 class StatusStore {
  public:
   static std::unique_ptr<StatusStore> open(const std::string& path,
@@ -66,6 +91,7 @@ class StatusStore {
     std::string export_location;
     std::string error;  // set with Failed; cleared by any other stage
     bool new_attempt = false;
+    std::string message_id;  // "" = keep the one recorded
   };
   void update(const Update& update);
 

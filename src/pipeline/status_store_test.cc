@@ -25,7 +25,7 @@ TEST(StatusStore, FollowsARunThroughItsStages) {
   store->update({.export_id = "db-1", .stage = RunStage::Failed, .error = "source database: down"});
   auto failed = store->run("db-1");
   ASSERT_TRUE(failed);
-  EXPECT_EQ(failed->stage, "failed");
+  EXPECT_EQ(failed->stage, RunStage::Failed);
   EXPECT_EQ(failed->error, "source database: down");
   EXPECT_EQ(failed->instance_id, "db");  // kept from the first sighting
 
@@ -41,7 +41,7 @@ TEST(StatusStore, FollowsARunThroughItsStages) {
   store->update({.export_id = "db-1", .stage = RunStage::Landed, .rows = 42});
   auto run = store->run("db-1");
   ASSERT_TRUE(run);
-  EXPECT_EQ(run->stage, "landed");
+  EXPECT_EQ(run->stage, RunStage::Landed);
   EXPECT_EQ(run->error, "");
   EXPECT_EQ(run->attempts, 2);
   EXPECT_EQ(run->tables, 3u);

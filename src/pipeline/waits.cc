@@ -36,6 +36,16 @@ WaitSchedule export_task_wait_schedule(std::chrono::milliseconds give_up_after) 
           .give_up_after = give_up_after};
 }
 
+WaitSchedule claim_wait_schedule(std::chrono::milliseconds lease) {
+  // No bound of its own: the wait ends when the holder ends (COMPLETE: the task is sent again;
+  // FAILED or abandoned: this event exports it), and a holder that stops renewing is gone
+  // after one lease.
+  return {.first_delay = std::clamp<std::chrono::milliseconds>(lease / 2, std::chrono::seconds(1),
+                                                               std::chrono::seconds(30)),
+          .longest_delay = std::chrono::minutes(5),
+          .give_up_after = std::chrono::hours(24 * 365)};
+}
+
 std::string describe_duration(std::chrono::milliseconds duration) {
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(duration).count();
   if (seconds < 60) return fmt::format("{}s", seconds);

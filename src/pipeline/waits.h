@@ -56,6 +56,10 @@ WaitSchedule export_wait_schedule(std::chrono::milliseconds give_up_after);
 // `give_up_after` ([landing] max_wait).
 WaitSchedule export_task_wait_schedule(std::chrono::milliseconds give_up_after);
 
+// An event whose export id another worker holds (commit/claim.h): half the lease at first (the
+// holder renews every third of it), doubling to 5 minutes, for as long as the holder lives.
+WaitSchedule claim_wait_schedule(std::chrono::milliseconds lease);
+
 // Sends `body` to `queue` again, delayed by schedule.delay_after(checks) and returns the delay;
 // when the schedule is exhausted (waited_after(checks - 1) >= give_up_after), throws
 // WaitExhausted: "<reason> after <checks> checks over <time>: giving up", carrying first_body

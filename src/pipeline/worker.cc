@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "landing/export_metadata.h"
 #include "pipeline/waits.h"
 
 namespace snaplake::pipeline {
@@ -96,8 +97,10 @@ bool Worker::serve_once(QueueRole role, std::chrono::milliseconds wait) {
     return true;
   } catch (const Error& e) {
     std::string cause = fmt::format("{}: {}", to_string(e.kind()), log::redact(e.what()));
-    // A wait that ran out (waits.h) was itself the retrying.
-    bool may_retry = retry_may_help(e.kind()) && !dynamic_cast<const WaitExhausted*>(&e);
+    // A wait that ran out (waits.h) was itself the retrying; an abandoned export does not come
+    // back by waiting (its event, redelivered, exports it afresh).
+    bool may_retry = retry_may_help(e.kind()) && !dynamic_cast<const WaitExhausted*>(&e) &&
+                     !dynamic_cast<const landing::ExportAbandoned*>(&e);
     if (may_retry && message.receive_count < config_.queue.max_receives) {
       auto delay = options_.retry_delay * (1 << std::min(message.receive_count - 1, 10));
       delay = std::min<std::chrono::milliseconds>(delay, visibility);
@@ -118,17 +121,28 @@ bool Worker::serve_once(QueueRole role, std::chrono::milliseconds wait) {
     } else {
       queue.dead_letter(message, cause);
     }
-    status_->note(queue_name, message.id, "dead-lettered", cause);
-    ++counts_.dead_lettered;
+    record_dead_letter(context, queue_name, message, cause,
+                       dynamic_cast<const landing::ExportAbandoned*>(&e) != nullptr);
     return true;
   } catch (const std::exception& e) {
     std::string cause = fmt::format("internal: {}", log::redact(e.what()));
     log::error("dead-lettering message {}: {}", message.id, cause);
     queue.dead_letter(message, cause);
-    status_->note(queue_name, message.id, "dead-lettered", cause);
-    ++counts_.dead_lettered;
+    record_dead_letter(context, queue_name, message, cause, false);
     return true;
   }
+}
+
+void Worker::record_dead_letter(const StageContext& context, std::string_view queue_name,
+                                const queue::Message& message, const std::string& cause,
+                                bool abandoned) {
+  status_->note(queue_name, message.id, "dead-lettered", cause);
+  if (!context.export_id.empty()) {
+    status_->update({.export_id = context.export_id,
+                     .stage = abandoned ? RunStage::Abandoned : RunStage::DeadLettered,
+                     .error = cause});
+  }
+  ++counts_.dead_lettered;
 }
 
 bool Worker::drained() {

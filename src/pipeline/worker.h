@@ -30,7 +30,9 @@ struct WorkerOptions {
   // First retry delay of a retryable failure; doubles with each receive, capped by the
   // visibility timeout.
   std::chrono::milliseconds retry_delay{2000};
+  // Either flag set stops the loop between messages (a signal; another worker that failed).
   const std::atomic<bool>* stop = nullptr;
+  const std::atomic<bool>* also_stop = nullptr;
   queue::Clock clock = queue::system_clock();
 };
 
@@ -56,7 +58,13 @@ class Worker {
  private:
   Worker(const Config& config, Engines engines, WorkerOptions options);
   bool drained();
-  bool stopping() const { return options_.stop && options_.stop->load(); }
+  // The dead letter in the status store: a note, and the run it was about ends there.
+  void record_dead_letter(const StageContext& context, std::string_view queue_name,
+                          const queue::Message& message, const std::string& cause, bool abandoned);
+  bool stopping() const {
+    return (options_.stop && options_.stop->load()) ||
+           (options_.also_stop && options_.also_stop->load());
+  }
 
   const Config& config_;
   Engines engines_;

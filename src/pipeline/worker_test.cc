@@ -58,9 +58,11 @@ source = "postgresql://postgres@127.0.0.1/social_care"
       std::lock_guard lock(mutex_);
       lands_.push_back(o);
       landing::LandResult r;
+      r.outcome = landing::TableOutcome::Landed;
       r.tables.resize(2);
       r.tables[0].rows = 4;
       r.tables[1].rows = 6;
+      r.rows = 10;
       return r;
     };
   }
@@ -113,7 +115,7 @@ TEST_F(WorkerTest, AnEventIsExportedThenLanded) {
   EXPECT_EQ(lands_[0].service_area, "unrestricted");
   auto run = status()->run(e.export_id);
   ASSERT_TRUE(run);
-  EXPECT_EQ(run->stage, "landed");
+  EXPECT_EQ(run->stage, RunStage::Landed);
   EXPECT_EQ(run->rows, 10u);
   EXPECT_EQ(events()->counts().pending() + tasks()->counts().pending(), 0u);
 }
@@ -170,7 +172,7 @@ TEST_F(WorkerTest, ARetryableFailureIsRetriedThenSucceeds) {
   EXPECT_EQ(exports_.size(), 3u);
   EXPECT_EQ(lands_.size(), 1u);
   auto run = status()->run(exports_[0].export_id);
-  EXPECT_EQ(run->stage, "landed");
+  EXPECT_EQ(run->stage, RunStage::Landed);
   EXPECT_EQ(run->attempts, 3);
 }
 
@@ -184,8 +186,10 @@ TEST_F(WorkerTest, RetriesAreBoundedByMaxReceives) {
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_THAT(dead[0].cause,
               HasSubstr("gave up after 3 attempts: source database: cannot connect"));
+  // The run ends where its message did, with the cause.
   auto run = status()->run(exports_[0].export_id);
-  EXPECT_EQ(run->stage, "failed");
+  EXPECT_EQ(run->stage, RunStage::DeadLettered);
+  EXPECT_THAT(run->error, HasSubstr("gave up after 3 attempts"));
   EXPECT_THAT(run->error, HasSubstr("connection refused"));
 }
 
