@@ -178,6 +178,9 @@ test('a connection killed mid-export fails the export with its cause; a re-run s
   const failed = readExport(root, 'killed');
   assert.equal(failed.info.status, 'FAILED');
   assert.match(failed.info.failureCause, lost);
+  // Nothing of the failed attempt is visible: no part (not even the slice that was cut short,
+  // nor the small table's finished one), no temp file; only export_info, which says FAILED.
+  assert.deepEqual(listFiles(root), ['killed/export_info_killed.json']);
 
   // A complete run, then one after a table was dropped: its files must go.
   const again = snaplake(['export', '--source', uri, '--to', root, '--export-id', 'killed']);

@@ -94,7 +94,8 @@ test('S3 -> S3: every object lands with SSE-KMS and bucket-owner-full-control, v
   for (const t of exp.tables) {
     const p = partition(`${t.schema}.${t.table}`);
     const landed = keys.filter((k) => k.startsWith(p)).map((k) => k.slice(p.length)).sort();
-    assert.deepEqual(landed, t.files.map((f) => f.split('/').slice(2).join('-')).concat('_SUCCESS').sort());
+    // Batch folders flattened, the export id in front of RDS's names (docs/layouts.md).
+    assert.deepEqual(landed, t.files.map((f) => 'rds-export-1-' + f.split('/').slice(2).join('-')).concat('_SUCCESS').sort());
   }
   // Every landed object, marker and manifest included: SSE-KMS with our key, and the ACL
   // (boto3 for all of them; the aws CLI itself for one, as an operator would check).
