@@ -21,7 +21,16 @@ std::unique_ptr<LiveAttempt> LiveAttempt::begin(store::ObjectStore& store, std::
   std::unique_ptr<LiveAttempt> attempt(
       new LiveAttempt(store, Lease::begin(what, lease), std::move(partitions)));
   auto sent = steady_clock::now();
-  store.put(attempt->key_, attempt->record(), {.content_type = "application/json"});
+  // A sweeper removes the unfinished uploads of records it does not know (a killed attempt's),
+  // and may take this one's just as it is written: then it is written again.
+  for (int tries = 1;; ++tries) {
+    try {
+      store.put(attempt->key_, attempt->record(), {.content_type = "application/json"});
+      break;
+    } catch (const Error& e) {
+      if (tries == 3 || e.kind() != ErrorKind::Io) throw;
+    }
+  }
   attempt->clock_.renewed(sent);
   LiveAttempt* self = attempt.get();
   attempt->renewer_ = std::make_unique<Renewer>(lease / 3, [self] { self->renew(); });
@@ -61,6 +70,7 @@ void LiveAttempt::check() const {
 std::set<std::string> partitions_of_live_attempts(store::ObjectStore& store,
                                                   std::string_view self) {
   std::set<std::string> live;
+  std::set<std::string> live_records;  // keys
   std::vector<std::string> dead;
   WallTime now = wall_now();
   for (const auto& object : store.list(std::string(kAttemptsPrefix))) {
@@ -76,22 +86,32 @@ std::set<std::string> partitions_of_live_attempts(store::ObjectStore& store,
       continue;  // ended while we listed
     }
     if (!lease) {
-      // Unreadable: possibly being rewritten right now. Treat it as live for every partition it
-      // might name (all), unless it is old enough to be nobody's.
+      // Unreadable (records are written whole, so not by snaplake): left alone, and since it
+      // might name any partition, no partition is swept while it is there.
       log::warn("unreadable attempt record '{}': left alone", store.describe(object.key));
+      live_records.insert(object.key);
       live.insert("");  // "" prefixes every partition
       continue;
     }
-    if (lease->attempt_id == self) continue;
+    if (lease->attempt_id == self) {
+      live_records.insert(object.key);
+      continue;
+    }
     if (LeaseState state = lease->state(now); state != LeaseState::Live) {
       log::info("removing the record of dead landing attempt {} ({}: {})", lease->attempt_id,
                 to_string(state), lease->describe());
       dead.push_back(object.key);
       continue;
     }
+    live_records.insert(object.key);
     live.insert(partitions.begin(), partitions.end());
   }
   if (!dead.empty()) store.remove(dead);
+  // A record's unfinished upload (a killed attempt's first write or renewal) goes too, unless
+  // its record is live. An attempt writing its first record right now is retried (begin()).
+  store.remove_incomplete(std::string(kAttemptsPrefix), [&](std::string_view key) {
+    return live_records.contains(std::string(key));
+  });
   return live;
 }
 

@@ -55,8 +55,8 @@ class LiveAttempt {
 };
 
 // The partition folders that live attempts other than `self` (an attempt id, "" for none) are
-// writing into. Records of dead attempts are removed on the way. Call it after listing what you
-// may remove, never before.
+// writing into. Records of dead attempts, and unfinished uploads of records that are not live,
+// are removed on the way. Call it after listing what you may remove, never before.
 std::set<std::string> partitions_of_live_attempts(store::ObjectStore& store, std::string_view self);
 
 }  // namespace snaplake::commit

@@ -5,43 +5,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 import { Moto, snaplake, tempDir } from '../harness/servers.mjs';
+import * as aws from '../harness/aws.mjs';
 import { duckdbQuery } from '../harness/readers.mjs';
 import { makeRdsExport } from './fixtures/rds_export/make_rds_export.mjs';
 
 const moto = Moto.shared();
-const batchScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/rds_export/aws_batch.py');
-
-// Many AWS calls in one boto3 process (fixtures/rds_export/aws_batch.py).
-function awsBatch(calls) {
-  const r = spawnSync('python3', [batchScript], { input: JSON.stringify(calls), env: moto.env(), encoding: 'utf8', maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`aws_batch.py failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-function awsCall(service, method, args = {}) {
-  const [out] = awsBatch([{ service, method, args }]);
-  if (out?.error) throw new Error(`${service}.${method}: ${out.error}`);
-  return out;
-}
+const awsBatch = (calls) => aws.awsBatch(moto, calls);
+const awsCall = (service, method, args = {}) => aws.awsCall(moto, service, method, args);
 const json = (args) => JSON.parse(moto.aws([...args, '--output', 'json']) || 'null');
-
-let bucketSeq = 0;
-const bucketName = (name) => `${name}-${process.pid}-${++bucketSeq}`;
-const createBucketCalls = (buckets) => buckets.map((Bucket) => ({
-  service: 's3', method: 'create_bucket', args: { Bucket, CreateBucketConfiguration: { LocationConstraint: 'eu-west-2' } },
-}));
+const { bucketName } = aws;
 const land = (args) => snaplake(['land', ...args, '--json'], { env: moto.env() });
 const partition = (table) =>
   `unrestricted/socialcare/${table}/import_year=2026/import_month=11/import_day=24/import_date=20261124/`;
-
-function listKeys(bucket, prefix = '') {
-  const out = awsCall('s3', 'list_objects_v2', { Bucket: bucket, Prefix: prefix });
-  return (out.Contents ?? []).map((o) => ({ key: o.Key, size: o.Size, etag: o.ETag, modified: o.LastModified }));
-}
+const listKeys = (bucket, prefix = '') => aws.listKeys(moto, bucket, prefix);
 
 function filesBelow(dir) {
   const out = [];
@@ -55,11 +34,7 @@ function filesBelow(dir) {
   return out;
 }
 
-// Downloads every object under prefix into folder (boto3, not snaplake).
-function download(bucket, prefix, folder) {
-  const keys = listKeys(bucket, prefix).map((o) => o.key);
-  awsBatch(keys.map((Key) => ({ service: 's3', method: 'get_object', args: { Bucket: bucket, Key, SaveTo: path.join(folder, Key.slice(prefix.length)) } })));
-}
+const download = (bucket, prefix, folder) => aws.download(moto, bucket, prefix, folder);
 
 async function rowsIn(folder) {
   const { rows } = await duckdbQuery(
@@ -76,7 +51,8 @@ async function uploadedExport(prefix = 'exports', extra = 1, options = {}) {
   const puts = filesBelow(exp.dir).map((rel) => ({
     service: 's3', method: 'put_object', args: { Bucket: bucket, Key: `${prefix}/${exp.exportId}/${rel}`, BodyFile: path.join(exp.dir, rel) },
   }));
-  const results = awsBatch([...createBucketCalls([bucket, ...others]), ...puts]);
+  aws.createBuckets(moto, [bucket, ...others]);
+  const results = awsBatch(puts);
   assert.deepEqual(results.filter((r) => r.error), []);
   return { root, exp, bucket, raw: others, location: `s3://${bucket}/${prefix}/${exp.exportId}` };
 }

@@ -38,8 +38,10 @@ export function rdsSnsEvent({ sourceType = 'db-snapshot', sourceId, code = 'RDS-
   });
 }
 
-// A pipeline folder with snaplake.toml; instances: [{ id, source }].
-export function makePipeline({ instances, visibility = '20s', maxReceives = 3, prefix = 'pipeline-' }) {
+// A pipeline folder with snaplake.toml; instances: [{ id, source }]; the leases of export and
+// landing attempts when given (e.g. '3s', so that a duplicate's wait is short in a test).
+export function makePipeline({ instances, visibility = '20s', maxReceives = 3, prefix = 'pipeline-',
+  exportLease, landingLease }) {
   const dir = tempDir(prefix);
   const lines = [
     '[queue]',
@@ -50,9 +52,11 @@ export function makePipeline({ instances, visibility = '20s', maxReceives = 3, p
     '[export]',
     'to = "exports"',
     'jobs = 2',
+    ...(exportLease ? [`lease = "${exportLease}"`] : []),
     '',
     '[landing]',
     'to = "lake"',
+    ...(landingLease ? [`lease = "${landingLease}"`] : []),
     '',
   ];
   for (const i of instances) {
@@ -90,11 +94,9 @@ export function snaplakeAsync(args, options = {}) {
   let stderr = '';
   child.stdout.on('data', (d) => { stdout += d; });
   child.stderr.on('data', (d) => { stderr += d; });
+  // 'close', not 'exit': only then have the pipes delivered everything the process wrote.
   const done = new Promise((resolve) => {
-    child.on('exit', (status, signal) => {
-      // Let the pipes finish.
-      setImmediate(() => resolve({ status, signal, stdout, stderr }));
-    });
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
   });
   return { child, done };
 }

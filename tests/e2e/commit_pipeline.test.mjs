@@ -1,0 +1,151 @@
+// The pipeline's side of the commit protocol (docs/commit-protocol.md), on embedded defaults:
+// - one event delivered twice, to two workers at once: exactly one export is written, it lands
+//   once, nothing is dead-lettered (the duplicate waits on its queue while the export runs);
+// - two `snaplake run --drain --workers 3` with 6 snapshot events of one instance (6 exports
+//   landing into the same partitions): every run ends landed or superseded, and the landing zone
+//   holds exactly PostgreSQL's rows, markers true, nothing left over;
+// - a message whose worker crashed on it until the queue gave up: its run shows dead-lettered.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+import { Postgres } from '../harness/servers.mjs';
+import {
+  assertLandedLikePostgres, landedPartitions, makePipeline, publish, rdsSnsEvent, snaplakeAsync, status,
+} from './pipeline_helpers.mjs';
+
+const pg = Postgres.shared();
+const DB = 'commit_pipeline';
+let uri;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+before(() => {
+  uri = pg.createDatabase(DB);
+  pg.psql(`CREATE TABLE people (id bigint PRIMARY KEY, name text, born date);
+           INSERT INTO people SELECT g, 'person ' || g, DATE '1960-01-01' + (g % 20000) FROM generate_series(1, 300000) g;
+           CREATE TABLE visits (id bigint PRIMARY KEY, person_id bigint, note text);
+           INSERT INTO visits SELECT g, g % 1000 + 1, 'visit ' || g FROM generate_series(1, 50000) g;`, DB);
+});
+
+const automated = (instance, minute) => rdsSnsEvent({
+  sourceType: 'db-snapshot', sourceId: `rds:${instance}-2026-12-01-10-${String(minute).padStart(2, '0')}`,
+  code: 'RDS-EVENT-0091', message: 'Automated snapshot created', time: `2026-12-01 10:${String(minute).padStart(2, '0')}:03.511`,
+});
+
+// Every partition's marker lists only files that exist at their sizes; no temp file, no attempt
+// record.
+function checkLake(lake, problems) {
+  for (const [table, folder] of Object.entries(landedPartitions(lake))) {
+    const marker = JSON.parse(readFileSync(path.join(folder, '_SUCCESS'), 'utf8'));
+    const names = readdirSync(folder);
+    for (const f of marker.files) {
+      if (!names.includes(f.key) || statSync(path.join(folder, f.key)).size !== f.bytes) problems.push(`${table}: ${f.key} listed, not there as listed`);
+    }
+    const parquet = names.filter((n) => n.endsWith('.parquet'));
+    if (parquet.length !== marker.files.length) problems.push(`${table}: ${parquet.length} Parquet files, ${marker.files.length} listed`);
+    const hidden = names.filter((n) => n.startsWith('.'));
+    if (hidden.length) problems.push(`${table}: temp files ${hidden}`);
+  }
+  const attempts = path.join(lake, '_snaplake/attempts');
+  if (existsSync(attempts) && readdirSync(attempts).length) problems.push(`attempt records left: ${readdirSync(attempts)}`);
+}
+
+test('one event delivered twice to two workers at once: one export, landed once, nothing dead-lettered (3 trials)', async (t) => {
+  let violations = 0;
+  const tally = { waited: 0, kept: 0 };
+  for (let trial = 0; trial < 3; trial++) {
+    const p = makePipeline({ instances: [{ id: 'dup-db', source: uri }], exportLease: '3s', prefix: 'commit-dup-' });
+    const event = automated('dup-db', trial);
+    publish(p, event);
+    publish(p, event);
+    const runs = [0, 1].map(() => snaplakeAsync(['run', '--config', p.config, '--drain']));
+    const results = await Promise.all(runs.map((r) => r.done));
+    const problems = [];
+    for (const r of results) if (r.status !== 0) problems.push(`run exited ${r.status}: ${r.stderr.trim().split('\n').pop()}`);
+    const logs = results.map((r) => r.stderr).join('\n');
+    const exported = logs.match(/ exported \d+ tables/g) ?? [];
+    if (exported.length !== 1) problems.push(`${exported.length} exports written, want exactly 1`);
+    const exportIds = existsSync(p.exports) ? readdirSync(p.exports) : [];
+    if (exportIds.length !== 1) problems.push(`export folders: ${exportIds}`);
+    if (/is being written by another process/.test(logs)) tally.waited++;
+    if (/COMPLETE already/.test(logs)) tally.kept++;
+    const s = status(p);
+    if (s.deadLetters.length) problems.push(`dead letters: ${JSON.stringify(s.deadLetters)}`);
+    if (s.runs.length !== 1 || s.runs[0].stage !== 'landed') problems.push(`runs: ${JSON.stringify(s.runs.map((r) => [r.exportId, r.stage]))}`);
+    checkLake(p.lake, problems);
+    for (const [table, columns] of [['public.people', ['name', 'born']], ['public.visits', ['person_id', 'note']]]) {
+      await assertLandedLikePostgres(pg, p, DB, table, columns).catch((e) => problems.push(e.message));
+    }
+    const manifests = readdirSync(path.join(p.lake, '_snaplake/landings'));
+    if (manifests.length !== 1) problems.push(`manifests: ${manifests}`);
+    t.diagnostic(`trial ${trial}: ${problems.length ? problems.join('; ') : 'ok'}`);
+    violations += problems.length;
+  }
+  t.diagnostic(`3 trials: the duplicate waited for the live export in ${tally.waited}, found it COMPLETE in ${tally.kept}; ${violations} violations`);
+  assert.equal(violations, 0);
+  assert.ok(tally.waited >= 1, 'at least one duplicate ran while the export was being written');
+});
+
+test('two run --drain --workers 3 with 6 snapshot events of one instance (3 trials): every run landed or superseded, the lake true', async (t) => {
+  let violations = 0;
+  for (let trial = 0; trial < 3; trial++) {
+    const p = makePipeline({ instances: [{ id: 'six-db', source: uri }], exportLease: '3s', prefix: 'commit-six-' });
+    for (let k = 0; k < 6; k++) publish(p, automated('six-db', 10 * trial + k));
+    const runs = [0, 1].map(() => snaplakeAsync(['run', '--config', p.config, '--drain', '--workers', '3']));
+    const results = await Promise.all(runs.map((r) => r.done));
+    const problems = [];
+    for (const r of results) if (r.status !== 0) problems.push(`run exited ${r.status}: ${r.stderr.trim().split('\n').pop()}`);
+    const s = status(p);
+    if (s.deadLetters.length) problems.push(`dead letters: ${JSON.stringify(s.deadLetters)}`);
+    const stages = s.runs.map((r) => r.stage);
+    if (s.runs.length !== 6 || !stages.every((st) => st === 'landed' || st === 'superseded')) problems.push(`runs: ${stages}`);
+    if (!stages.includes('landed')) problems.push('no run landed');
+    checkLake(p.lake, problems);
+    for (const [table, columns] of [['public.people', ['name', 'born']], ['public.visits', ['person_id', 'note']]]) {
+      await assertLandedLikePostgres(pg, p, DB, table, columns).catch((e) => problems.push(e.message));
+    }
+    t.diagnostic(`trial ${trial}: runs ${JSON.stringify(stages.reduce((a, st) => ({ ...a, [st]: (a[st] ?? 0) + 1 }), {}))}: ${problems.length ? problems.join('; ') : 'ok'}`);
+    violations += problems.length;
+  }
+  assert.equal(violations, 0);
+});
+
+test('a message whose worker crashed on it until max_receives shows its run dead-lettered', async () => {
+  // The export user is not a superuser, so a row-level security policy applies to it: reading
+  // one row of `held` sleeps, which keeps the export busy while its worker is killed.
+  const held = pg.createDatabase('commit_pipeline_held');
+  pg.psql(`CREATE TABLE held (id int);
+           INSERT INTO held SELECT g FROM generate_series(1, 10) g;
+           CREATE FUNCTION hold(id int) RETURNS boolean LANGUAGE sql AS 'SELECT pg_sleep(CASE WHEN id = 5 THEN 600 ELSE 0 END) IS NOT NULL';
+           ALTER TABLE held ENABLE ROW LEVEL SECURITY;
+           CREATE POLICY everyone ON held FOR SELECT USING (hold(id));
+           GRANT SELECT ON held TO snaplake;`, 'commit_pipeline_held');
+  const source = held.replace('postgresql://postgres@', 'postgresql://snaplake@');
+  const env = { ...process.env, PGPASSWORD: pg.password };
+  const p = makePipeline({ instances: [{ id: 'crashy-db', source }], maxReceives: 2, visibility: '2s', prefix: 'commit-crash-' });
+  publish(p, automated('crashy-db', 1));
+  const terminate = () => pg.psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'commit_pipeline_held' AND pid <> pg_backend_pid();`);
+  for (let crash = 0; crash < 2; crash++) {
+    const { child, done } = snaplakeAsync(['run', '--config', p.config], { env });
+    for (let i = 0; i < 600; i++) {
+      const copying = pg.psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = 'commit_pipeline_held' AND query LIKE 'COPY%';`).trim();
+      if (copying !== '0') break;
+      await sleep(50);
+    }
+    child.kill('SIGKILL');
+    await done;
+    terminate();
+    const s = status(p);
+    assert.equal(s.runs[0].stage, 'exporting', 'the run was under way when its worker died');
+    await sleep(2200);  // the message becomes visible again after its visibility timeout
+  }
+  const r = await snaplakeAsync(['run', '--config', p.config, '--drain'], { env }).done;
+  assert.equal(r.status, 0, r.stderr);
+  const s = status(p);
+  assert.equal(s.deadLetters.length, 1);
+  assert.match(s.deadLetters[0].cause, /received 2 times without being deleted/);
+  assert.equal(s.runs[0].stage, 'dead-lettered');
+  assert.match(s.runs[0].error, /received 2 times without being deleted/);
+  terminate();
+});
