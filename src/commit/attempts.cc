@@ -21,16 +21,14 @@ std::unique_ptr<LiveAttempt> LiveAttempt::begin(store::ObjectStore& store, std::
   std::unique_ptr<LiveAttempt> attempt(
       new LiveAttempt(store, Lease::begin(what, lease), std::move(partitions)));
   auto sent = steady_clock::now();
-  // A sweeper removes the unfinished uploads of records it does not know (a killed attempt's),
-  // and may take this one's just as it is written: then it is written again.
-  for (int tries = 1;; ++tries) {
-    try {
-      store.put(attempt->key_, attempt->record(), {.content_type = "application/json"});
-      break;
-    } catch (const Error& e) {
-      if (tries == 3 || e.kind() != ErrorKind::Io) throw;
-    }
+  // Written (and renewed) by conditional writes: atomic, never cut short by a sweeper removing a
+  // dead attempt's unfinished uploads, and a renewal finds out if a sweeper removed the record.
+  auto version = store.put_if(attempt->key_, attempt->record(), store::Precondition::absent(),
+                              {.content_type = "application/json"});
+  if (!version) {
+    fail(ErrorKind::Internal, "attempt record '{}' exists already", store.describe(attempt->key_));
   }
+  attempt->version_ = *version;
   attempt->clock_.renewed(sent);
   LiveAttempt* self = attempt.get();
   attempt->renewer_ = std::make_unique<Renewer>(lease / 3, [self] { self->renew(); });
@@ -52,13 +50,30 @@ std::string LiveAttempt::record() const {
 }
 
 void LiveAttempt::renew() {
+  if (lost_) return;
   auto sent = steady_clock::now();
   lease_.renew(wall_now());
-  store_.put(key_, record(), {.content_type = "application/json"});
+  auto version = store_.put_if(key_, record(), store::Precondition::matches(version_),
+                               {.content_type = "application/json"});
+  if (!version) {
+    // A sweeper judged this attempt dead (its lease had run out) and removed the record.
+    lost_ = true;
+    log::error(
+        "landing attempt {}: its record was removed by another landing that judged it "
+        "dead",
+        lease_.attempt_id);
+    return;
+  }
+  version_ = *version;
   clock_.renewed(sent);
 }
 
 void LiveAttempt::check() const {
+  if (lost_) {
+    throw ClaimLost(
+        fmt::format("landing attempt {}: another landing judged it dead and removed its record",
+                    lease_.attempt_id));
+  }
   if (!clock_.valid()) {
     throw ClaimLost(fmt::format(
         "landing attempt {}: its lease of {} s ran out before it could be renewed (is the store "
@@ -70,7 +85,6 @@ void LiveAttempt::check() const {
 std::set<std::string> partitions_of_live_attempts(store::ObjectStore& store,
                                                   std::string_view self) {
   std::set<std::string> live;
-  std::set<std::string> live_records;  // keys
   std::vector<std::string> dead;
   WallTime now = wall_now();
   for (const auto& object : store.list(std::string(kAttemptsPrefix))) {
@@ -89,29 +103,22 @@ std::set<std::string> partitions_of_live_attempts(store::ObjectStore& store,
       // Unreadable (records are written whole, so not by snaplake): left alone, and since it
       // might name any partition, no partition is swept while it is there.
       log::warn("unreadable attempt record '{}': left alone", store.describe(object.key));
-      live_records.insert(object.key);
       live.insert("");  // "" prefixes every partition
       continue;
     }
-    if (lease->attempt_id == self) {
-      live_records.insert(object.key);
-      continue;
-    }
+    if (lease->attempt_id == self) continue;
     if (LeaseState state = lease->state(now); state != LeaseState::Live) {
       log::info("removing the record of dead landing attempt {} ({}: {})", lease->attempt_id,
                 to_string(state), lease->describe());
       dead.push_back(object.key);
       continue;
     }
-    live_records.insert(object.key);
     live.insert(partitions.begin(), partitions.end());
   }
   if (!dead.empty()) store.remove(dead);
-  // A record's unfinished upload (a killed attempt's first write or renewal) goes too, unless
-  // its record is live. An attempt writing its first record right now is retried (begin()).
-  store.remove_incomplete(std::string(kAttemptsPrefix), [&](std::string_view key) {
-    return live_records.contains(std::string(key));
-  });
+  // A record's unfinished upload (a killed attempt's first write or renewal) goes too. Records
+  // are written by conditional writes, which remove_incomplete() never cuts short.
+  store.remove_incomplete(std::string(kAttemptsPrefix));
   return live;
 }
 

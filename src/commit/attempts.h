@@ -11,6 +11,7 @@
 // removed what it wrote.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <set>
@@ -50,6 +51,8 @@ class LiveAttempt {
   Lease lease_;
   std::vector<std::string> partitions_;
   std::string key_;
+  std::string version_;  // of the record, as last written (renewals are conditional)
+  std::atomic<bool> lost_{false};
   LeaseClock clock_;
   std::unique_ptr<Renewer> renewer_;
 };

@@ -58,12 +58,32 @@ TEST(LiveAttempt, DeadAttemptsRecordsAreRemovedAndTheirPartitionsFree) {
 class BreakingStore final : public store::testing::ForwardingStore {
  public:
   std::atomic<bool> broken{false};
-  std::unique_ptr<store::Upload> create(std::string_view key,
-                                        const store::WriteOptions& o = {}) override {
+  std::optional<std::string> put_if(std::string_view key, std::string_view bytes,
+                                    const store::Precondition& condition,
+                                    const store::WriteOptions& o = {}) override {
     if (broken) fail(ErrorKind::Network, "cannot write '{}': connection refused", key);
-    return ForwardingStore::create(key, o);
+    return ForwardingStore::put_if(key, bytes, condition, o);
   }
 };
+
+TEST(LiveAttempt, ARecordRemovedByASweeperStopsTheAttempt) {
+  auto store = store::MemoryStore::create_isolated();
+  auto a = LiveAttempt::begin(*store, "land", {"p/"}, milliseconds(60));
+  // Another landing judged it dead and removed its record: the next renewal finds out.
+  auto records = store->list(std::string(kAttemptsPrefix));
+  ASSERT_EQ(records.size(), 1u);
+  store->remove(std::vector<std::string>{records[0].key});
+  for (int i = 0; i < 300; ++i) {
+    try {
+      a->check();
+    } catch (const ClaimLost& e) {
+      EXPECT_NE(std::string(e.what()).find("judged it dead"), std::string::npos) << e.what();
+      return;
+    }
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  FAIL() << "the attempt never noticed that its record was removed";
+}
 
 TEST(LiveAttempt, LeaseRunningOutLocallyStopsTheAttempt) {
   BreakingStore store;

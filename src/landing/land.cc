@@ -15,11 +15,12 @@
 //  5. Stage every file of every table that goes on, in parallel: the bytes are all in the
 //     landing store but invisible (store::StagedObject). Objects already there under their
 //     landed name with the source's size (an interrupted run of this export) are kept.
-//  6. Per table: read _SUCCESS again (a newer landing may have committed meanwhile), publish
+//  6. Per table: read _SUCCESS again (a newer landing may have committed meanwhile); then publish
 //     the staged files, verify each (size, and its row count from its own Parquet footer against
 //     export_tables_info; the table's total too), then replace _SUCCESS by a conditional write
 //     on the version read. Losing that race to a newer snapshot removes what was published; to
-//     an older one, the decision is taken again on the new marker.
+//     an older one, the decision is taken again on the new marker. All of it in parallel across
+//     tables and files.
 //  7. The winner removes the files the marker it replaced listed; then every partition touched
 //     is swept of what killed attempts left (files no marker lists, unfinished uploads), unless
 //     a live attempt is writing there.
@@ -75,7 +76,8 @@ struct TablePlan {
   std::vector<SourceFile> files;
   // The decision (step 4, taken again in step 6): the marker seen and what to do.
   std::optional<store::VersionedObject> marker_seen;
-  bool go = false;  // this attempt lands the table
+  bool go = false;         // this attempt lands the table
+  bool committed = false;  // its _SUCCESS names this export now, by this attempt's write
   LandedTable result;
 };
 
@@ -155,8 +157,8 @@ class Lander {
 
     for (TablePlan& table : tables_) decide(table, target_.read_versioned(marker_key(table)));
     stage_files();
-    for (TablePlan& table : tables_) commit_table(table, info);
-    for (TablePlan& table : tables_) sweep(table);
+    commit_tables(info);
+    run_parallel(tables_.size(), options_.jobs, [&](size_t i) { sweep(tables_[i]); });
 
     for (const TablePlan& table : tables_) {
       result_.tables.push_back(table.result);
@@ -445,20 +447,17 @@ class Lander {
     file.staged = store::stage_copy(source_, file.key, target_, file.landed_key, write_options_);
   }
 
-  // Publishes the table's staged files and verifies every file of it (step 6).
-  void publish_and_verify(TablePlan& table) {
-    run_parallel(table.files.size(), options_.jobs, [&](size_t i) {
-      SourceFile& file = table.files[i];
-      throw_if_interrupted(options_, result_.export_id);
-      if (file.staged) {
-        attempt_->check();
-        file.staged->publish();
-        file.staged.reset();
-        file.published = true;
-        file.copied = true;
-      }
-      verify_file(file);
-    });
+  // Publishes one staged file and verifies it (step 6).
+  void publish_and_verify(SourceFile& file) {
+    throw_if_interrupted(options_, result_.export_id);
+    if (file.staged) {
+      attempt_->check();
+      file.staged->publish();
+      file.staged.reset();
+      file.published = true;
+      file.copied = true;
+    }
+    verify_file(file);
   }
 
   void verify_file(SourceFile& file) {
@@ -524,55 +523,68 @@ class Lander {
     return marker;
   }
 
-  // Step 6 for one table: the decision taken again, publication, verification, and the
-  // conditional replacement of _SUCCESS; step 7's removal of the replaced marker's files.
-  void commit_table(TablePlan& table, const ExportInfo& info) {
-    if (!table.go) return;
+  // Step 6: the decision taken again, publication, verification and the conditional replacement
+  // of _SUCCESS, in parallel across tables and files (a landing of many small tables must not
+  // wait on one table at a time); step 7's removal of the replaced markers' files.
+  void commit_tables(const ExportInfo& info) {
     throw_if_interrupted(options_, result_.export_id);
-    decide(table, target_.read_versioned(marker_key(table)));
-    if (!table.go) {
+    std::vector<TablePlan*> going;
+    for (TablePlan& table : tables_) {
+      if (table.go) going.push_back(&table);
+    }
+    run_parallel(going.size(), options_.jobs, [&](size_t i) {
+      TablePlan& table = *going[i];
+      decide(table, target_.read_versioned(marker_key(table)));
+      if (table.go) return;
       // Superseded meanwhile: nothing of this export may stay. Landed meanwhile by a concurrent
       // landing of this same export: its files are these very keys, so only the staged go.
       if (table.result.outcome == TableOutcome::Superseded) return withdraw(table);
       for (SourceFile& file : table.files) file.staged.reset();
-      return;
+    });
+    std::erase_if(going, [](const TablePlan* table) { return !table->go; });
+    std::vector<SourceFile*> files;
+    for (TablePlan* table : going) {
+      for (SourceFile& file : table->files) files.push_back(&file);
     }
-    // Until the marker moves, what this attempt published is nobody's: a failure (a file that
-    // fails verification, a lost lease, a store error) takes it back before going on.
+    // Until a table's marker moves, what this attempt published for it is nobody's: a failure (a
+    // file that fails verification, a lost lease, a store error) takes it back before going on.
     try {
-      publish_and_verify(table);
-      uint64_t rows = 0;
-      for (const SourceFile& file : table.files) rows += file.rows;
-      if (table.info.rows && *table.info.rows != rows) {
-        fail(ErrorKind::InvalidInput,
-             "table {}: its landed files hold {} rows, but export_tables_info says {}",
-             table.info.target, rows, *table.info.rows);
-      }
+      run_parallel(files.size(), options_.jobs, [&](size_t i) { publish_and_verify(*files[i]); });
+      run_parallel(going.size(), options_.jobs, [&](size_t i) { commit_table(*going[i], info); });
     } catch (...) {
-      withdraw_quietly(table);
+      for (TablePlan* table : going) {
+        if (table->result.outcome == TableOutcome::Landed && !table->committed)
+          withdraw_quietly(*table);
+      }
       throw;
+    }
+  }
+
+  // One table's conditional replacement of _SUCCESS, once its files are published and verified.
+  void commit_table(TablePlan& table, const ExportInfo& info) {
+    uint64_t rows = 0;
+    for (const SourceFile& file : table.files) rows += file.rows;
+    if (table.info.rows && *table.info.rows != rows) {
+      fail(ErrorKind::InvalidInput,
+           "table {}: its landed files hold {} rows, but export_tables_info says {}",
+           table.info.target, rows, *table.info.rows);
     }
     SuccessMarker ours = marker_of(table, info);
     std::string body = render_marker(ours);
     for (;;) {
-      std::optional<std::string> version;
-      try {
-        attempt_->check();
-        const auto& seen = table.marker_seen;
-        version = target_.put_if(
-            marker_key(table), body,
-            seen ? store::Precondition::matches(seen->version) : store::Precondition::absent(),
-            write_options_);
-      } catch (...) {
-        withdraw_quietly(table);
-        throw;
-      }
+      attempt_->check();
+      const auto& seen = table.marker_seen;
+      auto version = target_.put_if(
+          marker_key(table), body,
+          seen ? store::Precondition::matches(seen->version) : store::Precondition::absent(),
+          write_options_);
       if (version) break;
       // Someone committed in between: decide again on what is there now.
       decide(table, target_.read_versioned(marker_key(table)));
       if (table.result.outcome == TableOutcome::AlreadyLanded) return;  // same files: keep them
       if (table.result.outcome == TableOutcome::Superseded) return withdraw(table);
     }
+    table.committed = true;
     table.result.files = ours.files.size();
     table.result.rows = ours.rows;
     table.result.bytes = ours.bytes;

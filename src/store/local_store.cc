@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <map>
 #include <random>
 #include <utility>
 
@@ -321,6 +322,47 @@ std::string version_of(std::string_view bytes) {
   return aws::sha256_hex(bytes);
 }
 
+// An exclusive lock of one folder, for conditional writes and for removing upload leftovers:
+// flock(2) of the folder itself, so no lock file is left in the layout; where a folder cannot be
+// locked (NFS maps flock to byte-range locks, which need a file open for writing) flock of a
+// hidden lock file in it, ".folder.snaplake-lock", which stays (removing it would let two writers
+// lock two inodes). Released when destroyed (or when the process dies).
+class FolderLock {
+ public:
+  // nullopt when the folder does not exist (any more).
+  static std::optional<FolderLock> take(const fs::path& folder) {
+    Fd dir(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir) {
+      if (errno == ENOENT) return std::nullopt;
+      fail_errno(errno, "cannot lock " + quoted(folder));
+    }
+    Fd file;
+    int rc;
+    while ((rc = ::flock(dir.get(), LOCK_EX)) != 0 && errno == EINTR) {
+    }
+    if (rc != 0) {
+      if (errno != EBADF && errno != EINVAL && errno != ENOLCK && errno != EOPNOTSUPP)
+        fail_errno(errno, "cannot lock " + quoted(folder));
+      file =
+          Fd(::openat(dir.get(), lock_name("folder").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+      if (!file) {
+        if (errno == ENOENT) return std::nullopt;
+        fail_errno(errno, "cannot lock " + quoted(folder));
+      }
+      while (::flock(file.get(), LOCK_EX) != 0) {
+        if (errno != EINTR) fail_errno(errno, "cannot lock " + quoted(folder));
+      }
+    }
+    return FolderLock(std::move(dir), std::move(file));
+  }
+  int dir() const { return dir_.get(); }
+
+ private:
+  FolderLock(Fd dir, Fd file) : dir_(std::move(dir)), file_(std::move(file)) {}
+  Fd dir_;
+  Fd file_;
+};
+
 }  // namespace
 
 std::unique_ptr<LocalStore> LocalStore::open(std::filesystem::path root) {
@@ -413,14 +455,26 @@ size_t LocalStore::remove_incomplete(std::string_view prefix,
   std::vector<ObjectInfo> unused;
   std::vector<std::pair<fs::path, std::string>> temp_files;
   walk_prefix(prefix, unused, &temp_files);
-  size_t removed = 0;
+  std::map<fs::path, std::vector<std::string>> by_folder;
   for (const auto& [path, target] : temp_files) {
     if (keep && keep(target)) continue;
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-      fail_errno(errno, "cannot remove " + quoted(path));
-    ++removed;
-    remove_empty_folders(root_, path.parent_path());
+    by_folder[path.parent_path()].push_back(path.filename().string());
   }
+  size_t removed = 0;
+  for (const auto& [folder, names] : by_folder) {
+    // Under the folder's lock: a conditional write in progress holds it for as long as its temp
+    // file exists, so only a dead process's temp file can be seen here.
+    auto lock = FolderLock::take(folder);
+    if (!lock) continue;
+    for (const auto& name : names) {
+      if (::unlinkat(lock->dir(), name.c_str(), 0) == 0) {
+        ++removed;
+      } else if (errno != ENOENT) {
+        fail_errno(errno, "cannot remove " + quoted(folder / name));
+      }
+    }
+  }
+  for (const auto& [folder, names] : by_folder) remove_empty_folders(root_, folder);
   return removed;
 }
 
@@ -438,42 +492,57 @@ std::optional<VersionedObject> LocalStore::read_versioned(std::string_view key) 
 }
 
 std::optional<std::string> LocalStore::put_if(std::string_view key, std::string_view bytes,
-                                              const Precondition& condition,
-                                              const WriteOptions& options) {
+                                              const Precondition& condition, const WriteOptions&) {
   validate_key(key);
   fs::path target = path_of(key);
-  // Conditional writers of one folder take turns on flock(2) of the folder itself, so no lock
-  // file is left in the layout; where a folder cannot be locked (NFS maps flock to byte-range
-  // locks, which need a file open for writing) on a hidden lock file beside the key, which stays
-  // (removing it would let two writers lock two inodes). The check and the rename happen while
-  // the lock is held. Readers need no lock: a rename is atomic.
-  Fd lock;
+  const std::string name = target.filename().string();
+  // Everything happens relative to the locked folder's descriptor (openat, renameat): if the
+  // folder is removed and made anew meanwhile, creating the temp file in the old one fails and
+  // the write starts again, so the lock always covers the folder written to.
   for (int attempt = 0;; ++attempt) {
     make_folders(target.parent_path());
-    lock = Fd(::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (lock) break;
-    if (errno != ENOENT || attempt == 3) fail_errno(errno, "cannot lock " + quoted(target));
-  }
-  int rc;
-  while ((rc = ::flock(lock.get(), LOCK_EX)) != 0 && errno == EINTR) {
-  }
-  if (rc != 0) {
-    if (errno != EBADF && errno != EINVAL && errno != ENOLCK && errno != EOPNOTSUPP)
-      fail_errno(errno, "cannot lock " + quoted(target.parent_path()));
-    fs::path lock_path = target.parent_path() / lock_name(target.filename().string());
-    lock = Fd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-    if (!lock) fail_errno(errno, "cannot lock " + quoted(target));
-    while (::flock(lock.get(), LOCK_EX) != 0) {
-      if (errno != EINTR) fail_errno(errno, "cannot lock " + quoted(target));
+    auto lock = FolderLock::take(target.parent_path());
+    if (!lock) {
+      if (attempt == 3)
+        fail(ErrorKind::Io, "cannot lock '{}': it keeps vanishing", target.string());
+      continue;
     }
+    std::optional<std::string> current;
+    if (Fd in(::openat(lock->dir(), name.c_str(), O_RDONLY | O_CLOEXEC)); in) {
+      current = version_of(read_all(in.get(), target));
+    } else if (errno != ENOENT) {
+      fail_errno(errno, "cannot read " + quoted(target));
+    }
+    bool holds = condition.kind == Precondition::Kind::Absent
+                     ? !current
+                     : current && *current == condition.version;
+    if (!holds) return std::nullopt;
+    std::string temp = fmt::format(".{}.tmp-{}", name, random_suffix());
+    Fd out(::openat(lock->dir(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    if (!out) {
+      if (errno == ENOENT && attempt < 3) continue;  // the folder went: start again
+      fail_errno(errno, "cannot create " + quoted(target));
+    }
+    auto abandon = [&](int err, std::string_view what) {
+      ::unlinkat(lock->dir(), temp.c_str(), 0);
+      fail_errno(err, std::string(what) + quoted(target));
+    };
+    std::span<const uint8_t> rest(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    while (!rest.empty()) {
+      ssize_t n = ::write(out.get(), rest.data(), rest.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        abandon(errno, "cannot write ");
+      }
+      rest = rest.subspan(static_cast<size_t>(n));
+    }
+    if (::fsync(out.get()) != 0) abandon(errno, "cannot write ");
+    if (int err = out.close()) abandon(err, "cannot write ");
+    if (::renameat(lock->dir(), temp.c_str(), lock->dir(), name.c_str()) != 0)
+      abandon(errno, "cannot rename into ");
+    ::fsync(lock->dir());
+    return version_of(bytes);
   }
-  std::optional<VersionedObject> current = read_versioned(key);
-  bool holds = condition.kind == Precondition::Kind::Absent
-                   ? !current
-                   : current && current->version == condition.version;
-  if (!holds) return std::nullopt;
-  put(key, bytes, options);
-  return version_of(bytes);
 }
 
 void LocalStore::remove(std::span<const std::string> keys) {

@@ -4,7 +4,8 @@
 // the new name survives a crash. An Upload dropped without commit() removes its temp file; a
 // staged one keeps the fsynced temp file until it is published (renamed) or discarded.
 // Conditional writes (put_if) of a key are serialised by flock(2) on its folder (or, where folders
-// cannot be locked, on a hidden lock file beside it, ".<name>.snaplake-lock", never listed).
+// cannot be locked, on a hidden lock file in it, ".folder.snaplake-lock", never listed), and
+// remove_incomplete() takes the same lock, so it never removes a conditional write's temp file.
 #pragma once
 
 #include <filesystem>

@@ -16,7 +16,8 @@
 //   the old and the new objects side by side only for as long as publishing takes.
 // - remove_incomplete(prefix, keep) removes what uploads under prefix left unfinished (local:
 //   hidden temp files; S3: incomplete multipart uploads, which S3 keeps and bills until
-//   aborted), except those whose target key `keep` says belongs to a live writer.
+//   aborted), except those whose target key `keep` says belongs to a live writer. It never cuts
+//   short a put_if() in progress.
 // - Conditional writes, for the small objects that decide who won (claims, markers):
 //   read_versioned() returns an object with its version; put_if() writes only while the
 //   precondition holds, atomically with the write (S3: If-None-Match: * / If-Match: <ETag>; a
