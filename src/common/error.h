@@ -21,7 +21,7 @@ enum class ErrorKind {
   Conflict,      // the state is not what was expected (e.g. export not finished yet)
   NotFound,      // a named object, table, snapshot or queue does not exist
   Unsupported,   // a value or feature we do not handle
-  Internal,      // a bug
+  Internal,      // a bug (stays last: tests iterate every kind up to it)
 };
 
 std::string_view to_string(ErrorKind kind);
