@@ -50,8 +50,15 @@ Level min_level() {
   return g_level;
 }
 
+std::string context_key(std::string_view key) {
+  for (std::string_view own : kLineFields) {
+    if (key == own) return "context_" + std::string(key);
+  }
+  return std::string(key);
+}
+
 Scope::Scope(std::string key, std::string value) {
-  t_scope.emplace_back(std::move(key), std::move(value));
+  t_scope.emplace_back(context_key(key), std::move(value));
 }
 Scope::~Scope() {
   t_scope.pop_back();
@@ -66,12 +73,12 @@ void write(Level level, std::string_view message, const Fields& fields) {
     j["level"] = level_name(level);
     j["message"] = std::string(message);
     for (const auto& [k, v] : t_scope) j[k] = v;
-    for (const auto& [k, v] : fields) j[k] = v;
+    for (const auto& [k, v] : fields) j[context_key(k)] = v;
     line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
     line = fmt::format("{} {:5} {}", timestamp(), level_name(level), message);
     for (const auto& [k, v] : t_scope) line += fmt::format(" {}={}", k, v);
-    for (const auto& [k, v] : fields) line += fmt::format(" {}={}", k, v);
+    for (const auto& [k, v] : fields) line += fmt::format(" {}={}", context_key(k), v);
   }
   line += '\n';
   std::lock_guard lock(g_mutex);

@@ -1,5 +1,11 @@
 // One thin logging layer: plain text on a terminal, JSON lines on request, context fields on
 // every line. Never pass secrets; URIs go through redact() first.
+//
+// A line has three fields of its own, `time`, `level` and `message` (the text); context fields
+// follow them. A context key can never take the place of one of the line's own: a key equal to
+// one of them is written with the prefix "context_" ("message" -> "context_message"), so the
+// text of a JSON line is always its `message`. Name context keys for what they hold
+// (`message_id`, `export_id`), and none of them ends up renamed.
 #pragma once
 
 #include <fmt/format.h>
@@ -18,6 +24,11 @@ void configure(Level min_level, Format format);
 Level min_level();
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
+
+// The line's own fields, which context keys never replace.
+inline constexpr std::string_view kLineFields[] = {"time", "level", "message"};
+// `key` as a context field is written: itself, or "context_<key>" when it is one of kLineFields.
+std::string context_key(std::string_view key);
 
 // Context fields added to every line logged from this thread while the Scope lives.
 class Scope {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace snaplake::log {
 namespace {
 
@@ -20,6 +22,44 @@ TEST(Redact, HidesKeyValueSecrets) {
 TEST(Redact, LeavesOrdinaryTextAlone) {
   EXPECT_EQ(redact("postgresql://admin@db/x"), "postgresql://admin@db/x");
   EXPECT_EQ(redact("s3://bucket/prefix"), "s3://bucket/prefix");
+}
+
+// What one log call writes on stderr, in the given format.
+template <typename Body>
+std::string logged(Format format, Body&& body) {
+  configure(Level::Info, format);
+  testing::internal::CaptureStderr();
+  body();
+  std::string out = testing::internal::GetCapturedStderr();
+  configure(Level::Info, Format::Text);
+  return out;
+}
+
+TEST(Log, ContextKeysNeverReplaceTheLinesOwnFields) {
+  Scope message("message", "3c8ee803-5f1e-4c8a-9a35-0d3b5c0e2f11");
+  Scope time("time", "not a time");
+  Scope export_id("export_id", "db-1");
+  std::string out = logged(Format::Json, [] { info("exported {} tables", 3); });
+  auto line = nlohmann::json::parse(out);
+  EXPECT_EQ(line["message"], "exported 3 tables");
+  EXPECT_EQ(line["context_message"], "3c8ee803-5f1e-4c8a-9a35-0d3b5c0e2f11");
+  EXPECT_EQ(line["level"], "info");
+  EXPECT_NE(line["time"], "not a time");
+  EXPECT_EQ(line["context_time"], "not a time");
+  EXPECT_EQ(line["export_id"], "db-1");
+
+  std::string text = logged(Format::Text, [] { info("exported"); });
+  EXPECT_NE(text.find(" info  exported context_message=3c8ee803-"), std::string::npos) << text;
+  EXPECT_NE(text.find(" export_id=db-1\n"), std::string::npos) << text;
+}
+
+TEST(Log, ExplicitFieldsCannotReplaceTheTextEither) {
+  std::string out = logged(Format::Json, [] {
+    write(Level::Warn, "the text", {{"message", "other"}});
+  });
+  auto line = nlohmann::json::parse(out);
+  EXPECT_EQ(line["message"], "the text");
+  EXPECT_EQ(line["context_message"], "other");
 }
 
 }  // namespace
