@@ -15,17 +15,19 @@
 namespace snaplake::cli {
 namespace {
 
+// Names are the source's and may hold anything: escaped (log::printable) on the terminal.
 void print_summary(const exporter::ExportResult& r) {
   double mb = static_cast<double>(r.bytes) / 1e6;
   std::printf("exported %zu tables, %llu rows, %.1f MB of Parquet in %.2f s to %s\n",
               r.tables.size(), static_cast<unsigned long long>(r.rows), mb, r.seconds,
-              log::redact(r.export_root).c_str());
-  std::printf("export id: %s, snapshot time: %s\n", r.export_id.c_str(), r.snapshot_time.c_str());
+              log::printable(log::redact(r.export_root)).c_str());
+  std::printf("export id: %s, snapshot time: %s\n", log::printable(r.export_id).c_str(),
+              r.snapshot_time.c_str());
   for (const auto& t : r.tables) {
-    std::printf("  %-50s %12llu rows %4llu files %12llu bytes\n", t.target.c_str(),
+    std::printf("  %-50s %12llu rows %4llu files %12llu bytes\n", log::printable(t.target).c_str(),
                 static_cast<unsigned long long>(t.rows), static_cast<unsigned long long>(t.files),
                 static_cast<unsigned long long>(t.bytes));
-    for (const auto& w : t.warnings) std::printf("    warning: %s\n", w.c_str());
+    for (const auto& w : t.warnings) std::printf("    warning: %s\n", log::printable(w).c_str());
   }
 }
 

@@ -39,10 +39,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const Error& e) {
-    std::fprintf(stderr, "snaplake: %s\n", log::redact(e.what()).c_str());
+    std::fprintf(stderr, "snaplake: %s\n", log::printable(log::redact(e.what())).c_str());
     return exit_code(e.kind());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "snaplake: internal error: %s\n", log::redact(e.what()).c_str());
+    std::fprintf(stderr, "snaplake: internal error: %s\n",
+                 log::printable(log::redact(e.what())).c_str());
     return exit_code(ErrorKind::Internal);
   }
   return exit_status;

@@ -58,6 +58,14 @@ void error(fmt::format_string<Args...> f, Args&&... args) {
   write(Level::Error, fmt::format(f, std::forward<Args>(args)...));
 }
 
+// `text` made safe for a terminal or a text log line, whatever names and messages it carries:
+// control characters become escapes (newline \n, carriage return \r, tab \t, other C0 and DEL
+// \xNN, the C1 controls U+0080..U+009F \uNNNN) and bytes that are not UTF-8 become \xNN, so a
+// table named "new<LF>line" cannot forge a log line and ESC[31m cannot reach the terminal raw.
+// Every text output path (text log lines, main's error line, status, summaries) goes through it;
+// JSON output needs it not (JSON escapes control characters itself).
+std::string printable(std::string_view text);
+
 // "postgresql://user:secret@host/db" -> "postgresql://user:***@host/db"; also password=...
 // key/value pairs. Used on every URI that reaches a log line or an error message.
 std::string redact(std::string_view text);

@@ -62,5 +62,41 @@ TEST(Log, ExplicitFieldsCannotReplaceTheTextEither) {
   EXPECT_EQ(line["context_message"], "other");
 }
 
+TEST(Printable, EscapesControlCharactersAndBytesThatAreNotUtf8) {
+  EXPECT_EQ(printable("new\nline\r\ttab"), "new\\nline\\r\\ttab");
+  EXPECT_EQ(printable("\x1b[31mred\x1b[0m"), "\\x1b[31mred\\x1b[0m");
+  EXPECT_EQ(printable(std::string("nul\0del\x7f", 8)), "nul\\x00del\\x7f");
+  EXPECT_EQ(printable("csi \xc2\x9b 2J"), "csi \\u009b 2J");  // U+009B, the C1 CSI
+  EXPECT_EQ(printable("lone \x9b, cut \xe6\x97"), "lone \\x9b, cut \\xe6\\x97");
+  EXPECT_EQ(printable("overlong \xc0\xaf"), "overlong \\xc0\\xaf");
+}
+
+TEST(Printable, LeavesPrintableTextAsItIs) {
+  for (std::string_view text :
+       {"plain 'quoted' \"name\" a\\b", "ünïcødé 日本語 🐘", "\xc2\xa0nbsp", ""}) {
+    EXPECT_EQ(printable(text), text);
+  }
+}
+
+// An identifier that holds a newline or ESC cannot forge a second text line or colour the
+// terminal; a JSON line stays one valid JSON document holding the exact text.
+TEST(Log, IdentifiersCannotInjectIntoLogLines) {
+  const std::string name = "new\n2026-01-01T00:00:00.000Z error forged \x1b[31mred";
+  Scope table("table", name);
+  std::string text = logged(Format::Text, [&] { warn("table '{}' skipped", name); });
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\n'), text.size() - 1) << text;
+  EXPECT_NE(text.find("table 'new\\n2026-01-01T00:00:00.000Z error forged \\x1b[31mred' skipped"),
+            std::string::npos)
+      << text;
+
+  std::string json = logged(Format::Json, [&] { warn("table '{}' skipped", name); });
+  EXPECT_EQ(json.find('\x1b'), std::string::npos) << json;
+  EXPECT_EQ(json.find('\n'), json.size() - 1) << json;
+  auto line = nlohmann::json::parse(json);
+  EXPECT_EQ(line["message"], "table '" + name + "' skipped");
+  EXPECT_EQ(line["table"], name);
+}
+
 }  // namespace
 }  // namespace snaplake::log
