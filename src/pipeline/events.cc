@@ -1,5 +1,6 @@
 #include "pipeline/events.h"
 
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -28,10 +29,12 @@ std::string json_cause(const json::exception& e) {
   return std::string(what);
 }
 
+// Every nlohmann exception is about the body: a syntax error (parse_error), but also a number
+// beyond a double such as 1e999 (out_of_range.406) and whatever else the parser refuses.
 json parse_json(std::string_view text, std::string_view what) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     fail(ErrorKind::InvalidInput, "malformed {}: {} (body: '{}')", what, json_cause(e),
          excerpt(text));
   }
@@ -337,7 +340,8 @@ TaskMessage parse_task_message(std::string_view body) {
   task.source_arn = string_field(root, "SourceArn", what);
   task.event_time = string_field(root, "EventTime", what);
   if (auto it = root.find("Polls"); it != root.end()) {
-    if (!it->is_number_integer() || it->get<int64_t>() < 0) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 0 ||
+        it->get<int64_t>() > std::numeric_limits<int>::max()) {
       fail(ErrorKind::InvalidInput, "malformed {}: Polls is not a count", what);
     }
     task.polls = it->get<int>();

@@ -172,6 +172,10 @@ TEST(Events, MalformedBodiesAreInvalidInputWithACause) {
       {R"({"source":"aws.rds","detail-type":"RDS DB Snapshot Event","detail":"x"})", "detail"},
       {R"({"snaplake_event":"snapshot"})", "no \"instance_id\""},
       {R"({"snaplake_event":"delete","instance_id":"a"})", "unknown snaplake_event"},
+      // Numbers beyond a double are the body's fault too, not an internal error.
+      {R"({"snaplake_event":"snapshot","instance_id":"a","n":1e999})", "number overflow"},
+      {R"({"Type":"Notification","Message":"{\"Event Source\":\"db-snapshot\",\"x\":-1e999}"})",
+       "malformed SNS notification Message: number overflow"},
   };
   for (const auto& c : cases) {
     try {
@@ -241,7 +245,9 @@ TEST(TaskMessage, MalformedIsInvalidInput) {
        {"", "{", R"({"ExportBucket":"b"})", R"({"ExportTaskIdentifier":1})",
         R"({"ExportTaskIdentifier":"x","Engine":"postgres"})", R"({"ExportTaskIdentifier":"x"})",
         R"({"ExportTaskIdentifier":"x","ExportBucket":"b","Engine":"mysql"})",
-        R"({"ExportTaskIdentifier":"x","ExportBucket":"b","Polls":-1})"}) {
+        R"({"ExportTaskIdentifier":"x","ExportBucket":"b","Polls":-1})",
+        R"({"ExportTaskIdentifier":"x","ExportBucket":"b","Polls":1e999})",
+        R"({"ExportTaskIdentifier":"x","ExportBucket":"b","Polls":4294967296})"}) {
     try {
       parse_task_message(body);
       ADD_FAILURE() << "accepted: " << body;
