@@ -30,7 +30,9 @@ struct SourceColumn {
   std::optional<int32_t> numeric_scale;
   std::optional<int32_t> datetime_precision;
   // Whether "::text" renders the type's output function. When a cast function to text exists
-  // (inet, cidr, "char"…), the column is rendered with format('%s', …) instead.
+  // (inet, cidr, "char"…) or a binary-coercible cast does (xml, whose output function drops the
+  // <?xml version="1.0"?> declaration the cast keeps), the column is rendered with
+  // format('%s', …) instead.
   bool text_cast_is_output = true;
 };
 

@@ -140,6 +140,9 @@ TEST(Mapping, TypesWithACastFunctionToTextAreRenderedWithFormat) {
     EXPECT_TRUE(m.render_with_format);
   }
   EXPECT_FALSE(map_column(col("inet"), Profile::Rds).render_with_format);
+  SourceColumn xml = col("xml");
+  xml.text_cast_is_output = false;  // binary-coercible: ::text keeps the XML declaration
+  EXPECT_TRUE(map_column(xml, Profile::Rds).render_with_format);
   SourceColumn bpchar = col("bpchar");
   bpchar.text_cast_is_output = false;  // bpchar::text strips blanks; its binary form does not
   EXPECT_FALSE(map_column(bpchar, Profile::Rds).render_with_format);
