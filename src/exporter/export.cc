@@ -33,6 +33,7 @@
 #include "pg/connection.h"
 #include "pg/snapshot.h"
 #include "store/object_store.h"
+#include "store/s3_store.h"
 
 namespace snaplake::exporter {
 namespace {
@@ -143,11 +144,8 @@ class ProgressLine {
 void describe_destination(const std::string& to, const std::string& id, ExportInfoDoc& doc) {
   std::string_view rest = to;
   if (rest.starts_with("s3://")) {
-    rest.remove_prefix(5);
-    size_t slash = rest.find('/');
-    doc.s3_bucket = std::string(rest.substr(0, slash));
-    std::string prefix = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
-    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+    auto [bucket, prefix] = store::parse_s3_location(to);
+    doc.s3_bucket = bucket;
     doc.s3_prefix = prefix;
     doc.exported_files_path = prefix.empty() ? id : prefix + "/" + id;
     return;

@@ -229,6 +229,13 @@ TEST(RdsEngine, ExportBucketIsABucketOrAnS3Uri) {
   EXPECT_EQ(parse_export_bucket("exports").prefix, "");
   EXPECT_EQ(parse_export_bucket("s3://exports/a/b/").bucket, "exports");
   EXPECT_EQ(parse_export_bucket("s3://exports/a/b/").prefix, "a/b");
+  EXPECT_EQ(parse_export_bucket("exports/a").prefix, "a");
+  // One parser of s3:// (store::parse_s3_location): a bucket S3 would refuse is refused here.
+  for (std::string_view bad : {"s3://Exports_1/a", "ab", "s3:///a"}) {
+    std::string what;
+    EXPECT_EQ(kind_of([&] { parse_export_bucket(bad); }, &what), ErrorKind::InvalidInput) << bad;
+    EXPECT_THAT(what, ::testing::HasSubstr("invalid S3 location")) << bad;
+  }
 }
 
 TEST(RdsEngine, ExportsTheLatestAvailableSnapshotOfTheInstanceAcrossPages) {

@@ -6,6 +6,7 @@
 #include "pipeline/events.h"
 #include "pipeline/rds_engine.h"
 #include "pipeline/waits.h"
+#include "store/s3_store.h"
 
 namespace snaplake::pipeline {
 namespace {
@@ -19,10 +20,7 @@ parquet::Codec codec_of(const std::string& name) {
 
 // ExportBucket of the task message: the bucket of an s3:// export root, else the root itself.
 std::string export_bucket_of(const std::string& root) {
-  if (root.starts_with("s3://")) {
-    std::string_view rest = std::string_view(root).substr(5);
-    return std::string(rest.substr(0, rest.find('/')));
-  }
+  if (root.starts_with("s3://")) return store::parse_s3_location(root).first;
   return root;
 }
 
