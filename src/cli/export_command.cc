@@ -54,8 +54,8 @@ void print_json(const exporter::ExportResult& r) {
 
 void add_export_command(CLI::App& root, int& exit_status) {
   auto options = std::make_shared<exporter::ExportOptions>();
-  auto compression = std::make_shared<std::string>("snappy");
-  auto types = std::make_shared<std::string>("rds");
+  auto compression = std::make_shared<std::string>(to_string(options->codec));
+  auto profile = std::make_shared<std::string>(to_string(options->types));
   auto as_json = std::make_shared<bool>(false);
   auto* cmd = root.add_subcommand(
       "export",
@@ -78,21 +78,24 @@ void add_export_command(CLI::App& root, int& exit_status) {
   cmd->add_option("--jobs", options->jobs,
                   "Encoding threads (default 2), fed by ceil(N/2) connections")
       ->check(CLI::Range(1, 64));
-  cmd->add_option("--compression", *compression, "snappy (default), gzip, zstd or none")
-      ->check(CLI::IsMember({"snappy", "gzip", "zstd", "none", "uncompressed"}));
+  cmd->add_option("--compression", *compression,
+                  fmt::format("{} (default {})", parquet::kCodecNames.alternatives(),
+                              to_string(options->codec)))
+      ->check(CLI::IsMember(parquet::kCodecNames.names()));
   cmd->add_option("--compression-level", options->compression_level,
                   "zstd 1..22 or gzip 1..9 for every page (default: gzip 6; zstd 3 for numbers, 1 "
                   "for strings)");
-  cmd->add_option("--types", *types,
+  cmd->add_option("--types", *profile,
                   "Type profile: rds (AWS's mapping, default) or typed (DECIMAL, DATE, TIMESTAMP, "
                   "UUID, JSON, ENUM kept as such)")
-      ->check(CLI::IsMember({"rds", "typed"}));
+      ->check(CLI::IsMember(types::kProfileNames.names()));
   cmd->add_flag("--all-databases", options->all_databases,
                 "Export every database of the server, even when the URI names one");
   cmd->add_flag("--json", *as_json, "Print the result as JSON on stdout");
-  cmd->callback([options, compression, types, as_json, &exit_status] {
+  cmd->callback([options, compression, profile, as_json, &exit_status] {
+    // The names were checked against the same tables while parsing.
     options->codec = parquet::parse_codec(*compression);
-    options->types = *types == "typed" ? exporter::TypeProfile::Typed : exporter::TypeProfile::Rds;
+    options->types = *types::kProfileNames.find(*profile);
     options->show_progress = isatty(STDERR_FILENO) != 0;
     exporter::ExportResult result = exporter::run_export(*options);
     if (*as_json) {

@@ -40,23 +40,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-const char* profile_name(TypeProfile p) {
-  return p == TypeProfile::Typed ? "typed" : "rds";
-}
-const char* codec_name(parquet::Codec c) {
-  switch (c) {
-    case parquet::Codec::Snappy:
-      return "snappy";
-    case parquet::Codec::Gzip:
-      return "gzip";
-    case parquet::Codec::Zstd:
-      return "zstd";
-    case parquet::Codec::Uncompressed:
-      return "none";
-  }
-  return "none";
-}
-
 // A table being exported: what the catalog said, where it goes, what was written.
 struct TableJob {
   pg::Table table;
@@ -155,10 +138,6 @@ void describe_destination(const std::string& to, const std::string& id, ExportIn
   doc.exported_files_path = std::string(rest) + "/" + id;
 }
 
-types::Profile to_types_profile(TypeProfile p) {
-  return p == TypeProfile::Typed ? types::Profile::Typed : types::Profile::Rds;
-}
-
 class Exporter {
  public:
   Exporter(const ExportOptions& options) : o_(options) {}
@@ -227,7 +206,6 @@ std::vector<std::string> Exporter::databases_to_export() {
 }
 
 void Exporter::discover(const std::vector<std::string>& databases) {
-  types::Profile profile = to_types_profile(o_.types);
   for (const auto& name : databases) {
     auto db = std::make_unique<DatabaseJob>(DatabaseJob{
         name, "", pg::Connection::open(o_.source_uri, name, "snaplake export"), {}, {}});
@@ -245,7 +223,7 @@ void Exporter::discover(const std::vector<std::string>& databases) {
       auto job = std::make_unique<TableJob>();
       job->database = name;
       job->target = name + "." + table.schema + "." + table.name;
-      for (const auto& c : table.columns) job->mappings.push_back(types::map_column(c, profile));
+      for (const auto& c : table.columns) job->mappings.push_back(types::map_column(c, o_.types));
       bool parts_readable = std::all_of(table.parts.begin(), table.parts.end(),
                                         [](const pg::Relation& r) { return r.readable; });
       if (!table.readable || !parts_readable) {
@@ -474,8 +452,8 @@ ExportResult Exporter::run() {
   info_.source_arn = o_.source_arn.empty() ? log::redact(o_.source_uri) : o_.source_arn;
   info_.export_only = o_.only;
   info_.task_start_time = now_iso8601();
-  info_.type_profile = profile_name(o_.types);
-  info_.compression = codec_name(o_.codec);
+  info_.type_profile = o_.types;
+  info_.compression = o_.codec;
   describe_destination(o_.to, info_.export_id, info_);
   writer_options_.codec = o_.codec;
   writer_options_.compression_level = o_.compression_level;

@@ -9,10 +9,9 @@
 #include <vector>
 
 #include "parquet/options.h"
+#include "types/profile.h"
 
 namespace snaplake::exporter {
-
-enum class TypeProfile { Rds, Typed };
 
 struct ExportOptions {
   std::string source_uri;         // postgresql://…; without a database: all databases
@@ -23,7 +22,7 @@ struct ExportOptions {
   int jobs = 2;                   // parallel connections
   parquet::Codec codec = parquet::Codec::Snappy;
   int compression_level = 0;
-  TypeProfile types = TypeProfile::Rds;
+  types::Profile types = types::Profile::Rds;
   std::string source_arn;      // recorded as sourceArn (pipeline: the snapshot ARN)
   bool show_progress = false;  // progress lines on a terminal
 };

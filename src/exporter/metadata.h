@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "parquet/options.h"
 #include "types/mapping.h"
 
 namespace snaplake::exporter {
@@ -29,8 +30,8 @@ struct ExportInfoDoc {
   std::string failure_cause;
   std::string warning_message;
   // snaplake's own
-  std::string type_profile;
-  std::string compression;
+  types::Profile type_profile = types::Profile::Rds;
+  parquet::Codec compression = parquet::Codec::Snappy;
   struct Database {
     std::string name;
     std::string folder;

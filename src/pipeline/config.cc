@@ -121,15 +121,14 @@ class SectionReader {
     }
   }
 
-  // One of a fixed set of words.
-  void choice(std::string_view key, std::string& target,
-              std::initializer_list<std::string_view> allowed) {
-    string(key, target);
-    if (std::find(allowed.begin(), allowed.end(), target) == allowed.end()) {
-      std::string list;
-      for (auto word : allowed) list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", word);
-      bad_value(key, fmt::format("'{}' is not one of {}", target, list));
-    }
+  // One word of a vocabulary's name table, stored as its enumerator.
+  template <typename Enum, size_t N>
+  void choice(std::string_view key, Enum& target, const NameTable<Enum, N>& names) {
+    std::string text(names.name(target));
+    string(key, text);
+    auto value = names.find(text);
+    if (!value) bad_value(key, fmt::format("'{}' is not {}", text, names.alternatives()));
+    target = *value;
   }
 
   void finish() const {
@@ -227,7 +226,7 @@ void read_instances(const toml::table& root, Config& config, std::string_view fi
     SectionReader reader(element.as_table(), fmt::format("[[instances]] #{}", index), "", file,
                          nullptr);
     reader.string("id", instance.id);
-    reader.choice("engine", instance.engine, {"postgres", "rds"});
+    reader.choice("engine", instance.engine, kEngineNames);
     reader.string("source", instance.source);
     reader.strings("databases", instance.databases);
     reader.string("iam_role_arn", instance.iam_role_arn);
@@ -235,13 +234,15 @@ void read_instances(const toml::table& root, Config& config, std::string_view fi
     reader.string("export_bucket", instance.export_bucket);
     reader.finish();
     if (instance.id.empty()) reader.missing("id");
-    if (instance.engine == "postgres" && instance.source.empty()) {
-      reader.missing("source", " (engine \"postgres\" exports from it)");
+    if (instance.engine == Engine::Postgres && instance.source.empty()) {
+      reader.missing("source",
+                     fmt::format(" (engine \"{}\" exports from it)", to_string(instance.engine)));
     }
-    if (instance.engine == "rds") {
-      if (instance.iam_role_arn.empty()) reader.missing("iam_role_arn", " (engine \"rds\")");
-      if (instance.kms_key_id.empty()) reader.missing("kms_key_id", " (engine \"rds\")");
-      if (instance.export_bucket.empty()) reader.missing("export_bucket", " (engine \"rds\")");
+    if (instance.engine == Engine::Rds) {
+      std::string why = fmt::format(" (engine \"{}\")", to_string(instance.engine));
+      if (instance.iam_role_arn.empty()) reader.missing("iam_role_arn", why);
+      if (instance.kms_key_id.empty()) reader.missing("kms_key_id", why);
+      if (instance.export_bucket.empty()) reader.missing("export_bucket", why);
     }
     if (!ids.insert(instance.id).second) {
       reader.bad_value("id", fmt::format("'{}' is listed twice", instance.id));
@@ -334,7 +335,7 @@ Config parse_config(std::string_view text, std::string_view file_name,
   {
     SectionReader r(section(root, "queue", file_name), "[queue]", "SNAPLAKE_QUEUE", file_name,
                     &env);
-    r.choice("backend", config.queue.backend, {"sqlite", "sqs"});
+    r.choice("backend", config.queue.backend, kQueueBackendNames);
     r.string("path", config.queue.path);
     r.string("events_url", config.queue.events_url);
     r.string("tasks_url", config.queue.tasks_url);
@@ -344,17 +345,18 @@ Config parse_config(std::string_view text, std::string_view file_name,
     r.duration("visibility_timeout", config.queue.visibility_timeout);
     r.finish();
     if (config.queue.path.empty()) r.missing("path");
-    if (config.queue.backend == "sqs") {
-      if (config.queue.events_url.empty()) r.missing("events_url", " (backend \"sqs\")");
-      if (config.queue.tasks_url.empty()) r.missing("tasks_url", " (backend \"sqs\")");
+    if (config.queue.backend == QueueBackend::Sqs) {
+      std::string why = fmt::format(" (backend \"{}\")", to_string(config.queue.backend));
+      if (config.queue.events_url.empty()) r.missing("events_url", why);
+      if (config.queue.tasks_url.empty()) r.missing("tasks_url", why);
     }
   }
   {
     SectionReader r(section(root, "export", file_name), "[export]", "SNAPLAKE_EXPORT", file_name,
                     &env);
     r.string("to", config.export_.to);
-    r.choice("compression", config.export_.compression, {"snappy", "gzip", "zstd", "none"});
-    r.choice("types", config.export_.types, {"rds", "typed"});
+    r.choice("compression", config.export_.compression, parquet::kCodecNames);
+    r.choice("types", config.export_.types, types::kProfileNames);
     r.integer("jobs", config.export_.jobs, 1);
     r.duration("max_wait", config.export_.max_wait);
     r.finish();

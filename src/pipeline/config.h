@@ -16,23 +16,36 @@
 #include <string_view>
 #include <vector>
 
+#include "common/name_table.h"
+#include "parquet/options.h"
+#include "pipeline/engine.h"
+#include "types/profile.h"
+
 namespace snaplake::pipeline {
 
+// The queue backends, the vocabulary of `[queue] backend`.
+enum class QueueBackend { Sqlite, Sqs };
+inline constexpr auto kQueueBackendNames =
+    name_table<QueueBackend>({{QueueBackend::Sqlite, "sqlite"}, {QueueBackend::Sqs, "sqs"}});
+inline std::string_view to_string(QueueBackend backend) {
+  return kQueueBackendNames.name(backend);
+}
+
 struct QueueConfig {
-  std::string backend = "sqlite";  // "sqlite" or "sqs"
-  std::string path;                // sqlite: the queue's file (absolute after loading)
-  std::string events_url;          // sqs: queue URL of snapshot events
-  std::string tasks_url;           // sqs: queue URL of export tasks
-  std::string events_dlq_url;      // sqs: dead-letter queue of the events queue ("" = none)
-  std::string tasks_dlq_url;       // sqs: dead-letter queue of the tasks queue ("" = none)
-  int max_receives = 4;            // receives before a message is dead-lettered
+  QueueBackend backend = QueueBackend::Sqlite;
+  std::string path;            // sqlite: the queue's file (absolute after loading)
+  std::string events_url;      // sqs: queue URL of snapshot events
+  std::string tasks_url;       // sqs: queue URL of export tasks
+  std::string events_dlq_url;  // sqs: dead-letter queue of the events queue ("" = none)
+  std::string tasks_dlq_url;   // sqs: dead-letter queue of the tasks queue ("" = none)
+  int max_receives = 4;        // receives before a message is dead-lettered
   std::chrono::milliseconds visibility_timeout = std::chrono::minutes(15);
 };
 
 struct ExportConfig {
-  std::string to;                      // folder (absolute after loading), file://…, or s3://…
-  std::string compression = "snappy";  // snappy | gzip | zstd | none
-  std::string types = "rds";           // rds | typed
+  std::string to;  // folder (absolute after loading), file://…, or s3://…
+  parquet::Codec compression = parquet::Codec::Snappy;
+  types::Profile types = types::Profile::Rds;
   int jobs = 2;
   // rds engine: how long an event waits for its snapshot to finish being created, or for a free
   // RDS export slot, before it is dead-lettered.
@@ -55,8 +68,8 @@ struct AwsConfig {
 };
 
 struct InstanceConfig {
-  std::string id;                      // the RDS instance id / the name events carry
-  std::string engine = "postgres";     // "postgres" (native export) or "rds"
+  std::string id;  // the RDS instance id / the name events carry
+  Engine engine = Engine::Postgres;
   std::string source;                  // postgresql://… (postgres engine)
   std::vector<std::string> databases;  // default: the URI's database, or all if it names none
   std::string iam_role_arn;            // rds engine

@@ -78,13 +78,13 @@ export_bucket = "rds-exports"
 TEST(Config, ReadsEveryKey) {
   Config c = parse(kFull);
   EXPECT_EQ(c.file, "/etc/snaplake/snaplake.toml");
-  EXPECT_EQ(c.queue.backend, "sqlite");
+  EXPECT_EQ(c.queue.backend, QueueBackend::Sqlite);
   EXPECT_EQ(c.queue.path, "/etc/snaplake/state/queue.db");
   EXPECT_EQ(c.queue.max_receives, 3);
   EXPECT_EQ(c.queue.visibility_timeout, std::chrono::seconds(90));
   EXPECT_EQ(c.export_.to, "s3://export-bucket/snaplake");
-  EXPECT_EQ(c.export_.compression, "zstd");
-  EXPECT_EQ(c.export_.types, "typed");
+  EXPECT_EQ(c.export_.compression, parquet::Codec::Zstd);
+  EXPECT_EQ(c.export_.types, types::Profile::Typed);
   EXPECT_EQ(c.export_.jobs, 4);
   EXPECT_EQ(c.export_.max_wait, std::chrono::hours(2));
   EXPECT_EQ(c.landing.max_wait, std::chrono::hours(72));
@@ -96,7 +96,7 @@ TEST(Config, ReadsEveryKey) {
   ASSERT_EQ(c.instances.size(), 2u);
   EXPECT_EQ(c.instances[0].id, "social-care-db");
   EXPECT_EQ(c.instances[0].databases, (std::vector<std::string>{"social_care", "audit"}));
-  EXPECT_EQ(c.instances[1].engine, "rds");
+  EXPECT_EQ(c.instances[1].engine, Engine::Rds);
   EXPECT_EQ(c.instances[1].export_bucket, "rds-exports");
   ASSERT_NE(c.find_instance("housing-db"), nullptr);
   EXPECT_EQ(c.find_instance("nope"), nullptr);
@@ -105,12 +105,12 @@ TEST(Config, ReadsEveryKey) {
 
 TEST(Config, DefaultsAreTheEmbeddedOnesResolvedAgainstTheFile) {
   Config c = parse("");
-  EXPECT_EQ(c.queue.backend, "sqlite");
+  EXPECT_EQ(c.queue.backend, QueueBackend::Sqlite);
   EXPECT_EQ(c.queue.path, "/etc/snaplake/.snaplake/queue.db");
   EXPECT_EQ(c.queue.max_receives, 4);
   EXPECT_EQ(c.queue.visibility_timeout, std::chrono::minutes(15));
   EXPECT_EQ(c.export_.to, "/etc/snaplake/exports");
-  EXPECT_EQ(c.export_.compression, "snappy");
+  EXPECT_EQ(c.export_.compression, parquet::Codec::Snappy);
   EXPECT_EQ(c.export_.jobs, 2);
   EXPECT_EQ(c.export_.max_wait, std::chrono::hours(1));
   EXPECT_EQ(c.landing.max_wait, std::chrono::hours(48));
@@ -138,6 +138,24 @@ TEST(Config, EnvironmentOverridesTheFile) {
   EXPECT_EQ(c.export_.to, "/etc/snaplake/local-exports");
   EXPECT_EQ(c.landing.service_area, "housing");
   EXPECT_EQ(c.aws.region, "us-east-1");
+}
+
+// The vocabularies are read into their enums with their one name table; names of no table are
+// refused with the alternatives.
+TEST(Config, VocabulariesAreTyped) {
+  Config c = parse(
+      "[queue]\nbackend = \"sqs\"\nevents_url = \"e\"\ntasks_url = \"t\"\n"
+      "[export]\ncompression = \"none\"\ntypes = \"typed\"\n");
+  EXPECT_EQ(c.queue.backend, QueueBackend::Sqs);
+  EXPECT_EQ(c.export_.compression, parquet::Codec::Uncompressed);
+  EXPECT_EQ(c.export_.types, types::Profile::Typed);
+  EXPECT_THAT(config_error("[export]\ncompression = \"uncompressed\"\n"),
+              HasSubstr("[export] compression: 'uncompressed' is not snappy, gzip, zstd or none"));
+  EXPECT_THAT(config_error("[export]\ntypes = \"strict\"\n"),
+              HasSubstr("'strict' is not rds or typed"));
+  EXPECT_THAT(config_error("[[instances]]\nid = \"a\"\nengine = \"mysql\"\n"),
+              HasSubstr("'mysql' is not postgres or rds"));
+  EXPECT_EQ(kQueueBackendNames.name(QueueBackend::Sqlite), "sqlite");
 }
 
 TEST(Config, EnvironmentValuesAreValidatedAndNamed) {

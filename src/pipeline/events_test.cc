@@ -220,23 +220,24 @@ TEST(TaskMessage, RoundTripsAndStaysCompatibleWithTheReference) {
   TaskMessage t;
   t.export_task_identifier = "social-care-db-20211107t174351-0a1b2c3d";
   t.export_bucket = "/data/exports";
-  t.engine = "postgres";
+  t.engine = Engine::Postgres;
   t.instance_id = "social-care-db";
   t.export_location = "/data/exports/social-care-db-20211107t174351-0a1b2c3d";
   t.event_time = "2021-11-07T17:43:51.876Z";
   t.polls = 2;
   auto j = nlohmann::json::parse(to_json(t));
   EXPECT_EQ(j["ExportTaskIdentifier"], t.export_task_identifier);
+  EXPECT_EQ(j["Engine"], "postgres");
   EXPECT_EQ(j["ExportBucket"], t.export_bucket);
   auto back = parse_task_message(to_json(t));
   EXPECT_EQ(back.export_location, t.export_location);
-  EXPECT_EQ(back.engine, "postgres");
+  EXPECT_EQ(back.engine, Engine::Postgres);
   EXPECT_EQ(back.polls, 2);
 
   // What the reference system's export function queues: an RDS export task.
   auto reference = parse_task_message(
       R"({"ExportTaskIdentifier": "sandbox-db-export-2021", "ExportBucket": "rds-export-bucket"})");
-  EXPECT_EQ(reference.engine, "rds");
+  EXPECT_EQ(reference.engine, Engine::Rds);
   EXPECT_EQ(reference.export_bucket, "rds-export-bucket");
 }
 

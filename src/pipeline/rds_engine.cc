@@ -131,7 +131,7 @@ std::variant<TaskMessage, RdsNotReady> start_rds_export(const aws::RdsClient& rd
   TaskMessage task;
   task.export_task_identifier = export_id;
   task.export_bucket = bucket.bucket;
-  task.engine = "rds";
+  task.engine = Engine::Rds;
   task.instance_id = instance.id;
   task.snapshot_id = snapshot.identifier;
   task.export_location = export_location(bucket, export_id);

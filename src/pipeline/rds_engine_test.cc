@@ -179,7 +179,7 @@ class FakeRds {
 InstanceConfig care_instance() {
   InstanceConfig i;
   i.id = "care";
-  i.engine = "rds";
+  i.engine = Engine::Rds;
   i.iam_role_arn = "arn:aws:iam::1:role/export";
   i.kms_key_id = "key-1";
   i.export_bucket = "s3://exports/rds/";
@@ -250,7 +250,7 @@ TEST(RdsEngine, ExportsTheLatestAvailableSnapshotOfTheInstanceAcrossPages) {
   EXPECT_EQ(task.snapshot_id, "care-4");
   EXPECT_EQ(task.export_task_identifier, "care-exp-1");
   EXPECT_EQ(task.export_bucket, "exports");
-  EXPECT_EQ(task.engine, "rds");
+  EXPECT_EQ(task.engine, Engine::Rds);
   EXPECT_EQ(task.instance_id, "care");
   EXPECT_EQ(task.export_location, "s3://exports/rds/care-exp-1");
   EXPECT_EQ(task.source_arn, "arn:aws:rds:eu-west-2:1:snapshot:care-4");

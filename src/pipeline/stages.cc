@@ -11,13 +11,6 @@
 namespace snaplake::pipeline {
 namespace {
 
-parquet::Codec codec_of(const std::string& name) {
-  if (name == "gzip") return parquet::Codec::Gzip;
-  if (name == "zstd") return parquet::Codec::Zstd;
-  if (name == "none") return parquet::Codec::Uncompressed;
-  return parquet::Codec::Snappy;
-}
-
 // ExportBucket of the task message: the bucket of an s3:// export root, else the root itself.
 std::string export_bucket_of(const std::string& root) {
   if (root.starts_with("s3://")) return store::parse_s3_location(root).first;
@@ -165,14 +158,9 @@ void handle_event(StageContext& context, const queue::Message& message,
                          .new_attempt = received.checks == 0});
 
   recording_failure(context.status, export_id, [&] {
-    if (instance->engine == "rds") {
+    if (instance->engine == Engine::Rds) {
       export_with_rds(context, *instance, event, export_id, received, queue_name, message);
       return;
-    }
-    if (instance->engine != "postgres") {
-      fail(ErrorKind::Unsupported,
-           "instance '{}': engine \"{}\" needs the AWS RDS client, which this build lacks",
-           instance->id, instance->engine);
     }
     log::info("exporting instance {} ({} {}) as {}", instance->id, event.event_id,
               event.snapshot_id.empty() ? event.event_time : event.snapshot_id, export_id);
@@ -183,16 +171,15 @@ void handle_event(StageContext& context, const queue::Message& message,
     options.to = context.config.export_.to;
     options.export_id = export_id;
     options.jobs = context.config.export_.jobs;
-    options.codec = codec_of(context.config.export_.compression);
-    options.types = context.config.export_.types == "typed" ? exporter::TypeProfile::Typed
-                                                            : exporter::TypeProfile::Rds;
+    options.codec = context.config.export_.compression;
+    options.types = context.config.export_.types;
     options.source_arn = event.source_arn;
     exporter::ExportResult result = context.engines.run_export(options);
 
     TaskMessage task;
     task.export_task_identifier = export_id;
     task.export_bucket = export_bucket_of(context.config.export_.to);
-    task.engine = "postgres";
+    task.engine = Engine::Postgres;
     task.instance_id = instance->id;
     task.snapshot_id = event.snapshot_id;
     task.export_location = result.export_root.empty()
@@ -226,7 +213,7 @@ void handle_task(StageContext& context, const queue::Message& message,
                          .stage = RunStage::Landing,
                          .export_location = task.export_location});
   recording_failure(context.status, export_id, [&] {
-    if (task.engine != "postgres") {
+    if (task.engine == Engine::Rds) {
       // An RDS export (or the reference's message, which names no engine): land it once RDS
       // says COMPLETE; until then the message waits on its queue (waits.h).
       RdsTaskCheck check = check_rds_export(rds_client(context), task);

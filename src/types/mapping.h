@@ -8,13 +8,9 @@
 #include <string>
 
 #include "parquet/schema.h"
+#include "types/profile.h"
 
 namespace snaplake::types {
-
-enum class Profile {
-  Rds,    // AWS's documented RDS export mapping: numbers and booleans native, the rest STRING
-  Typed,  // additionally DECIMAL, DATE, TIME, TIMESTAMP, UUID, JSON, ENUM
-};
 
 // A column as the catalog describes it; domains are already resolved to their base type.
 struct SourceColumn {

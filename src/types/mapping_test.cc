@@ -69,6 +69,14 @@ const Row kShared[] = {
     {col("timetz"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
 };
 
+TEST(Profile, EveryProfileHasOneName) {
+  for (Profile p : {Profile::Rds, Profile::Typed}) {
+    EXPECT_NE(to_string(p), "?");
+    EXPECT_EQ(kProfileNames.find(to_string(p)), p);
+  }
+  EXPECT_EQ(kProfileNames.names(), (std::vector<std::string>{"rds", "typed"}));
+}
+
 TEST(Mapping, SharedByBothProfiles) {
   for (const Row& row : kShared) {
     check(row, Profile::Rds);
