@@ -76,8 +76,7 @@ void add_export_command(CLI::App& root, int& exit_status) {
                   "(repeat or separate with commas)")
       ->delimiter(',');
   cmd->add_option("--jobs", options->jobs,
-                  "Encoding threads (default 2), fed by ceil(N/2) connections")
-      ->check(CLI::Range(1, 64));
+                  "Encoding threads, 1 to 64 (default 2), fed by ceil(N/2) connections");
   cmd->add_option("--compression", *compression,
                   fmt::format("{} (default {})", parquet::kCodecNames.alternatives(),
                               to_string(options->codec)))
@@ -96,6 +95,7 @@ void add_export_command(CLI::App& root, int& exit_status) {
     // The names were checked against the same tables while parsing.
     options->codec = parquet::parse_codec(*compression);
     options->types = *types::kProfileNames.find(*profile);
+    options->validate();  // before anything is created
     options->show_progress = isatty(STDERR_FILENO) != 0;
     exporter::ExportResult result = exporter::run_export(*options);
     if (*as_json) {

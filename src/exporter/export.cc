@@ -29,6 +29,7 @@
 #include "exporter/keys.h"
 #include "exporter/metadata.h"
 #include "exporter/plan.h"
+#include "parquet/compression.h"
 #include "pg/catalog.h"
 #include "pg/connection.h"
 #include "pg/snapshot.h"
@@ -36,6 +37,36 @@
 #include "store/s3_store.h"
 
 namespace snaplake::exporter {
+
+void ExportOptions::validate(const Names& names) const {
+  if (jobs < 1 || jobs > 64)
+    fail(ErrorKind::InvalidInput, "invalid {} {}: use 1 to 64", names.jobs, jobs);
+  if (compression_level != 0) {
+    int max = parquet::max_compression_level(codec);
+    if (max == 0) {
+      fail(ErrorKind::InvalidInput, "invalid {} {}: compression {} has no levels",
+           names.compression_level, compression_level, to_string(codec));
+    }
+    if (compression_level < 1 || compression_level > max) {
+      fail(ErrorKind::InvalidInput, "invalid {} {}: {} levels are 1 to {} (0: its default)",
+           names.compression_level, compression_level, to_string(codec), max);
+    }
+  }
+  // The checks below throw their own Error(InvalidInput) ("invalid export id 'x': …"); the
+  // message is prefixed with the option's name.
+  auto named = [](const std::string& name, auto&& check) {
+    try {
+      check();
+    } catch (const Error& e) {
+      fail(ErrorKind::InvalidInput, "{}: {}", name, e.what());
+    }
+  };
+  named(names.source, [&] { pg::parse_conninfo(source_uri); });
+  if (to.starts_with("s3://")) named(names.to, [&] { store::parse_s3_location(to); });
+  if (!export_id.empty()) named(names.export_id, [&] { validate_export_id(export_id); });
+  for (const auto& text : only) named(names.only, [&] { pg::parse_only_filter(text); });
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -436,9 +467,7 @@ void Exporter::finish_tables_info() {
 
 ExportResult Exporter::run() {
   auto started = Clock::now();
-  if (o_.jobs < 1 || o_.jobs > 64) {
-    fail(ErrorKind::InvalidInput, "invalid --jobs {}: use 1 to 64", o_.jobs);
-  }
+  o_.validate();
   for (const auto& text : o_.only) filters_.push_back(pg::parse_only_filter(text));
   pg::ConnInfo conninfo = pg::parse_conninfo(o_.source_uri);
 

@@ -25,6 +25,23 @@ struct ExportOptions {
   types::Profile types = types::Profile::Rds;
   std::string source_arn;      // recorded as sourceArn (pipeline: the snapshot ARN)
   bool show_progress = false;  // progress lines on a terminal
+
+  // How messages name each option: as `snaplake export`'s flags by default; the configuration
+  // loader names its keys instead ("[export] jobs").
+  struct Names {
+    std::string source = "--source";
+    std::string to = "--to";
+    std::string export_id = "--export-id";
+    std::string only = "--only";
+    std::string jobs = "--jobs";
+    std::string compression_level = "--compression-level";
+  };
+  // Every rule the export applies to its options, checked without I/O; Error(InvalidInput)
+  // naming the option for the first one broken. run_export calls it before anything else, and
+  // the CLI and the configuration loader before anything is created, so the flags and the
+  // configuration keys obey the same rules.
+  void validate(const Names& names) const;
+  void validate() const { validate(Names()); }
 };
 
 struct TableResult {

@@ -1,11 +1,14 @@
-// The pipeline's configuration file (TOML; PRODUCT.md, "Configuration"). Its key names are the
-// contract. Every key may be overridden from the environment as SNAPLAKE_<SECTION>_<KEY>
+// The pipeline's configuration file (TOML; docs/configuration.md). Its key names are the
+// contract; config.cc reads each key in one place, and configuration_keys() lists them all.
+// Every section key may be overridden from the environment as SNAPLAKE_<SECTION>_<KEY>
 // (SNAPLAKE_QUEUE_BACKEND, SNAPLAKE_EXPORT_JOBS, …); instances come from the file only.
 // Relative paths are resolved against the configuration file's folder, so a configuration
 // means the same thing whatever the working directory of the worker.
 //
-// Everything is validated when the file is loaded: an unknown key, a wrong type, a bad value or
-// a missing required key is Error(Config) naming the key and the file.
+// Everything is validated when the file is loaded: an unknown key, a wrong type, a bad value, a
+// missing required key, export options the export would refuse (exporter::ExportOptions::
+// validate) or a password in a source URI is Error(Config) naming the key and the file. An
+// environment variable SNAPLAKE_* that snaplake does not know is a warning naming it.
 #pragma once
 
 #include <chrono>
@@ -14,9 +17,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "common/name_table.h"
+#include "exporter/export.h"
 #include "parquet/options.h"
 #include "pipeline/engine.h"
 #include "types/profile.h"
@@ -78,7 +83,8 @@ struct InstanceConfig {
 };
 
 struct Config {
-  std::string file;  // the file it was read from (for messages)
+  std::string file;                   // the file it was read from (for messages)
+  std::vector<std::string> warnings;  // found while loading; load_config logs each
   QueueConfig queue;
   ExportConfig export_;
   LandingConfig landing;
@@ -90,11 +96,47 @@ struct Config {
   std::string status_path() const;
 };
 
-// Looks an environment variable up; injectable so that tests need not touch the process's.
-using Environment = std::function<std::optional<std::string>(std::string_view name)>;
+// The environment the configuration is read with; injectable so that tests need not touch the
+// process's.
+struct Environment {
+  using Lookup = std::function<std::optional<std::string>(std::string_view name)>;
+  Lookup lookup;
+  std::vector<std::string> names;  // every variable's name, for the warning about unknown ones
+
+  Environment() = default;
+  template <typename F>
+  requires std::is_invocable_r_v<std::optional<std::string>, F, std::string_view> Environment(
+      F lookup, std::vector<std::string> names = {})  // NOLINT: a lookup is an environment
+      : lookup(std::move(lookup)), names(std::move(names)) {}
+};
 Environment process_environment();
 
-// Reads and validates the file. Throws Error(Config) naming the file and the key.
+// A key of the configuration: its section ("queue", …, "instances"), its name, and the
+// environment variable that overrides it ("" for [[instances]] keys, which come from the file).
+struct ConfigKey {
+  std::string section;
+  std::string key;
+  std::string variable;
+};
+// Every key the loader accepts, in the order it reads them (docs/configuration.md lists each;
+// a test checks that).
+const std::vector<ConfigKey>& configuration_keys();
+// The SNAPLAKE_* variables snaplake reads that are not configuration keys.
+inline constexpr std::string_view kOtherVariables[] = {
+    "SNAPLAKE_CONFIG",  // lambda: the configuration file
+};
+// Variables of snaplake's own development scripts and tests (scripts/, tests/, bench/): not
+// configuration, and not warned about.
+inline constexpr std::string_view kDevelopmentVariables[] = {
+    "SNAPLAKE_BIN", "SNAPLAKE_ROOT", "SNAPLAKE_BUILD_DIR", "SNAPLAKE_BENCH_BUILD_DIR"};
+inline constexpr std::string_view kDevelopmentPrefix = "SNAPLAKE_TEST_";
+
+// What the export stage runs for a snapshot of a postgres `instance` (the event adds the export
+// id and the source ARN). The loader validates exactly these options.
+exporter::ExportOptions export_options(const Config& config, const InstanceConfig& instance);
+
+// Reads and validates the file, and logs its warnings. Throws Error(Config) naming the file and
+// the key.
 Config load_config(const std::filesystem::path& file, const Environment& env);
 // The same for text already read; `base_dir` resolves relative paths.
 Config parse_config(std::string_view text, std::string_view file_name,

@@ -13,11 +13,15 @@ namespace {
 using ::testing::HasSubstr;
 
 Environment env_of(std::map<std::string, std::string> values) {
-  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
-    auto it = values.find(std::string(name));
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
+  std::vector<std::string> names;
+  for (const auto& [name, value] : values) names.push_back(name);
+  return Environment(
+      [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
+        auto it = values.find(std::string(name));
+        if (it == values.end()) return std::nullopt;
+        return it->second;
+      },
+      std::move(names));
 }
 
 Config parse(std::string_view text, std::map<std::string, std::string> env = {}) {
@@ -190,7 +194,9 @@ TEST(Config, ErrorsNameTheKeyAndTheFile) {
       {"[[instances]]\nid = \"a\"\nsource = \"x\"\nhost = \"h\"\n", "unknown key 'host'"},
       {"[[instances]]\nid = \"a\"\nsource = \"x\"\ndatabases = \"db\"\n",
        "databases: expected an array"},
-      {"[[instances]]\nid = \"a\"\nsource = \"x\"\n[[instances]]\nid = \"a\"\nsource = \"y\"\n",
+      {"[[instances]]\nid = \"a\"\nsource = \"x\"\n", "source: invalid PostgreSQL URI 'x'"},
+      {"[[instances]]\nid = \"a\"\nsource = \"postgresql://h/x\"\n[[instances]]\nid = \"a\"\n"
+       "source = \"postgresql://h/y\"\n",
        "listed twice"},
       {"[queue\n", "snaplake.toml:1:"},
   };
@@ -199,6 +205,66 @@ TEST(Config, ErrorsNameTheKeyAndTheFile) {
     EXPECT_THAT(message, HasSubstr(c.expected)) << c.text;
     EXPECT_THAT(message, HasSubstr("/etc/snaplake/snaplake.toml")) << c.text;
   }
+}
+
+// The export options are the export's own rules (ExportOptions::validate), named as keys: a
+// value `snaplake export` would refuse is refused when the file is loaded, not at every event.
+TEST(Config, ExportOptionsAreValidatedAtLoad) {
+  constexpr std::string_view instance =
+      "[[instances]]\nid = \"a\"\nsource = \"postgresql://app@db/x\"\n";
+  EXPECT_THAT(config_error(std::string("[export]\njobs = 100\n") + std::string(instance)),
+              HasSubstr("/etc/snaplake/snaplake.toml: invalid [export] jobs 100: use 1 to 64"));
+  EXPECT_THAT(config_error("[export]\njobs = 65\n"), HasSubstr("invalid [export] jobs 65"));
+  EXPECT_THAT(config_error(instance, {{"SNAPLAKE_EXPORT_JOBS", "100"}}),
+              HasSubstr("invalid [export] jobs 100"));
+  EXPECT_THAT(config_error(std::string(instance) + "databases = [\"a.b.c.d\"]\n"),
+              HasSubstr("[[instances]] #1 databases: invalid filter 'a.b.c.d'"));
+  EXPECT_THAT(config_error("[export]\nto = \"s3://No_Such_Bucket/x\"\n"),
+              HasSubstr("[export] to: invalid S3 location"));
+  EXPECT_THAT(
+      config_error("[[instances]]\nid = \"a\"\nsource = \"postgresql://h/x?no_such_option=1\"\n"),
+      HasSubstr("[[instances]] #1 source: invalid PostgreSQL URI"));
+  EXPECT_EQ(parse(std::string("[export]\njobs = 64\n") + std::string(instance)).export_.jobs, 64);
+}
+
+// Passwords never come from the configuration: a source holding one is refused, and the
+// message does not repeat it.
+TEST(Config, APasswordInASourceIsRefused) {
+  for (std::string source :
+       {"postgresql://app:s3cr3t@db/x", "postgresql://app@db/x?password=s3cr3t",
+        "host=db user=app password=s3cr3t dbname=x"}) {
+    std::string message = config_error("[[instances]]\nid = \"a\"\nsource = \"" + source + "\"\n");
+    EXPECT_THAT(message, HasSubstr("[[instances]] #1 source: the URI holds a password")) << source;
+    EXPECT_THAT(message, HasSubstr("PGPASSWORD")) << source;
+    EXPECT_THAT(message, ::testing::Not(HasSubstr("s3cr3t"))) << source;
+  }
+  EXPECT_NO_THROW(parse("[[instances]]\nid = \"a\"\nsource = \"postgresql://app@db/x\"\n"));
+}
+
+// A SNAPLAKE_* variable that is no key (a typo) is a warning naming it; the keys' variables,
+// SNAPLAKE_CONFIG and the development scripts' are not.
+TEST(Config, UnknownSnaplakeVariablesAreWarnedAbout) {
+  Config c = parse("", {{"SNAPLAKE_EXPORT_JOB", "3"},
+                        {"SNAPLAKE_EXPORT_JOBS", "3"},
+                        {"SNAPLAKE_QUEUE_EVENTS_DLQ_URL", ""},
+                        {"SNAPLAKE_CONFIG", "x.toml"},
+                        {"SNAPLAKE_TEST_PG_URI", "postgresql://h/d"},
+                        {"SNAPLAKE_BIN", "/b/snaplake"},
+                        {"SNAPLAKEISH", "1"},
+                        {"PATH", "/bin"}});
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_THAT(c.warnings[0], HasSubstr("environment variable SNAPLAKE_EXPORT_JOB is not"));
+}
+
+// The one key table, as configuration_keys() lists it: every section key with its variable.
+TEST(Config, EveryKeyIsListedWithItsVariable) {
+  std::map<std::string, std::string> variables;
+  for (const auto& k : configuration_keys()) variables[k.section + "." + k.key] = k.variable;
+  EXPECT_EQ(variables.at("queue.events_dlq_url"), "SNAPLAKE_QUEUE_EVENTS_DLQ_URL");
+  EXPECT_EQ(variables.at("export.max_wait"), "SNAPLAKE_EXPORT_MAX_WAIT");
+  EXPECT_EQ(variables.at("aws.endpoint_url"), "SNAPLAKE_AWS_ENDPOINT_URL");
+  EXPECT_EQ(variables.at("instances.export_bucket"), "");
+  EXPECT_EQ(variables.size(), 8u + 5u + 5u + 2u + 7u);
 }
 
 TEST(Config, MissingFileIsAConfigError) {

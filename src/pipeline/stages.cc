@@ -164,15 +164,8 @@ void handle_event(StageContext& context, const queue::Message& message,
     }
     log::info("exporting instance {} ({} {}) as {}", instance->id, event.event_id,
               event.snapshot_id.empty() ? event.event_time : event.snapshot_id, export_id);
-    exporter::ExportOptions options;
-    options.source_uri = instance->source;
-    options.all_databases = !instance->databases.empty();
-    options.only = instance->databases;
-    options.to = context.config.export_.to;
+    exporter::ExportOptions options = export_options(context.config, *instance);
     options.export_id = export_id;
-    options.jobs = context.config.export_.jobs;
-    options.codec = context.config.export_.compression;
-    options.types = context.config.export_.types;
     options.source_arn = event.source_arn;
     exporter::ExportResult result = context.engines.run_export(options);
 
