@@ -15,10 +15,18 @@
 #include <utility>
 #include <vector>
 
+#include "common/name_table.h"
+
 namespace snaplake::log {
 
 enum class Level { Debug, Info, Warn, Error };
 enum class Format { Text, Json };
+// The names of --log-format.
+inline constexpr auto kFormatNames =
+    name_table<Format>({{Format::Text, "text"}, {Format::Json, "json"}});
+inline std::string_view to_string(Format format) {
+  return kFormatNames.name(format);
+}
 
 void configure(Level min_level, Format format);
 Level min_level();
