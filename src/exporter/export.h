@@ -1,6 +1,6 @@
 // The native export engine's entry point: one consistent snapshot of a PostgreSQL database (or
 // of every database of a server) written as Parquet in the RDS snapshot export layout
-// (PRODUCT.md, "Export"). Used by `snaplake export` and by the pipeline's export stage.
+// (docs/layouts.md, "Export"). Used by `snaplake export` and by the pipeline's export stage.
 #pragma once
 
 #include <cstdint>

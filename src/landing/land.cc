@@ -1,5 +1,5 @@
 // The landing stage. One export is landed in these steps, in this order, so that every step can
-// be interrupted and the whole run again from the start (PRODUCT.md, "Landing zone"):
+// be interrupted and the whole run again from the start (docs/layouts.md, "Landing zone"):
 //
 //  1. Read export_info_<id>.json: only a COMPLETE export goes on (require_complete).
 //  2. Read every export_tables_info_<id>_from_<a>_to_<b>.json and list the export's objects

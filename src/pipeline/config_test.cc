@@ -3,7 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
+#include <regex>
+#include <set>
+#include <sstream>
 
 #include "common/error.h"
 
@@ -265,6 +269,57 @@ TEST(Config, EveryKeyIsListedWithItsVariable) {
   EXPECT_EQ(variables.at("aws.endpoint_url"), "SNAPLAKE_AWS_ENDPOINT_URL");
   EXPECT_EQ(variables.at("instances.export_bucket"), "");
   EXPECT_EQ(variables.size(), 8u + 5u + 5u + 2u + 7u);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in) << path;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// examples/snaplake.toml is loaded by the real loader (so it is valid, password-free and
+// complete) and sets every key of every section, each in its own section.
+TEST(Config, TheExampleLoadsAndSetsEveryKey) {
+  const std::string file = SNAPLAKE_SOURCE_DIR "/examples/snaplake.toml";
+  Config c = load_config(file, env_of({}));
+  EXPECT_TRUE(c.warnings.empty());
+  ASSERT_EQ(c.instances.size(), 2u);
+  EXPECT_EQ(c.instances[0].engine, Engine::Postgres);
+  EXPECT_EQ(c.instances[1].engine, Engine::Rds);
+  EXPECT_EQ(c.queue.path, SNAPLAKE_SOURCE_DIR "/examples/.snaplake/queue.db");
+
+  std::set<std::string> in_example;
+  std::string section;
+  std::istringstream lines(read_file(file));
+  static const std::regex header(R"(^\[\[?([a-z_]+)\]\]?\s*$)"), key(R"(^([a-z_]+) = )");
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (std::regex_match(line, m, header)) section = m[1];
+    if (std::regex_search(line, m, key)) in_example.insert(section + "." + m[1].str());
+  }
+  std::set<std::string> keys;
+  for (const auto& k : configuration_keys()) keys.insert(k.section + "." + k.key);
+  EXPECT_EQ(in_example, keys);
+}
+
+// docs/configuration.md names every key in its section's table, with its variable.
+TEST(Config, TheReferencePageNamesEveryKey) {
+  const std::string page = read_file(SNAPLAKE_SOURCE_DIR "/docs/configuration.md");
+  for (const auto& k : configuration_keys()) {
+    std::string heading =
+        k.section == "instances" ? "## `[[instances]]`" : "## `[" + k.section + "]`";
+    size_t start = page.find(heading);
+    ASSERT_NE(start, std::string::npos) << heading;
+    size_t end = page.find("\n## ", start + 1);
+    std::string_view part = std::string_view(page).substr(start, end - start);
+    EXPECT_NE(part.find("| `" + k.key + "` |"), std::string_view::npos)
+        << k.section << "." << k.key;
+    if (!k.variable.empty()) {
+      EXPECT_NE(part.find("`" + k.variable + "`"), std::string_view::npos) << k.variable;
+    }
+  }
 }
 
 TEST(Config, MissingFileIsAConfigError) {

@@ -1,5 +1,5 @@
 // Snapshot events in, export-task messages out: the pipeline's two message contracts
-// (PRODUCT.md, "The pipeline"). Pure functions, no I/O.
+// (docs/messages.md). Pure functions, no I/O.
 //
 // Accepted event forms (all from one queue body):
 // - An RDS event notification delivered through SNS into SQS: the SNS envelope

@@ -1,4 +1,4 @@
--- Every type family of PRODUCT.md's mapping, with NULLs and extremes.
+-- Every type family of docs/type-mapping.md's mapping, with NULLs and extremes.
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy', 'ü ñ');
 CREATE TYPE pair AS (a int, b text);
 CREATE DOMAIN amount AS numeric(12, 2);
