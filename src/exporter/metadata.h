@@ -1,7 +1,8 @@
-// The metadata files of an export, in RDS's shape (docs/layouts.md, "Export"): export_info_<id>.json
-// (the task) and export_tables_info_<id>_from_<a>_to_<b>.json (perTableStatus). Plain structs
-// in, JSON text out; snaplake's additions (row counts, files, the snapshot) sit beside RDS's
-// fields so RDS consumers keep working and the landing stage can verify what it copies.
+// The metadata files of an export, in RDS's shape (docs/layouts.md, "Export"):
+// export_info_<id>.json (the task) and export_tables_info_<id>_from_<a>_to_<b>.json
+// (perTableStatus). Plain structs in, JSON text out; snaplake's additions (row counts, files, the
+// snapshot) sit beside RDS's fields so RDS consumers keep working and the landing stage can verify
+// what it copies.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,6 @@
-// The PostgreSQL column → Parquet column mapping of the two type profiles (docs/type-mapping.md). A pure function of the column's catalog description: tested as a table
-// (mapping_test.cc). The exporter builds its COPY query and its decoders from the result.
+// The PostgreSQL column → Parquet column mapping of the two type profiles (docs/type-mapping.md). A
+// pure function of the column's catalog description: tested as a table (mapping_test.cc). The
+// exporter builds its COPY query and its decoders from the result.
 #pragma once
 
 #include <cstdint>
