@@ -12,7 +12,7 @@
 //   external_id uuid           FIXED_LEN_BYTE_ARRAY(16)    ~5% NULL  random version 4
 //   attributes  json           BYTE_ARRAY JSON             ~5% NULL  small objects, 40–90 bytes
 //
-// This is the "typed" profile's schema (PRODUCT.md, Type mapping) for a typical table.
+// This is the "typed" profile's schema (docs/type-mapping.md) for a typical table.
 #pragma once
 
 #include <cstddef>

@@ -16,17 +16,19 @@
 namespace snaplake::cli {
 namespace {
 
+// Names are the source's and may hold anything: escaped (log::printable) on the terminal.
 void print_summary(const exporter::ExportResult& r) {
   double mb = static_cast<double>(r.bytes) / 1e6;
   std::printf("exported %zu tables, %llu rows, %.1f MB of Parquet in %.2f s to %s\n",
               r.tables.size(), static_cast<unsigned long long>(r.rows), mb, r.seconds,
-              log::redact(r.export_root).c_str());
-  std::printf("export id: %s, snapshot time: %s\n", r.export_id.c_str(), r.snapshot_time.c_str());
+              log::printable(log::redact(r.export_root)).c_str());
+  std::printf("export id: %s, snapshot time: %s\n", log::printable(r.export_id).c_str(),
+              r.snapshot_time.c_str());
   for (const auto& t : r.tables) {
-    std::printf("  %-50s %12llu rows %4llu files %12llu bytes\n", t.target.c_str(),
+    std::printf("  %-50s %12llu rows %4llu files %12llu bytes\n", log::printable(t.target).c_str(),
                 static_cast<unsigned long long>(t.rows), static_cast<unsigned long long>(t.files),
                 static_cast<unsigned long long>(t.bytes));
-    for (const auto& w : t.warnings) std::printf("    warning: %s\n", w.c_str());
+    for (const auto& w : t.warnings) std::printf("    warning: %s\n", log::printable(w).c_str());
   }
 }
 
@@ -53,8 +55,8 @@ void print_json(const exporter::ExportResult& r) {
 
 void add_export_command(CLI::App& root, int& exit_status) {
   auto options = std::make_shared<exporter::ExportOptions>();
-  auto compression = std::make_shared<std::string>("snappy");
-  auto types = std::make_shared<std::string>("rds");
+  auto compression = std::make_shared<std::string>(to_string(options->codec));
+  auto profile = std::make_shared<std::string>(to_string(options->types));
   auto as_json = std::make_shared<bool>(false);
   auto* cmd = root.add_subcommand(
       "export",
@@ -75,17 +77,18 @@ void add_export_command(CLI::App& root, int& exit_status) {
                   "(repeat or separate with commas)")
       ->delimiter(',');
   cmd->add_option("--jobs", options->jobs,
-                  "Encoding threads (default 2), fed by ceil(N/2) connections")
-      ->check(CLI::Range(1, 64));
-  cmd->add_option("--compression", *compression, "snappy (default), gzip, zstd or none")
-      ->check(CLI::IsMember({"snappy", "gzip", "zstd", "none", "uncompressed"}));
+                  "Encoding threads, 1 to 64 (default 2), fed by ceil(N/2) connections");
+  cmd->add_option("--compression", *compression,
+                  fmt::format("{} (default {})", parquet::kCodecNames.alternatives(),
+                              to_string(options->codec)))
+      ->check(CLI::IsMember(parquet::kCodecNames.names()));
   cmd->add_option("--compression-level", options->compression_level,
                   "zstd 1..22 or gzip 1..9 for every page (default: gzip 6; zstd 3 for numbers, 1 "
                   "for strings)");
-  cmd->add_option("--types", *types,
+  cmd->add_option("--types", *profile,
                   "Type profile: rds (AWS's mapping, default) or typed (DECIMAL, DATE, TIMESTAMP, "
                   "UUID, JSON, ENUM kept as such)")
-      ->check(CLI::IsMember({"rds", "typed"}));
+      ->check(CLI::IsMember(types::kProfileNames.names()));
   cmd->add_flag("--all-databases", options->all_databases,
                 "Export every database of the server, even when the URI names one");
   auto lease = std::make_shared<double>(60);
@@ -95,11 +98,13 @@ void add_export_command(CLI::App& root, int& exit_status) {
       ->capture_default_str()
       ->check(CLI::Range(1.0, 86400.0));
   cmd->add_flag("--json", *as_json, "Print the result as JSON on stdout");
-  cmd->callback([options, compression, types, as_json, lease, &exit_status] {
+  cmd->callback([options, compression, profile, as_json, lease, &exit_status] {
+    // The names were checked against the same tables while parsing.
     options->lease = std::chrono::milliseconds(static_cast<int64_t>(*lease * 1000));
     options->interrupt = &interrupt_on_signals();
     options->codec = parquet::parse_codec(*compression);
-    options->types = *types == "typed" ? exporter::TypeProfile::Typed : exporter::TypeProfile::Rds;
+    options->types = *types::kProfileNames.find(*profile);
+    options->validate();  // before anything is created
     options->show_progress = isatty(STDERR_FILENO) != 0;
     exporter::ExportResult result = exporter::run_export(*options);
     if (*as_json) {

@@ -94,7 +94,7 @@ std::string handle_invocation(pipeline::StageContext& context, bool export_stage
                               const std::string& event) {
   std::string queue_name = export_stage ? "events" : "tasks";
   auto handle = [&](const queue::Message& message) {
-    log::Scope scope("message", message.id);
+    log::Scope scope("message_id", message.id);
     if (export_stage) {
       pipeline::handle_event(context, message, queue_name);
     } else {

@@ -15,16 +15,18 @@
 namespace snaplake::cli {
 namespace {
 
+// Names are the source's and may hold anything: escaped (log::printable) on the terminal.
 void print_summary(const landing::LandResult& r, const landing::LandOptions& o) {
+  auto shown = [](const std::string& text) { return log::printable(log::redact(text)); };
   double mb = static_cast<double>(r.bytes_copied) / 1e6;
   if (r.outcome == landing::TableOutcome::Superseded) {
     std::printf("export %s (import date %s) is superseded by %s in %s: nothing landed\n",
-                r.export_id.c_str(), r.import_date.c_str(), r.superseded_by.c_str(),
-                log::redact(o.to).c_str());
+                shown(r.export_id).c_str(), r.import_date.c_str(), shown(r.superseded_by).c_str(),
+                shown(o.to).c_str());
   } else {
     std::printf("%s export %s (import date %s) into %s: %zu tables, %llu rows, %llu bytes\n",
                 r.outcome == landing::TableOutcome::Landed ? "landed" : "already landed",
-                r.export_id.c_str(), r.import_date.c_str(), log::redact(o.to).c_str(),
+                shown(r.export_id).c_str(), r.import_date.c_str(), shown(o.to).c_str(),
                 r.tables.size(), static_cast<unsigned long long>(r.rows),
                 static_cast<unsigned long long>(r.bytes));
   }
@@ -37,15 +39,15 @@ void print_summary(const landing::LandResult& r, const landing::LandOptions& o) 
     if (t.outcome == landing::TableOutcome::AlreadyLanded) outcome = "  (already landed)";
     if (t.outcome == landing::TableOutcome::Superseded)
       outcome = "  (superseded by " + t.superseded_by + ")";
-    std::printf("  %-40s %6llu files %12llu rows  %s%s\n", t.target.c_str(),
+    std::printf("  %-40s %6llu files %12llu rows  %s%s\n", shown(t.target).c_str(),
                 static_cast<unsigned long long>(t.files), static_cast<unsigned long long>(t.rows),
-                t.partition.c_str(), outcome.c_str());
+                shown(t.partition).c_str(), shown(outcome).c_str());
   }
   for (const auto& s : r.skipped) {
-    std::printf("  skipped %s: %s%s%s\n", s.target.c_str(), s.status.c_str(),
-                s.warning.empty() ? "" : ": ", s.warning.c_str());
+    std::printf("  skipped %s: %s%s%s\n", shown(s.target).c_str(), shown(s.status).c_str(),
+                s.warning.empty() ? "" : ": ", shown(s.warning).c_str());
   }
-  std::printf("manifest: %s%s\n", log::redact(r.manifest).c_str(),
+  std::printf("manifest: %s%s\n", shown(r.manifest).c_str(),
               r.notified ? " (notification sent)" : "");
 }
 

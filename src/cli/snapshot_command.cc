@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "common/error.h"
+#include "common/log.h"
 #include "pipeline/config.h"
 #include "pipeline/events.h"
 #include "pipeline/queues.h"
@@ -56,8 +57,8 @@ void add_snapshot_command(CLI::App& root, int& exit_status) {
         fail_errno(errno, fmt::format("cannot read '{}'", flags->message_file));
       auto events = pipeline::open_queue(config, pipeline::QueueRole::Events);
       std::string id = events->send(body);
-      std::printf("published %s to %s (message %s)\n", flags->message_file.c_str(),
-                  events->describe().c_str(), id.c_str());
+      std::printf("published %s to %s (message %s)\n", log::printable(flags->message_file).c_str(),
+                  log::printable(events->describe()).c_str(), id.c_str());
       exit_status = 0;
       return;
     }
@@ -68,8 +69,9 @@ void add_snapshot_command(CLI::App& root, int& exit_status) {
     auto events = pipeline::open_queue(config, pipeline::QueueRole::Events);
     std::string id =
         events->send(pipeline::snaplake_event_json(flags->instance, now_iso(), flags->snapshot_id));
-    std::printf("published a snapshot event for %s to %s (message %s)\n", flags->instance.c_str(),
-                events->describe().c_str(), id.c_str());
+    std::printf("published a snapshot event for %s to %s (message %s)\n",
+                log::printable(flags->instance).c_str(), log::printable(events->describe()).c_str(),
+                id.c_str());
     exit_status = 0;
   });
 }

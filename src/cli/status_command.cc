@@ -24,12 +24,26 @@ std::string time_of(int64_t ms) {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-std::string one_line(std::string text, size_t max = 160) {
+// At most `max` bytes of `text`, cut at a UTF-8 character boundary, with "…" when cut.
+std::string truncated(std::string text, size_t max) {
+  if (text.size() <= max) return text;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "…";
+}
+
+// A message body in the JSON document: one line, bounded.
+std::string one_line(std::string text, size_t max) {
   for (char& c : text) {
     if (c == '\n' || c == '\r') c = ' ';
   }
-  if (text.size() > max) text = text.substr(0, max) + "…";
-  return text;
+  return truncated(std::move(text), max);
+}
+
+// A field of the document as the text output shows it: ids, names and causes come from events,
+// sources and servers, so they are escaped (log::printable) before they reach the terminal.
+std::string shown(const nlohmann::ordered_json& value, size_t max = 160) {
+  return log::printable(truncated(value.get<std::string>(), max));
 }
 
 }  // namespace
@@ -107,28 +121,30 @@ void add_status_command(CLI::App& root, int& exit_status) {
     }
 
     if (flags->json) {
-      std::printf("%s\n", doc.dump(2).c_str());
+      // Bytes that are not UTF-8 (a message body can hold anything) become U+FFFD, so the
+      // document is always valid JSON.
+      std::printf("%s\n",
+                  doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
       exit_status = 0;
       return;
     }
-    std::printf("configuration: %s\n\nqueues\n", config.file.c_str());
+    std::printf("configuration: %s\n\nqueues\n", log::printable(config.file).c_str());
     for (const auto& [name, q] : doc["queues"].items()) {
       std::printf("  %-7s %3llu waiting  %3llu in flight  %3llu delayed  %3llu dead   %s\n",
                   name.c_str(), q["visible"].get<unsigned long long>(),
                   q["inFlight"].get<unsigned long long>(), q["delayed"].get<unsigned long long>(),
-                  q["dead"].get<unsigned long long>(), q["location"].get<std::string>().c_str());
+                  q["dead"].get<unsigned long long>(), shown(q["location"], 400).c_str());
     }
     std::printf("\nrecent snapshots\n");
     if (doc["runs"].empty()) std::printf("  (none yet)\n");
     for (const auto& r : doc["runs"]) {
       std::printf("  %-42s %-10s %-8s started %s  landed %s  %llu tables %llu rows  attempts %d\n",
-                  r["exportId"].get<std::string>().c_str(),
-                  r["instanceId"].get<std::string>().c_str(), r["stage"].get<std::string>().c_str(),
-                  r["started"].get<std::string>().c_str(), r["landed"].get<std::string>().c_str(),
-                  r["tables"].get<unsigned long long>(), r["rows"].get<unsigned long long>(),
-                  r["attempts"].get<int>());
+                  shown(r["exportId"]).c_str(), shown(r["instanceId"]).c_str(),
+                  shown(r["stage"]).c_str(), r["started"].get<std::string>().c_str(),
+                  r["landed"].get<std::string>().c_str(), r["tables"].get<unsigned long long>(),
+                  r["rows"].get<unsigned long long>(), r["attempts"].get<int>());
       if (!r["error"].get<std::string>().empty()) {
-        std::printf("      error: %s\n", one_line(r["error"].get<std::string>()).c_str());
+        std::printf("      error: %s\n", shown(r["error"]).c_str());
       }
     }
     std::printf("\ndead letters\n");
@@ -136,16 +152,15 @@ void add_status_command(CLI::App& root, int& exit_status) {
     for (const auto& d : doc["deadLetters"]) {
       std::printf("  %s %-6s message %s (received %d times): %s\n",
                   d["time"].get<std::string>().c_str(), d["queue"].get<std::string>().c_str(),
-                  d["messageId"].get<std::string>().c_str(), d["receiveCount"].get<int>(),
-                  one_line(d["cause"].get<std::string>()).c_str());
+                  shown(d["messageId"]).c_str(), d["receiveCount"].get<int>(),
+                  shown(d["cause"]).c_str());
     }
     std::printf("\nrecent notes\n");
     if (doc["notes"].empty()) std::printf("  (none)\n");
     for (const auto& n : doc["notes"]) {
       std::printf("  %s %-6s message %s %s: %s\n", n["time"].get<std::string>().c_str(),
-                  n["queue"].get<std::string>().c_str(), n["messageId"].get<std::string>().c_str(),
-                  n["outcome"].get<std::string>().c_str(),
-                  one_line(n["detail"].get<std::string>()).c_str());
+                  shown(n["queue"]).c_str(), shown(n["messageId"]).c_str(),
+                  shown(n["outcome"]).c_str(), shown(n["detail"]).c_str());
     }
     exit_status = 0;
   });

@@ -22,7 +22,7 @@ enum class ErrorKind {
   NotFound,      // a named object, table, snapshot or queue does not exist
   Unsupported,   // a value or feature we do not handle
   Interrupted,   // stopped by a signal (SIGINT, SIGTERM) before it finished
-  Internal,      // a bug
+  Internal,      // a bug (stays last: tests iterate every kind up to it)
 };
 
 std::string_view to_string(ErrorKind kind);

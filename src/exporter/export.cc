@@ -35,32 +35,47 @@
 #include "exporter/keys.h"
 #include "exporter/metadata.h"
 #include "exporter/plan.h"
+#include "parquet/compression.h"
 #include "pg/catalog.h"
 #include "pg/connection.h"
 #include "pg/snapshot.h"
 #include "store/object_store.h"
+#include "store/s3_store.h"
 
 namespace snaplake::exporter {
+
+void ExportOptions::validate(const Names& names) const {
+  if (jobs < 1 || jobs > 64)
+    fail(ErrorKind::InvalidInput, "invalid {} {}: use 1 to 64", names.jobs, jobs);
+  if (compression_level != 0) {
+    int max = parquet::max_compression_level(codec);
+    if (max == 0) {
+      fail(ErrorKind::InvalidInput, "invalid {} {}: compression {} has no levels",
+           names.compression_level, compression_level, to_string(codec));
+    }
+    if (compression_level < 1 || compression_level > max) {
+      fail(ErrorKind::InvalidInput, "invalid {} {}: {} levels are 1 to {} (0: its default)",
+           names.compression_level, compression_level, to_string(codec), max);
+    }
+  }
+  // The checks below throw their own Error(InvalidInput) ("invalid export id 'x': …"); the
+  // message is prefixed with the option's name.
+  auto named = [](const std::string& name, auto&& check) {
+    try {
+      check();
+    } catch (const Error& e) {
+      fail(ErrorKind::InvalidInput, "{}: {}", name, e.what());
+    }
+  };
+  named(names.source, [&] { pg::parse_conninfo(source_uri); });
+  if (to.starts_with("s3://")) named(names.to, [&] { store::parse_s3_location(to); });
+  if (!export_id.empty()) named(names.export_id, [&] { validate_export_id(export_id); });
+  for (const auto& text : only) named(names.only, [&] { pg::parse_only_filter(text); });
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-const char* profile_name(TypeProfile p) {
-  return p == TypeProfile::Typed ? "typed" : "rds";
-}
-const char* codec_name(parquet::Codec c) {
-  switch (c) {
-    case parquet::Codec::Snappy:
-      return "snappy";
-    case parquet::Codec::Gzip:
-      return "gzip";
-    case parquet::Codec::Zstd:
-      return "zstd";
-    case parquet::Codec::Uncompressed:
-      return "none";
-  }
-  return "none";
-}
 
 // A table being exported: what the catalog said, where it goes, what was written.
 struct TableJob {
@@ -265,11 +280,8 @@ commit::Judgement judge_export_info(const std::optional<store::VersionedObject>&
 void describe_destination(const std::string& to, const std::string& id, ExportInfoDoc& doc) {
   std::string_view rest = to;
   if (rest.starts_with("s3://")) {
-    rest.remove_prefix(5);
-    size_t slash = rest.find('/');
-    doc.s3_bucket = std::string(rest.substr(0, slash));
-    std::string prefix = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
-    while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+    auto [bucket, prefix] = store::parse_s3_location(to);
+    doc.s3_bucket = bucket;
     doc.s3_prefix = prefix;
     doc.exported_files_path = prefix.empty() ? id : prefix + "/" + id;
     return;
@@ -277,10 +289,6 @@ void describe_destination(const std::string& to, const std::string& id, ExportIn
   if (rest.starts_with("file://")) rest.remove_prefix(7);
   doc.s3_prefix = std::string(rest);
   doc.exported_files_path = std::string(rest) + "/" + id;
-}
-
-types::Profile to_types_profile(TypeProfile p) {
-  return p == TypeProfile::Typed ? types::Profile::Typed : types::Profile::Rds;
 }
 
 class Exporter {
@@ -363,7 +371,6 @@ std::vector<std::string> Exporter::databases_to_export() {
 }
 
 void Exporter::discover(const std::vector<std::string>& databases) {
-  types::Profile profile = to_types_profile(o_.types);
   for (const auto& name : databases) {
     auto db = std::make_unique<DatabaseJob>(DatabaseJob{
         name, "", pg::Connection::open(o_.source_uri, name, "snaplake export"), {}, {}});
@@ -381,7 +388,7 @@ void Exporter::discover(const std::vector<std::string>& databases) {
       auto job = std::make_unique<TableJob>();
       job->database = name;
       job->target = name + "." + table.schema + "." + table.name;
-      for (const auto& c : table.columns) job->mappings.push_back(types::map_column(c, profile));
+      for (const auto& c : table.columns) job->mappings.push_back(types::map_column(c, o_.types));
       bool parts_readable = std::all_of(table.parts.begin(), table.parts.end(),
                                         [](const pg::Relation& r) { return r.readable; });
       if (!table.readable || !parts_readable) {
@@ -597,9 +604,7 @@ void Exporter::finish_tables_info() {
 
 ExportResult Exporter::run() {
   auto started = Clock::now();
-  if (o_.jobs < 1 || o_.jobs > 64) {
-    fail(ErrorKind::InvalidInput, "invalid --jobs {}: use 1 to 64", o_.jobs);
-  }
+  o_.validate();
   for (const auto& text : o_.only) filters_.push_back(pg::parse_only_filter(text));
   pg::ConnInfo conninfo = pg::parse_conninfo(o_.source_uri);
 
@@ -613,8 +618,8 @@ ExportResult Exporter::run() {
   info_.source_arn = o_.source_arn.empty() ? log::redact(o_.source_uri) : o_.source_arn;
   info_.export_only = o_.only;
   info_.task_start_time = now_iso8601();
-  info_.type_profile = profile_name(o_.types);
-  info_.compression = codec_name(o_.codec);
+  info_.type_profile = o_.types;
+  info_.compression = o_.codec;
   describe_destination(o_.to, info_.export_id, info_);
   writer_options_.codec = o_.codec;
   writer_options_.compression_level = o_.compression_level;

@@ -1,6 +1,6 @@
 // The native export engine's entry point: one consistent snapshot of a PostgreSQL database (or
 // of every database of a server) written as Parquet in the RDS snapshot export layout
-// (PRODUCT.md, "Export"). Used by `snaplake export` and by the pipeline's export stage.
+// (docs/layouts.md, "Export"). Used by `snaplake export` and by the pipeline's export stage.
 #pragma once
 
 #include <atomic>
@@ -11,10 +11,9 @@
 #include <vector>
 
 #include "parquet/options.h"
+#include "types/profile.h"
 
 namespace snaplake::exporter {
-
-enum class TypeProfile { Rds, Typed };
 
 // What to do when the export id names a COMPLETE export already.
 enum class IfComplete {
@@ -31,7 +30,7 @@ struct ExportOptions {
   int jobs = 2;                   // parallel connections
   parquet::Codec codec = parquet::Codec::Snappy;
   int compression_level = 0;
-  TypeProfile types = TypeProfile::Rds;
+  types::Profile types = types::Profile::Rds;
   std::string source_arn;      // recorded as sourceArn (pipeline: the snapshot ARN)
   bool show_progress = false;  // progress lines on a terminal
   // The attempt's claim on its export id (docs/commit-protocol.md) lasts this long without
@@ -42,6 +41,23 @@ struct ExportOptions {
   // Set (by a signal handler) to stop: the export ends FAILED "interrupted", removes what it
   // wrote and throws Error(Interrupted).
   const std::atomic<bool>* interrupt = nullptr;
+
+  // How messages name each option: as `snaplake export`'s flags by default; the configuration
+  // loader names its keys instead ("[export] jobs").
+  struct Names {
+    std::string source = "--source";
+    std::string to = "--to";
+    std::string export_id = "--export-id";
+    std::string only = "--only";
+    std::string jobs = "--jobs";
+    std::string compression_level = "--compression-level";
+  };
+  // Every rule the export applies to its options, checked without I/O; Error(InvalidInput)
+  // naming the option for the first one broken. run_export calls it before anything else, and
+  // the CLI and the configuration loader before anything is created, so the flags and the
+  // configuration keys obey the same rules.
+  void validate(const Names& names) const;
+  void validate() const { validate(Names()); }
 };
 
 struct TableResult {

@@ -1,4 +1,4 @@
-// Object keys of an export (PRODUCT.md, "Export — the RDS snapshot export layout"):
+// Object keys of an export (docs/layouts.md, "Export"):
 //   <id>/export_info_<id>.json
 //   <id>/export_tables_info_<id>_from_<first>_to_<last>.json
 //   <id>/<database>/<schema>.<table>/<batch>/part-<NNNNN>-<id>-c000.<codec>.parquet

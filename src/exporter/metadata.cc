@@ -56,8 +56,8 @@ std::string export_info_json(const ExportInfoDoc& d) {
                          {"snapshotTime", db.snapshot_time}});
   }
   j["snaplake"] = {{"engine", "native"},
-                   {"typeProfile", d.type_profile},
-                   {"compression", d.compression},
+                   {"typeProfile", to_string(d.type_profile)},
+                   {"compression", to_string(d.compression)},
                    {"databases", databases},
                    {"tableCount", d.tables},
                    {"rowCount", d.rows},

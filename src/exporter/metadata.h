@@ -1,7 +1,8 @@
-// The metadata files of an export, in RDS's shape (PRODUCT.md, "Export"): export_info_<id>.json
-// (the task) and export_tables_info_<id>_from_<a>_to_<b>.json (perTableStatus). Plain structs
-// in, JSON text out; snaplake's additions (row counts, files, the snapshot) sit beside RDS's
-// fields so RDS consumers keep working and the landing stage can verify what it copies.
+// The metadata files of an export, in RDS's shape (docs/layouts.md, "Export"):
+// export_info_<id>.json (the task) and export_tables_info_<id>_from_<a>_to_<b>.json
+// (perTableStatus). Plain structs in, JSON text out; snaplake's additions (row counts, files, the
+// snapshot) sit beside RDS's fields so RDS consumers keep working and the landing stage can verify
+// what it copies.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "parquet/options.h"
 #include "types/mapping.h"
 
 namespace snaplake::exporter {
@@ -30,8 +32,8 @@ struct ExportInfoDoc {
   std::string failure_cause;
   std::string warning_message;
   // snaplake's own
-  std::string type_profile;
-  std::string compression;
+  types::Profile type_profile = types::Profile::Rds;
+  parquet::Codec compression = parquet::Codec::Snappy;
   struct Database {
     std::string name;
     std::string folder;

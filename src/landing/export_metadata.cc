@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
@@ -29,14 +30,21 @@ std::string string_field(const json& j, std::string_view key) {
 }
 
 // Counts are written as numbers; tolerate strings of digits and floats holding whole numbers.
-std::optional<uint64_t> count_field(const json& j, std::initializer_list<std::string_view> keys) {
+// A float that is no count (1e300, 2.5) is the file's fault: Error(InvalidInput) naming it.
+std::optional<uint64_t> count_field(const json& j, std::initializer_list<std::string_view> keys,
+                                    std::string_view name) {
   for (auto key : keys) {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) continue;
     if (it->is_number_unsigned()) return it->get<uint64_t>();
     if (it->is_number_integer() && it->get<int64_t>() >= 0) return it->get<int64_t>();
     if (it->is_number_float() && it->get<double>() >= 0) {
-      return static_cast<uint64_t>(it->get<double>());
+      double value = it->get<double>();
+      // 2^64 is exact in a double; everything below it converts without overflow.
+      if (value >= 18446744073709551616.0 || value != std::floor(value)) {
+        fail(ErrorKind::InvalidInput, "'{}': \"{}\" is {}, not a count", name, key, it->dump());
+      }
+      return static_cast<uint64_t>(value);
     }
     if (it->is_string()) {
       const std::string s = it->get<std::string>();
@@ -204,7 +212,7 @@ ExportInfo parse_export_info(std::string_view text, std::string_view name) {
   info.failure_cause = string_field(j, "failureCause");
   if (info.failure_cause.empty()) info.failure_cause = string_field(j, "errorMessage");
   info.source_arn = string_field(j, "sourceArn");
-  info.percent_progress = static_cast<int>(count_field(j, {"percentProgress"}).value_or(0));
+  info.percent_progress = static_cast<int>(count_field(j, {"percentProgress"}, name).value_or(0));
   if (info.status_text.empty()) fail(ErrorKind::InvalidInput, "'{}' has no \"status\"", name);
   info.snapshot_time_text = string_field(j, "snapshotTime");
   if (const json* own = object_field(j, {"snaplake"})) {
@@ -243,7 +251,8 @@ std::vector<ExportedTable> parse_tables_info(std::string_view text, std::string_
       table.size_gb = size->get<double>();
     }
     if (const json* stats = object_field(entry, {"tableStatistics", "TableStatistics"})) {
-      table.rows = count_field(*stats, {"rowCount", "rows", "numRows", "extractedRecordsCount"});
+      table.rows =
+          count_field(*stats, {"rowCount", "rows", "numRows", "extractedRecordsCount"}, name);
       auto files = stats->find("files");
       if (files != stats->end() && files->is_array()) {
         for (const json& f : *files) {
@@ -253,8 +262,8 @@ std::vector<ExportedTable> parse_tables_info(std::string_view text, std::string_
             fail(ErrorKind::InvalidInput, "'{}': a file of '{}' has no \"key\"", name,
                  table.target);
           }
-          file.bytes = count_field(f, {"bytes", "size", "sizeBytes"});
-          file.rows = count_field(f, {"rows", "rowCount", "numRows"});
+          file.bytes = count_field(f, {"bytes", "size", "sizeBytes"}, name);
+          file.rows = count_field(f, {"rows", "rowCount", "numRows"}, name);
           table.files.push_back(std::move(file));
         }
       }

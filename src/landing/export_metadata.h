@@ -1,5 +1,5 @@
 // The metadata files of a finished export, as RDS writes them and as snaplake's exporter writes
-// them (PRODUCT.md, "Export — the RDS snapshot export layout"):
+// them (docs/layouts.md, "Export"):
 //   export_info_<id>.json                          the task: status, snapshotTime, failureCause
 //   export_tables_info_<id>_from_<a>_to_<b>.json   perTableStatus[], possibly split in several
 // RDS's tables info has no per-file statistics (its tableStatistics holds extractionJobId and

@@ -110,5 +110,28 @@ TEST(ExportMetadata, RejectsBrokenFiles) {
       ErrorKind::InvalidInput);
 }
 
+// Numbers no count can be (beyond a double, beyond 2^64, fractions) are the file's fault.
+TEST(ExportMetadata, NumbersThatAreNoCountAreInvalidInput) {
+  std::string message;
+  EXPECT_EQ(
+      kind_of([] { parse_export_info(R"({"status": "STARTING", "percentProgress": 1e999})", "i"); },
+              &message),
+      ErrorKind::InvalidInput);
+  EXPECT_NE(message.find("number overflow"), std::string::npos) << message;
+  for (std::string_view count : {"1e300", "2.5", "18446744073709551616.0"}) {
+    std::string text = fmt::format(
+        R"({{"perTableStatus": [{{"target": "d.s.t", "status": "COMPLETE",
+            "tableStatistics": {{"rowCount": {}}}}}]}})",
+        count);
+    EXPECT_EQ(kind_of([&] { parse_tables_info(text, "t.json"); }, &message),
+              ErrorKind::InvalidInput)
+        << count;
+    EXPECT_NE(message.find("'t.json': \"rowCount\" is"), std::string::npos) << message;
+  }
+  auto tables = parse_tables_info(
+      R"({"perTableStatus": [{"target": "d.s.t", "tableStatistics": {"rowCount": 3.0}}]})", "t");
+  EXPECT_EQ(tables.at(0).rows, 3u);
+}
+
 }  // namespace
 }  // namespace snaplake::landing

@@ -1,6 +1,6 @@
 // The landing stage. One export is landed in these steps, in this order, so that any number of
 // landings can run side by side and every step can be interrupted and the whole run again from
-// the start (docs/commit-protocol.md, "Landings"):
+// the start (docs/layouts.md, "Landing zone"; docs/commit-protocol.md, "Landings"):
 //
 //  1. Read export_info_<id>.json: only a COMPLETE export goes on (require_complete).
 //  2. Read every export_tables_info_<id>_from_<a>_to_<b>.json and list the export's objects

@@ -1,6 +1,6 @@
 // The landing stage's entry point: a finished export (ours or RDS's) copied into the raw zone
 // in the data platform's partition layout, verified, each table marked with _SUCCESS
-// (PRODUCT.md, "Landing zone"). Used by `snaplake land` and by the pipeline's land stage.
+// (docs/layouts.md, "Landing zone"). Used by `snaplake land` and by the pipeline's land stage.
 #pragma once
 
 #include <atomic>

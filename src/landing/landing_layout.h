@@ -1,4 +1,4 @@
-// Where an exported file lands (PRODUCT.md, "Landing zone — the data platform layout"):
+// Where an exported file lands (docs/layouts.md, "Landing zone"):
 //   <service-area>/<database>/<schema>.<table>/import_year=YYYY/import_month=MM/import_day=DD/
 //   import_date=YYYYMMDD/<file>
 // Pure functions: the mapping is the contract crawlers and downstream jobs rely on, so it is

@@ -1,6 +1,6 @@
-// The notification sent after a complete landing (PRODUCT.md, "Landing zone"): an SQS message,
-// an SNS publish, or a Glue StartWorkflowRun (as the reference copier starts a Glue workflow),
-// carrying the database, export id, import date and tables.
+// The notification sent after a complete landing (docs/layouts.md, "The notification"): an SQS
+// message, an SNS publish, or a Glue StartWorkflowRun (as the reference copier starts a Glue
+// workflow), carrying the database, export id, import date and tables.
 #pragma once
 
 #include <string>

@@ -1,6 +1,7 @@
 // Reads the row count of a Parquet file from its footer, without reading any data page.
 // RDS-written exports carry no per-file row counts in export_tables_info, so the landing stage
-// counts rows from the footers of what it landed (PRODUCT.md, "Landing zone": verify row counts).
+// counts rows from the footers of what it landed (docs/layouts.md, "Landing zone": verified row
+// counts).
 //
 // File layout (Parquet spec, "File Format"):
 //   "PAR1" <column chunks…> <FileMetaData, Thrift compact protocol> <4-byte LE length> "PAR1"

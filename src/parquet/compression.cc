@@ -21,6 +21,19 @@ struct Compressor::Contexts {
   }
 };
 
+int max_compression_level(Codec codec) {
+  switch (codec) {
+    case Codec::Zstd:
+      return ZSTD_maxCLevel();
+    case Codec::Gzip:
+      return 9;  // zlib's Z_BEST_COMPRESSION
+    case Codec::Snappy:
+    case Codec::Uncompressed:
+      return 0;
+  }
+  return 0;
+}
+
 Compressor::Compressor(Codec codec, int level)
     : codec_(codec), level_(level), contexts_(std::make_unique<Contexts>()) {
   switch (codec_) {
@@ -36,16 +49,17 @@ Compressor::Compressor(Codec codec, int level)
       } else {
         byte_array_level_ = level_;
       }
-      if (level_ < 1 || level_ > ZSTD_maxCLevel())
+      if (level_ < 1 || level_ > max_compression_level(codec_))
         fail(ErrorKind::InvalidInput, "cannot use ZSTD level {}: expected 1..{}", level_,
-             ZSTD_maxCLevel());
+             max_compression_level(codec_));
       contexts_->zstd = ZSTD_createCCtx();
       if (contexts_->zstd == nullptr) throw std::bad_alloc();
       break;
     case Codec::Gzip:
       if (level_ == 0) level_ = 6;
-      if (level_ < 1 || level_ > 9)
-        fail(ErrorKind::InvalidInput, "cannot use GZIP level {}: expected 1..9", level_);
+      if (level_ < 1 || level_ > max_compression_level(codec_))
+        fail(ErrorKind::InvalidInput, "cannot use GZIP level {}: expected 1..{}", level_,
+             max_compression_level(codec_));
       // windowBits 15 + 16 asks zlib for the gzip wrapper (header and CRC-32 trailer).
       if (deflateInit2(&contexts_->gzip, level_, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
           Z_OK)

@@ -11,6 +11,10 @@
 
 namespace snaplake::parquet {
 
+// The highest level `codec` takes: levels run from 1 to it (ZSTD 22, GZIP 9); 0 for a codec
+// without levels (SNAPPY, none). Level 0 always means the codec's default.
+int max_compression_level(Codec codec);
+
 class Compressor {
  public:
   // level: ZSTD 1..22 or GZIP 1..9; 0 means the codec's default (GZIP 6; ZSTD 3, but 1 for

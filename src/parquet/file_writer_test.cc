@@ -659,6 +659,16 @@ TEST(Options, ParseCodec) {
   EXPECT_STREQ(codec_file_infix(Codec::Gzip), "gz");
   EXPECT_STREQ(codec_file_infix(Codec::Uncompressed), "");
   expect_invalid([] { parse_codec("lz4"); }, "lz4");
+  expect_invalid([] { parse_codec("uncompressed"); }, "expected snappy, gzip, zstd or none");
+}
+
+// One name per codec, and the name reads back as its codec.
+TEST(Options, EveryCodecHasOneName) {
+  for (Codec c : {Codec::Uncompressed, Codec::Snappy, Codec::Gzip, Codec::Zstd}) {
+    EXPECT_NE(to_string(c), "?");
+    EXPECT_EQ(parse_codec(to_string(c)), c);
+  }
+  EXPECT_EQ(kCodecNames.names(), (std::vector<std::string>{"snappy", "gzip", "zstd", "none"}));
 }
 
 }  // namespace

@@ -4,13 +4,10 @@
 
 namespace snaplake::parquet {
 
-Codec parse_codec(const std::string& name) {
-  if (name == "snappy") return Codec::Snappy;
-  if (name == "gzip") return Codec::Gzip;
-  if (name == "zstd") return Codec::Zstd;
-  if (name == "none" || name == "uncompressed") return Codec::Uncompressed;
-  fail(ErrorKind::InvalidInput, "unknown compression '{}': expected snappy, gzip, zstd or none",
-       name);
+Codec parse_codec(std::string_view name) {
+  if (auto codec = kCodecNames.find(name)) return *codec;
+  fail(ErrorKind::InvalidInput, "unknown compression '{}': expected {}", name,
+       kCodecNames.alternatives());
 }
 
 const char* codec_file_infix(Codec codec) {

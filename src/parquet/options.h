@@ -3,16 +3,28 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/name_table.h"
 
 namespace snaplake::parquet {
 
 // parquet.thrift `enum CompressionCodec`.
 enum class Codec : int32_t { Uncompressed = 0, Snappy = 1, Gzip = 2, Zstd = 6 };
 
-// "snappy", "gzip", "zstd", "none" (also "uncompressed"); throws Error(InvalidInput) otherwise.
-Codec parse_codec(const std::string& name);
+// The codecs' names, the one table of them: `--compression`, `[export] compression` and
+// export_info's `snaplake.compression` are these words.
+inline constexpr auto kCodecNames = name_table<Codec>({{Codec::Snappy, "snappy"},
+                                                       {Codec::Gzip, "gzip"},
+                                                       {Codec::Zstd, "zstd"},
+                                                       {Codec::Uncompressed, "none"}});
+inline std::string_view to_string(Codec codec) {
+  return kCodecNames.name(codec);
+}
+// A name of kCodecNames; throws Error(InvalidInput) naming the alternatives otherwise.
+Codec parse_codec(std::string_view name);
 // The infix RDS uses in file names: "snappy", "gz", "zstd", or "" when uncompressed.
 const char* codec_file_infix(Codec codec);
 

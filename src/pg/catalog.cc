@@ -71,8 +71,8 @@ std::vector<Table> list_tables(Connection& conn) {
 
 OnlyFilter parse_only_filter(const std::string& text) {
   auto invalid = [&] {
-    fail(ErrorKind::InvalidInput,
-         "invalid --only filter '{}': expected db, db.schema or db.schema.table", text);
+    fail(ErrorKind::InvalidInput, "invalid filter '{}': expected db, db.schema or db.schema.table",
+         text);
   };
   // Split on unquoted dots; "" inside quotes is a literal quote (SQL identifier syntax).
   std::vector<std::string> parts(1);

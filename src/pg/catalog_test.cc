@@ -37,7 +37,7 @@ TEST(Catalog, FindsTablesPartitionsAndResolvesDomains) {
   conn.exec(R"(
     CREATE DOMAIN money2 AS numeric(10,2);
     CREATE DOMAIN money3 AS money2;
-    CREATE TABLE plain (id int, amount money3, note varchar(12));
+    CREATE TABLE plain (id int, amount money3, note varchar(12), doc xml, addr inet, t text);
     CREATE UNLOGGED TABLE quick (id bigint);
     CREATE TABLE parent (id int);
     CREATE TABLE child (extra text) INHERITS (parent);
@@ -61,12 +61,18 @@ TEST(Catalog, FindsTablesPartitionsAndResolvesDomains) {
   EXPECT_EQ(events.parts[0].name, "events_2025");
   EXPECT_EQ(events.parts[1].name, "events_2026_h1");
   const Table& plain = tables[3];
-  ASSERT_EQ(plain.columns.size(), 3u);
+  ASSERT_EQ(plain.columns.size(), 6u);
   EXPECT_EQ(plain.columns[1].original_type, "money3");
   EXPECT_EQ(plain.columns[1].base_type, "numeric");
   EXPECT_EQ(plain.columns[1].numeric_precision, 10);
   EXPECT_EQ(plain.columns[1].numeric_scale, 2);
   EXPECT_EQ(plain.columns[2].char_max_length, 12);
+  // ::text is the output function of text and numeric; of xml (binary-coercible: the stored
+  // bytes, declaration and all) and inet (a cast function showing the netmask) it is not.
+  EXPECT_TRUE(plain.columns[1].text_cast_is_output);
+  EXPECT_FALSE(plain.columns[3].text_cast_is_output);
+  EXPECT_FALSE(plain.columns[4].text_cast_is_output);
+  EXPECT_TRUE(plain.columns[5].text_cast_is_output);
   EXPECT_TRUE(tables[4].unlogged);
   EXPECT_EQ(tables[0].columns.size(), 2u);  // child: id (inherited) + extra
 }

@@ -63,6 +63,7 @@ ConnInfo parse_conninfo(const std::string& uri) {
     if (key == "dbname") info.database = o->val;
     if (key == "user") info.user = o->val;
     if (key == "host") info.host = o->val;
+    if (key == "password" && *o->val != '\0') info.has_password = true;
   }
   PQconninfoFree(options);
   return info;

@@ -43,6 +43,7 @@ struct ConnInfo {
   std::string database;  // "" when the URI names none
   std::string user;
   std::string host;
+  bool has_password = false;  // the text itself holds a password (user:pw@, ?password=)
 };
 // Parses a URI with libpq's own parser; throws Error(InvalidInput) for a malformed one.
 ConnInfo parse_conninfo(const std::string& uri);

@@ -1,6 +1,7 @@
 #include "pipeline/config.h"
 
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,6 +12,8 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/log.h"
+#include "pg/connection.h"
 
 namespace snaplake::pipeline {
 namespace {
@@ -121,15 +124,14 @@ class SectionReader {
     }
   }
 
-  // One of a fixed set of words.
-  void choice(std::string_view key, std::string& target,
-              std::initializer_list<std::string_view> allowed) {
-    string(key, target);
-    if (std::find(allowed.begin(), allowed.end(), target) == allowed.end()) {
-      std::string list;
-      for (auto word : allowed) list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", word);
-      bad_value(key, fmt::format("'{}' is not one of {}", target, list));
-    }
+  // One word of a vocabulary's name table, stored as its enumerator.
+  template <typename Enum, size_t N>
+  void choice(std::string_view key, Enum& target, const NameTable<Enum, N>& names) {
+    std::string text(names.name(target));
+    string(key, text);
+    auto value = names.find(text);
+    if (!value) bad_value(key, fmt::format("'{}' is not {}", text, names.alternatives()));
+    target = *value;
   }
 
   void finish() const {
@@ -149,9 +151,17 @@ class SectionReader {
     fail(ErrorKind::Config, "{}: {}: missing required key '{}'{}", file_, label_, key, why);
   }
 
+  // "[export] jobs": how messages name a key of this section.
+  std::string name_of(std::string_view key) const { return fmt::format("{} {}", label_, key); }
+
+  // The keys asked for so far, in order, with their environment variable ("" for none).
+  const std::vector<std::pair<std::string, std::string>>& keys() const { return keys_; }
+
  private:
   const toml::node* take(std::string_view key) {
-    read_.insert(std::string(key));
+    if (read_.insert(std::string(key)).second) {
+      keys_.emplace_back(key, env_prefix_.empty() ? "" : env_name(key));
+    }
     return table_ ? table_->get(key) : nullptr;
   }
 
@@ -160,8 +170,8 @@ class SectionReader {
   }
 
   std::optional<std::string> from_env(std::string_view key) const {
-    if (env_prefix_.empty() || !env_ || !*env_) return std::nullopt;
-    return (*env_)(env_name(key));
+    if (env_prefix_.empty() || !env_ || !env_->lookup) return std::nullopt;
+    return env_->lookup(env_name(key));
   }
 
   int check_range(std::string_view key, long long value, int minimum) const {
@@ -183,9 +193,11 @@ class SectionReader {
   std::string_view file_;
   const Environment* env_;
   std::set<std::string> read_;
+  std::vector<std::pair<std::string, std::string>> keys_;
 };
 
-const toml::table* section(const toml::table& root, std::string_view name, std::string_view file) {
+const toml::table* section_table(const toml::table& root, std::string_view name,
+                                 std::string_view file) {
   const toml::node* node = root.get(name);
   if (!node) return nullptr;
   const auto* table = node->as_table();
@@ -211,8 +223,121 @@ std::string resolve_location(const std::string& location, const std::filesystem:
   return scheme + path.string();
 }
 
+// The key table: every key of every section, each read in one place. The readers only read;
+// the checks of required keys and of values that depend on each other follow in check_*.
+void read_queue(SectionReader& r, Config& c) {
+  r.choice("backend", c.queue.backend, kQueueBackendNames);
+  r.string("path", c.queue.path);
+  r.string("events_url", c.queue.events_url);
+  r.string("tasks_url", c.queue.tasks_url);
+  r.string("events_dlq_url", c.queue.events_dlq_url);
+  r.string("tasks_dlq_url", c.queue.tasks_dlq_url);
+  r.integer("max_receives", c.queue.max_receives, 1);
+  r.duration("visibility_timeout", c.queue.visibility_timeout);
+}
+
+void read_export(SectionReader& r, Config& c) {
+  r.string("to", c.export_.to);
+  r.choice("compression", c.export_.compression, parquet::kCodecNames);
+  r.choice("types", c.export_.types, types::kProfileNames);
+  r.integer("jobs", c.export_.jobs, 1);
+  r.duration("max_wait", c.export_.max_wait);
+  r.duration("lease", c.export_.lease);
+}
+
+void read_landing(SectionReader& r, Config& c) {
+  r.string("to", c.landing.to);
+  r.string("service_area", c.landing.service_area);
+  r.string("kms_key_id", c.landing.kms_key_id);
+  r.string("notify", c.landing.notify);
+  r.duration("max_wait", c.landing.max_wait);
+  r.duration("lease", c.landing.lease);
+}
+
+void read_aws(SectionReader& r, Config& c) {
+  r.string("region", c.aws.region);
+  r.string("endpoint_url", c.aws.endpoint_url);
+}
+
+void read_instance(SectionReader& r, InstanceConfig& instance) {
+  r.string("id", instance.id);
+  r.choice("engine", instance.engine, kEngineNames);
+  r.string("source", instance.source);
+  r.strings("databases", instance.databases);
+  r.string("iam_role_arn", instance.iam_role_arn);
+  r.string("kms_key_id", instance.kms_key_id);
+  r.string("export_bucket", instance.export_bucket);
+}
+
+void check_queue(const SectionReader& r, const Config& config) {
+  if (config.queue.path.empty()) r.missing("path");
+  if (config.queue.backend == QueueBackend::Sqs) {
+    std::string why = fmt::format(" (backend \"{}\")", to_string(config.queue.backend));
+    if (config.queue.events_url.empty()) r.missing("events_url", why);
+    if (config.queue.tasks_url.empty()) r.missing("tasks_url", why);
+  }
+}
+
+void check_export(const SectionReader& r, const Config& config) {
+  if (config.export_.to.empty()) r.missing("to");
+}
+
+void check_landing(const SectionReader& r, const Config& config) {
+  if (config.landing.to.empty()) r.missing("to");
+  if (config.landing.service_area.empty()) r.missing("service_area");
+  const auto& notify = config.landing.notify;
+  if (!notify.empty() && !notify.starts_with("sqs:") && !notify.starts_with("sns:") &&
+      !notify.starts_with("glue:")) {
+    r.bad_value("notify",
+                fmt::format("'{}' is not sqs:<url>, sns:<arn> or glue:<workflow>", notify));
+  }
+}
+
+void check_instance(const SectionReader& r, const InstanceConfig& instance) {
+  if (instance.id.empty()) r.missing("id");
+  std::string why = fmt::format(" (engine \"{}\")", to_string(instance.engine));
+  if (instance.engine == Engine::Postgres && instance.source.empty()) {
+    r.missing("source", why.substr(0, why.size() - 1) + " exports from it)");
+  }
+  if (instance.engine == Engine::Rds) {
+    if (instance.iam_role_arn.empty()) r.missing("iam_role_arn", why);
+    if (instance.kms_key_id.empty()) r.missing("kms_key_id", why);
+    if (instance.export_bucket.empty()) r.missing("export_bucket", why);
+  }
+  // Passwords come from libpq's usual places (PGPASSWORD, ~/.pgpass, a passfile), never from
+  // the configuration, which is read by many and kept in version control.
+  if (!instance.source.empty()) {
+    pg::ConnInfo info;
+    try {
+      info = pg::parse_conninfo(instance.source);
+    } catch (const Error& e) {
+      r.bad_value("source", e.what());
+    }
+    if (info.has_password) {
+      r.bad_value("source",
+                  "the URI holds a password, and passwords never come from the configuration: "
+                  "give it in PGPASSWORD, ~/.pgpass or a passfile instead");
+    }
+  }
+}
+
+struct Section {
+  std::string_view name;        // the TOML table
+  std::string_view env_prefix;  // SNAPLAKE_<SECTION>
+  void (*read)(SectionReader&, Config&);
+  void (*check)(const SectionReader&,
+                const Config&);  // required keys, values that depend on each other
+};
+constexpr Section kSections[] = {
+    {"queue", "SNAPLAKE_QUEUE", read_queue, check_queue},
+    {"export", "SNAPLAKE_EXPORT", read_export, check_export},
+    {"landing", "SNAPLAKE_LANDING", read_landing, check_landing},
+    {"aws", "SNAPLAKE_AWS", read_aws, nullptr},
+};
+constexpr std::string_view kInstances = "instances";  // [[instances]], read by read_instance
+
 void read_instances(const toml::table& root, Config& config, std::string_view file) {
-  const toml::node* node = root.get("instances");
+  const toml::node* node = root.get(kInstances);
   if (!node) return;
   const auto* array = node->as_array();
   if (!array || !array->is_array_of_tables()) {
@@ -226,27 +351,57 @@ void read_instances(const toml::table& root, Config& config, std::string_view fi
     InstanceConfig instance;
     SectionReader reader(element.as_table(), fmt::format("[[instances]] #{}", index), "", file,
                          nullptr);
-    reader.string("id", instance.id);
-    reader.choice("engine", instance.engine, {"postgres", "rds"});
-    reader.string("source", instance.source);
-    reader.strings("databases", instance.databases);
-    reader.string("iam_role_arn", instance.iam_role_arn);
-    reader.string("kms_key_id", instance.kms_key_id);
-    reader.string("export_bucket", instance.export_bucket);
+    read_instance(reader, instance);
     reader.finish();
-    if (instance.id.empty()) reader.missing("id");
-    if (instance.engine == "postgres" && instance.source.empty()) {
-      reader.missing("source", " (engine \"postgres\" exports from it)");
-    }
-    if (instance.engine == "rds") {
-      if (instance.iam_role_arn.empty()) reader.missing("iam_role_arn", " (engine \"rds\")");
-      if (instance.kms_key_id.empty()) reader.missing("kms_key_id", " (engine \"rds\")");
-      if (instance.export_bucket.empty()) reader.missing("export_bucket", " (engine \"rds\")");
-    }
+    check_instance(reader, instance);
     if (!ids.insert(instance.id).second) {
       reader.bad_value("id", fmt::format("'{}' is listed twice", instance.id));
     }
     config.instances.push_back(std::move(instance));
+  }
+}
+
+// The export options of every postgres instance obey the export's own rules, as `snaplake
+// export`'s flags do; with no such instance, those of [export] alone.
+void check_export_options(const Config& config) {
+  auto check = [&](const InstanceConfig& instance, const std::string& label) {
+    exporter::ExportOptions::Names names;
+    names.source = label + " source";
+    names.only = label + " databases";
+    names.to = "[export] to";
+    names.jobs = "[export] jobs";
+    try {
+      export_options(config, instance).validate(names);
+    } catch (const Error& e) {
+      fail(ErrorKind::Config, "{}: {}", config.file, e.what());
+    }
+  };
+  bool checked = false;
+  for (size_t i = 0; i < config.instances.size(); ++i) {
+    if (config.instances[i].engine != Engine::Postgres) continue;
+    check(config.instances[i], fmt::format("[[instances]] #{}", i + 1));
+    checked = true;
+  }
+  if (!checked) check(InstanceConfig{}, "[[instances]]");
+}
+
+// SNAPLAKE_* variables that are none of the keys' (a typo like SNAPLAKE_EXPORT_JOB would
+// otherwise be ignored in silence).
+void warn_unknown_variables(const Environment& env, Config& config) {
+  std::set<std::string_view> known(std::begin(kOtherVariables), std::end(kOtherVariables));
+  known.insert(std::begin(kDevelopmentVariables), std::end(kDevelopmentVariables));
+  for (const auto& key : configuration_keys()) {
+    if (!key.variable.empty()) known.insert(key.variable);
+  }
+  for (const auto& name : env.names) {
+    if (!name.starts_with("SNAPLAKE_") || name.starts_with(kDevelopmentPrefix) ||
+        known.contains(name)) {
+      continue;
+    }
+    config.warnings.push_back(
+        fmt::format("environment variable {} is not a snaplake setting and is ignored (settings: "
+                    "SNAPLAKE_<SECTION>_<KEY> of docs/configuration.md, and SNAPLAKE_CONFIG)",
+                    name));
   }
 }
 
@@ -264,11 +419,18 @@ std::string Config::status_path() const {
 }
 
 Environment process_environment() {
-  return [](std::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string(name).c_str());
-    if (!value) return std::nullopt;
-    return std::string(value);
-  };
+  std::vector<std::string> names;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    std::string_view text = *entry;
+    names.emplace_back(text.substr(0, text.find('=')));
+  }
+  return Environment(
+      [](std::string_view name) -> std::optional<std::string> {
+        const char* value = std::getenv(std::string(name).c_str());
+        if (!value) return std::nullopt;
+        return std::string(value);
+      },
+      std::move(names));
 }
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
@@ -315,9 +477,9 @@ Config parse_config(std::string_view text, std::string_view file_name,
          e.source().begin.column, e.description());
   }
   for (const auto& [key, node] : root) {
-    static const std::set<std::string_view> known = {"queue", "export", "landing", "aws",
-                                                     "instances"};
-    if (!known.contains(key.str())) {
+    bool known = key.str() == kInstances;
+    for (const auto& section : kSections) known = known || key.str() == section.name;
+    if (!known) {
       fail(ErrorKind::Config,
            "{}: unknown key '{}' (sections are [queue], [export], [landing], "
            "[aws] and [[instances]])",
@@ -331,66 +493,20 @@ Config parse_config(std::string_view text, std::string_view file_name,
   config.export_.to = "exports";
   config.landing.to = "landing";
 
-  {
-    SectionReader r(section(root, "queue", file_name), "[queue]", "SNAPLAKE_QUEUE", file_name,
-                    &env);
-    r.choice("backend", config.queue.backend, {"sqlite", "sqs"});
-    r.string("path", config.queue.path);
-    r.string("events_url", config.queue.events_url);
-    r.string("tasks_url", config.queue.tasks_url);
-    r.string("events_dlq_url", config.queue.events_dlq_url);
-    r.string("tasks_dlq_url", config.queue.tasks_dlq_url);
-    r.integer("max_receives", config.queue.max_receives, 1);
-    r.duration("visibility_timeout", config.queue.visibility_timeout);
+  for (const auto& section : kSections) {
+    SectionReader r(section_table(root, section.name, file_name), fmt::format("[{}]", section.name),
+                    std::string(section.env_prefix), file_name, &env);
+    section.read(r, config);
     r.finish();
-    if (config.queue.path.empty()) r.missing("path");
-    if (config.queue.backend == "sqs") {
-      if (config.queue.events_url.empty()) r.missing("events_url", " (backend \"sqs\")");
-      if (config.queue.tasks_url.empty()) r.missing("tasks_url", " (backend \"sqs\")");
-    }
-  }
-  {
-    SectionReader r(section(root, "export", file_name), "[export]", "SNAPLAKE_EXPORT", file_name,
-                    &env);
-    r.string("to", config.export_.to);
-    r.choice("compression", config.export_.compression, {"snappy", "gzip", "zstd", "none"});
-    r.choice("types", config.export_.types, {"rds", "typed"});
-    r.integer("jobs", config.export_.jobs, 1);
-    r.duration("max_wait", config.export_.max_wait);
-    r.duration("lease", config.export_.lease);
-    r.finish();
-    if (config.export_.to.empty()) r.missing("to");
-  }
-  {
-    SectionReader r(section(root, "landing", file_name), "[landing]", "SNAPLAKE_LANDING", file_name,
-                    &env);
-    r.string("to", config.landing.to);
-    r.string("service_area", config.landing.service_area);
-    r.string("kms_key_id", config.landing.kms_key_id);
-    r.string("notify", config.landing.notify);
-    r.duration("max_wait", config.landing.max_wait);
-    r.duration("lease", config.landing.lease);
-    r.finish();
-    if (config.landing.to.empty()) r.missing("to");
-    if (config.landing.service_area.empty()) r.missing("service_area");
-    const auto& notify = config.landing.notify;
-    if (!notify.empty() && !notify.starts_with("sqs:") && !notify.starts_with("sns:") &&
-        !notify.starts_with("glue:")) {
-      r.bad_value("notify",
-                  fmt::format("'{}' is not sqs:<url>, sns:<arn> or glue:<workflow>", notify));
-    }
-  }
-  {
-    SectionReader r(section(root, "aws", file_name), "[aws]", "SNAPLAKE_AWS", file_name, &env);
-    r.string("region", config.aws.region);
-    r.string("endpoint_url", config.aws.endpoint_url);
-    r.finish();
+    if (section.check) section.check(r, config);
   }
   read_instances(root, config, file_name);
 
   config.queue.path = resolve_location(config.queue.path, base_dir);
   config.export_.to = resolve_location(config.export_.to, base_dir);
   config.landing.to = resolve_location(config.landing.to, base_dir);
+  check_export_options(config);
+  warn_unknown_variables(env, config);
   return config;
 }
 
@@ -403,7 +519,42 @@ Config load_config(const std::filesystem::path& file, const Environment& env) {
   std::ostringstream text;
   text << in.rdbuf();
   auto base = std::filesystem::absolute(file).parent_path();
-  return parse_config(text.str(), file.string(), base, env);
+  Config config = parse_config(text.str(), file.string(), base, env);
+  for (const auto& warning : config.warnings) log::warn("{}: {}", config.file, warning);
+  return config;
+}
+
+const std::vector<ConfigKey>& configuration_keys() {
+  // The key table read once over nothing: each reader names its keys as it asks for them.
+  static const std::vector<ConfigKey> keys = [] {
+    std::vector<ConfigKey> out;
+    Config config;
+    for (const auto& section : kSections) {
+      SectionReader r(nullptr, "", std::string(section.env_prefix), "", nullptr);
+      section.read(r, config);
+      for (const auto& [key, variable] : r.keys()) {
+        out.push_back({std::string(section.name), key, variable});
+      }
+    }
+    InstanceConfig instance;
+    SectionReader r(nullptr, "", "", "", nullptr);
+    read_instance(r, instance);
+    for (const auto& [key, variable] : r.keys()) out.push_back({std::string(kInstances), key, ""});
+    return out;
+  }();
+  return keys;
+}
+
+exporter::ExportOptions export_options(const Config& config, const InstanceConfig& instance) {
+  exporter::ExportOptions options;
+  options.source_uri = instance.source;
+  options.all_databases = !instance.databases.empty();
+  options.only = instance.databases;
+  options.to = config.export_.to;
+  options.jobs = config.export_.jobs;
+  options.codec = config.export_.compression;
+  options.types = config.export_.types;
+  return options;
 }
 
 }  // namespace snaplake::pipeline

@@ -1,11 +1,14 @@
-// The pipeline's configuration file (TOML; PRODUCT.md, "Configuration"). Its key names are the
-// contract. Every key may be overridden from the environment as SNAPLAKE_<SECTION>_<KEY>
+// The pipeline's configuration file (TOML; docs/configuration.md). Its key names are the
+// contract; config.cc reads each key in one place, and configuration_keys() lists them all.
+// Every section key may be overridden from the environment as SNAPLAKE_<SECTION>_<KEY>
 // (SNAPLAKE_QUEUE_BACKEND, SNAPLAKE_EXPORT_JOBS, …); instances come from the file only.
 // Relative paths are resolved against the configuration file's folder, so a configuration
 // means the same thing whatever the working directory of the worker.
 //
-// Everything is validated when the file is loaded: an unknown key, a wrong type, a bad value or
-// a missing required key is Error(Config) naming the key and the file.
+// Everything is validated when the file is loaded: an unknown key, a wrong type, a bad value, a
+// missing required key, export options the export would refuse (exporter::ExportOptions::
+// validate) or a password in a source URI is Error(Config) naming the key and the file. An
+// environment variable SNAPLAKE_* that snaplake does not know is a warning naming it.
 #pragma once
 
 #include <chrono>
@@ -14,25 +17,40 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
+
+#include "common/name_table.h"
+#include "exporter/export.h"
+#include "parquet/options.h"
+#include "pipeline/engine.h"
+#include "types/profile.h"
 
 namespace snaplake::pipeline {
 
+// The queue backends, the vocabulary of `[queue] backend`.
+enum class QueueBackend { Sqlite, Sqs };
+inline constexpr auto kQueueBackendNames =
+    name_table<QueueBackend>({{QueueBackend::Sqlite, "sqlite"}, {QueueBackend::Sqs, "sqs"}});
+inline std::string_view to_string(QueueBackend backend) {
+  return kQueueBackendNames.name(backend);
+}
+
 struct QueueConfig {
-  std::string backend = "sqlite";  // "sqlite" or "sqs"
-  std::string path;                // sqlite: the queue's file (absolute after loading)
-  std::string events_url;          // sqs: queue URL of snapshot events
-  std::string tasks_url;           // sqs: queue URL of export tasks
-  std::string events_dlq_url;      // sqs: dead-letter queue of the events queue ("" = none)
-  std::string tasks_dlq_url;       // sqs: dead-letter queue of the tasks queue ("" = none)
-  int max_receives = 4;            // receives before a message is dead-lettered
+  QueueBackend backend = QueueBackend::Sqlite;
+  std::string path;            // sqlite: the queue's file (absolute after loading)
+  std::string events_url;      // sqs: queue URL of snapshot events
+  std::string tasks_url;       // sqs: queue URL of export tasks
+  std::string events_dlq_url;  // sqs: dead-letter queue of the events queue ("" = none)
+  std::string tasks_dlq_url;   // sqs: dead-letter queue of the tasks queue ("" = none)
+  int max_receives = 4;        // receives before a message is dead-lettered
   std::chrono::milliseconds visibility_timeout = std::chrono::minutes(15);
 };
 
 struct ExportConfig {
-  std::string to;                      // folder (absolute after loading), file://…, or s3://…
-  std::string compression = "snappy";  // snappy | gzip | zstd | none
-  std::string types = "rds";           // rds | typed
+  std::string to;  // folder (absolute after loading), file://…, or s3://…
+  parquet::Codec compression = parquet::Codec::Snappy;
+  types::Profile types = types::Profile::Rds;
   int jobs = 2;
   // rds engine: how long an event waits for its snapshot to finish being created, or for a free
   // RDS export slot, before it is dead-lettered.
@@ -62,8 +80,8 @@ struct AwsConfig {
 };
 
 struct InstanceConfig {
-  std::string id;                      // the RDS instance id / the name events carry
-  std::string engine = "postgres";     // "postgres" (native export) or "rds"
+  std::string id;  // the RDS instance id / the name events carry
+  Engine engine = Engine::Postgres;
   std::string source;                  // postgresql://… (postgres engine)
   std::vector<std::string> databases;  // default: the URI's database, or all if it names none
   std::string iam_role_arn;            // rds engine
@@ -72,7 +90,8 @@ struct InstanceConfig {
 };
 
 struct Config {
-  std::string file;  // the file it was read from (for messages)
+  std::string file;                   // the file it was read from (for messages)
+  std::vector<std::string> warnings;  // found while loading; load_config logs each
   QueueConfig queue;
   ExportConfig export_;
   LandingConfig landing;
@@ -84,11 +103,47 @@ struct Config {
   std::string status_path() const;
 };
 
-// Looks an environment variable up; injectable so that tests need not touch the process's.
-using Environment = std::function<std::optional<std::string>(std::string_view name)>;
+// The environment the configuration is read with; injectable so that tests need not touch the
+// process's.
+struct Environment {
+  using Lookup = std::function<std::optional<std::string>(std::string_view name)>;
+  Lookup lookup;
+  std::vector<std::string> names;  // every variable's name, for the warning about unknown ones
+
+  Environment() = default;
+  template <typename F>
+  requires std::is_invocable_r_v<std::optional<std::string>, F, std::string_view> Environment(
+      F lookup, std::vector<std::string> names = {})  // NOLINT: a lookup is an environment
+      : lookup(std::move(lookup)), names(std::move(names)) {}
+};
 Environment process_environment();
 
-// Reads and validates the file. Throws Error(Config) naming the file and the key.
+// A key of the configuration: its section ("queue", …, "instances"), its name, and the
+// environment variable that overrides it ("" for [[instances]] keys, which come from the file).
+struct ConfigKey {
+  std::string section;
+  std::string key;
+  std::string variable;
+};
+// Every key the loader accepts, in the order it reads them (docs/configuration.md lists each;
+// a test checks that).
+const std::vector<ConfigKey>& configuration_keys();
+// The SNAPLAKE_* variables snaplake reads that are not configuration keys.
+inline constexpr std::string_view kOtherVariables[] = {
+    "SNAPLAKE_CONFIG",  // lambda: the configuration file
+};
+// Variables of snaplake's own development scripts and tests (scripts/, tests/, bench/): not
+// configuration, and not warned about.
+inline constexpr std::string_view kDevelopmentVariables[] = {
+    "SNAPLAKE_BIN", "SNAPLAKE_ROOT", "SNAPLAKE_BUILD_DIR", "SNAPLAKE_BENCH_BUILD_DIR"};
+inline constexpr std::string_view kDevelopmentPrefix = "SNAPLAKE_TEST_";
+
+// What the export stage runs for a snapshot of a postgres `instance` (the event adds the export
+// id and the source ARN). The loader validates exactly these options.
+exporter::ExportOptions export_options(const Config& config, const InstanceConfig& instance);
+
+// Reads and validates the file, and logs its warnings. Throws Error(Config) naming the file and
+// the key.
 Config load_config(const std::filesystem::path& file, const Environment& env);
 // The same for text already read; `base_dir` resolves relative paths.
 Config parse_config(std::string_view text, std::string_view file_name,

@@ -3,7 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
+#include <regex>
+#include <set>
+#include <sstream>
 
 #include "common/error.h"
 
@@ -13,11 +17,15 @@ namespace {
 using ::testing::HasSubstr;
 
 Environment env_of(std::map<std::string, std::string> values) {
-  return [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
-    auto it = values.find(std::string(name));
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  };
+  std::vector<std::string> names;
+  for (const auto& [name, value] : values) names.push_back(name);
+  return Environment(
+      [values = std::move(values)](std::string_view name) -> std::optional<std::string> {
+        auto it = values.find(std::string(name));
+        if (it == values.end()) return std::nullopt;
+        return it->second;
+      },
+      std::move(names));
 }
 
 Config parse(std::string_view text, std::map<std::string, std::string> env = {}) {
@@ -78,13 +86,13 @@ export_bucket = "rds-exports"
 TEST(Config, ReadsEveryKey) {
   Config c = parse(kFull);
   EXPECT_EQ(c.file, "/etc/snaplake/snaplake.toml");
-  EXPECT_EQ(c.queue.backend, "sqlite");
+  EXPECT_EQ(c.queue.backend, QueueBackend::Sqlite);
   EXPECT_EQ(c.queue.path, "/etc/snaplake/state/queue.db");
   EXPECT_EQ(c.queue.max_receives, 3);
   EXPECT_EQ(c.queue.visibility_timeout, std::chrono::seconds(90));
   EXPECT_EQ(c.export_.to, "s3://export-bucket/snaplake");
-  EXPECT_EQ(c.export_.compression, "zstd");
-  EXPECT_EQ(c.export_.types, "typed");
+  EXPECT_EQ(c.export_.compression, parquet::Codec::Zstd);
+  EXPECT_EQ(c.export_.types, types::Profile::Typed);
   EXPECT_EQ(c.export_.jobs, 4);
   EXPECT_EQ(c.export_.max_wait, std::chrono::hours(2));
   EXPECT_EQ(c.landing.max_wait, std::chrono::hours(72));
@@ -96,7 +104,7 @@ TEST(Config, ReadsEveryKey) {
   ASSERT_EQ(c.instances.size(), 2u);
   EXPECT_EQ(c.instances[0].id, "social-care-db");
   EXPECT_EQ(c.instances[0].databases, (std::vector<std::string>{"social_care", "audit"}));
-  EXPECT_EQ(c.instances[1].engine, "rds");
+  EXPECT_EQ(c.instances[1].engine, Engine::Rds);
   EXPECT_EQ(c.instances[1].export_bucket, "rds-exports");
   ASSERT_NE(c.find_instance("housing-db"), nullptr);
   EXPECT_EQ(c.find_instance("nope"), nullptr);
@@ -105,12 +113,12 @@ TEST(Config, ReadsEveryKey) {
 
 TEST(Config, DefaultsAreTheEmbeddedOnesResolvedAgainstTheFile) {
   Config c = parse("");
-  EXPECT_EQ(c.queue.backend, "sqlite");
+  EXPECT_EQ(c.queue.backend, QueueBackend::Sqlite);
   EXPECT_EQ(c.queue.path, "/etc/snaplake/.snaplake/queue.db");
   EXPECT_EQ(c.queue.max_receives, 4);
   EXPECT_EQ(c.queue.visibility_timeout, std::chrono::minutes(15));
   EXPECT_EQ(c.export_.to, "/etc/snaplake/exports");
-  EXPECT_EQ(c.export_.compression, "snappy");
+  EXPECT_EQ(c.export_.compression, parquet::Codec::Snappy);
   EXPECT_EQ(c.export_.jobs, 2);
   EXPECT_EQ(c.export_.max_wait, std::chrono::hours(1));
   EXPECT_EQ(c.landing.max_wait, std::chrono::hours(48));
@@ -138,6 +146,24 @@ TEST(Config, EnvironmentOverridesTheFile) {
   EXPECT_EQ(c.export_.to, "/etc/snaplake/local-exports");
   EXPECT_EQ(c.landing.service_area, "housing");
   EXPECT_EQ(c.aws.region, "us-east-1");
+}
+
+// The vocabularies are read into their enums with their one name table; names of no table are
+// refused with the alternatives.
+TEST(Config, VocabulariesAreTyped) {
+  Config c = parse(
+      "[queue]\nbackend = \"sqs\"\nevents_url = \"e\"\ntasks_url = \"t\"\n"
+      "[export]\ncompression = \"none\"\ntypes = \"typed\"\n");
+  EXPECT_EQ(c.queue.backend, QueueBackend::Sqs);
+  EXPECT_EQ(c.export_.compression, parquet::Codec::Uncompressed);
+  EXPECT_EQ(c.export_.types, types::Profile::Typed);
+  EXPECT_THAT(config_error("[export]\ncompression = \"uncompressed\"\n"),
+              HasSubstr("[export] compression: 'uncompressed' is not snappy, gzip, zstd or none"));
+  EXPECT_THAT(config_error("[export]\ntypes = \"strict\"\n"),
+              HasSubstr("'strict' is not rds or typed"));
+  EXPECT_THAT(config_error("[[instances]]\nid = \"a\"\nengine = \"mysql\"\n"),
+              HasSubstr("'mysql' is not postgres or rds"));
+  EXPECT_EQ(kQueueBackendNames.name(QueueBackend::Sqlite), "sqlite");
 }
 
 TEST(Config, EnvironmentValuesAreValidatedAndNamed) {
@@ -172,7 +198,9 @@ TEST(Config, ErrorsNameTheKeyAndTheFile) {
       {"[[instances]]\nid = \"a\"\nsource = \"x\"\nhost = \"h\"\n", "unknown key 'host'"},
       {"[[instances]]\nid = \"a\"\nsource = \"x\"\ndatabases = \"db\"\n",
        "databases: expected an array"},
-      {"[[instances]]\nid = \"a\"\nsource = \"x\"\n[[instances]]\nid = \"a\"\nsource = \"y\"\n",
+      {"[[instances]]\nid = \"a\"\nsource = \"x\"\n", "source: invalid PostgreSQL URI 'x'"},
+      {"[[instances]]\nid = \"a\"\nsource = \"postgresql://h/x\"\n[[instances]]\nid = \"a\"\n"
+       "source = \"postgresql://h/y\"\n",
        "listed twice"},
       {"[queue\n", "snaplake.toml:1:"},
   };
@@ -180,6 +208,119 @@ TEST(Config, ErrorsNameTheKeyAndTheFile) {
     std::string message = config_error(c.text);
     EXPECT_THAT(message, HasSubstr(c.expected)) << c.text;
     EXPECT_THAT(message, HasSubstr("/etc/snaplake/snaplake.toml")) << c.text;
+  }
+}
+
+// The export options are the export's own rules (ExportOptions::validate), named as keys: a
+// value `snaplake export` would refuse is refused when the file is loaded, not at every event.
+TEST(Config, ExportOptionsAreValidatedAtLoad) {
+  constexpr std::string_view instance =
+      "[[instances]]\nid = \"a\"\nsource = \"postgresql://app@db/x\"\n";
+  EXPECT_THAT(config_error(std::string("[export]\njobs = 100\n") + std::string(instance)),
+              HasSubstr("/etc/snaplake/snaplake.toml: invalid [export] jobs 100: use 1 to 64"));
+  EXPECT_THAT(config_error("[export]\njobs = 65\n"), HasSubstr("invalid [export] jobs 65"));
+  EXPECT_THAT(config_error(instance, {{"SNAPLAKE_EXPORT_JOBS", "100"}}),
+              HasSubstr("invalid [export] jobs 100"));
+  EXPECT_THAT(config_error(std::string(instance) + "databases = [\"a.b.c.d\"]\n"),
+              HasSubstr("[[instances]] #1 databases: invalid filter 'a.b.c.d'"));
+  EXPECT_THAT(config_error("[export]\nto = \"s3://No_Such_Bucket/x\"\n"),
+              HasSubstr("[export] to: invalid S3 location"));
+  EXPECT_THAT(
+      config_error("[[instances]]\nid = \"a\"\nsource = \"postgresql://h/x?no_such_option=1\"\n"),
+      HasSubstr("[[instances]] #1 source: invalid PostgreSQL URI"));
+  EXPECT_EQ(parse(std::string("[export]\njobs = 64\n") + std::string(instance)).export_.jobs, 64);
+}
+
+// Passwords never come from the configuration: a source holding one is refused, and the
+// message does not repeat it.
+TEST(Config, APasswordInASourceIsRefused) {
+  for (std::string source :
+       {"postgresql://app:s3cr3t@db/x", "postgresql://app@db/x?password=s3cr3t",
+        "host=db user=app password=s3cr3t dbname=x"}) {
+    std::string message = config_error("[[instances]]\nid = \"a\"\nsource = \"" + source + "\"\n");
+    EXPECT_THAT(message, HasSubstr("[[instances]] #1 source: the URI holds a password")) << source;
+    EXPECT_THAT(message, HasSubstr("PGPASSWORD")) << source;
+    EXPECT_THAT(message, ::testing::Not(HasSubstr("s3cr3t"))) << source;
+  }
+  EXPECT_NO_THROW(parse("[[instances]]\nid = \"a\"\nsource = \"postgresql://app@db/x\"\n"));
+}
+
+// A SNAPLAKE_* variable that is no key (a typo) is a warning naming it; the keys' variables,
+// SNAPLAKE_CONFIG and the development scripts' are not.
+TEST(Config, UnknownSnaplakeVariablesAreWarnedAbout) {
+  Config c = parse("", {{"SNAPLAKE_EXPORT_JOB", "3"},
+                        {"SNAPLAKE_EXPORT_JOBS", "3"},
+                        {"SNAPLAKE_QUEUE_EVENTS_DLQ_URL", ""},
+                        {"SNAPLAKE_CONFIG", "x.toml"},
+                        {"SNAPLAKE_TEST_PG_URI", "postgresql://h/d"},
+                        {"SNAPLAKE_BIN", "/b/snaplake"},
+                        {"SNAPLAKEISH", "1"},
+                        {"PATH", "/bin"}});
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_THAT(c.warnings[0], HasSubstr("environment variable SNAPLAKE_EXPORT_JOB is not"));
+}
+
+// The one key table, as configuration_keys() lists it: every section key with its variable.
+TEST(Config, EveryKeyIsListedWithItsVariable) {
+  std::map<std::string, std::string> variables;
+  for (const auto& k : configuration_keys()) variables[k.section + "." + k.key] = k.variable;
+  EXPECT_EQ(variables.at("queue.events_dlq_url"), "SNAPLAKE_QUEUE_EVENTS_DLQ_URL");
+  EXPECT_EQ(variables.at("export.max_wait"), "SNAPLAKE_EXPORT_MAX_WAIT");
+  EXPECT_EQ(variables.at("aws.endpoint_url"), "SNAPLAKE_AWS_ENDPOINT_URL");
+  EXPECT_EQ(variables.at("export.lease"), "SNAPLAKE_EXPORT_LEASE");
+  EXPECT_EQ(variables.at("landing.lease"), "SNAPLAKE_LANDING_LEASE");
+  EXPECT_EQ(variables.at("instances.export_bucket"), "");
+  EXPECT_EQ(variables.size(), 8u + 6u + 6u + 2u + 7u);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in) << path;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// examples/snaplake.toml is loaded by the real loader (so it is valid, password-free and
+// complete) and sets every key of every section, each in its own section.
+TEST(Config, TheExampleLoadsAndSetsEveryKey) {
+  const std::string file = SNAPLAKE_SOURCE_DIR "/examples/snaplake.toml";
+  Config c = load_config(file, env_of({}));
+  EXPECT_TRUE(c.warnings.empty());
+  ASSERT_EQ(c.instances.size(), 2u);
+  EXPECT_EQ(c.instances[0].engine, Engine::Postgres);
+  EXPECT_EQ(c.instances[1].engine, Engine::Rds);
+  EXPECT_EQ(c.queue.path, SNAPLAKE_SOURCE_DIR "/examples/.snaplake/queue.db");
+
+  std::set<std::string> in_example;
+  std::string section;
+  std::istringstream lines(read_file(file));
+  static const std::regex header(R"(^\[\[?([a-z_]+)\]\]?\s*$)"), key(R"(^([a-z_]+) = )");
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (std::regex_match(line, m, header)) section = m[1];
+    if (std::regex_search(line, m, key)) in_example.insert(section + "." + m[1].str());
+  }
+  std::set<std::string> keys;
+  for (const auto& k : configuration_keys()) keys.insert(k.section + "." + k.key);
+  EXPECT_EQ(in_example, keys);
+}
+
+// docs/configuration.md names every key in its section's table, with its variable.
+TEST(Config, TheReferencePageNamesEveryKey) {
+  const std::string page = read_file(SNAPLAKE_SOURCE_DIR "/docs/configuration.md");
+  for (const auto& k : configuration_keys()) {
+    std::string heading =
+        k.section == "instances" ? "## `[[instances]]`" : "## `[" + k.section + "]`";
+    size_t start = page.find(heading);
+    ASSERT_NE(start, std::string::npos) << heading;
+    size_t end = page.find("\n## ", start + 1);
+    std::string_view part = std::string_view(page).substr(start, end - start);
+    EXPECT_NE(part.find("| `" + k.key + "` |"), std::string_view::npos)
+        << k.section << "." << k.key;
+    if (!k.variable.empty()) {
+      EXPECT_NE(part.find("`" + k.variable + "`"), std::string_view::npos) << k.variable;
+    }
   }
 }
 

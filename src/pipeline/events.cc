@@ -1,5 +1,6 @@
 #include "pipeline/events.h"
 
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -28,10 +29,12 @@ std::string json_cause(const json::exception& e) {
   return std::string(what);
 }
 
+// Every nlohmann exception is about the body: a syntax error (parse_error), but also a number
+// beyond a double such as 1e999 (out_of_range.406) and whatever else the parser refuses.
 json parse_json(std::string_view text, std::string_view what) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     fail(ErrorKind::InvalidInput, "malformed {}: {} (body: '{}')", what, json_cause(e),
          excerpt(text));
   }
@@ -306,11 +309,11 @@ std::string export_id_for(std::string_view instance_id, const SnapshotEvent& eve
 
 std::string to_json(const TaskMessage& task) {
   json j = {{"ExportTaskIdentifier", task.export_task_identifier},
-            {"ExportBucket", task.export_bucket}};
+            {"ExportBucket", task.export_bucket},
+            {"Engine", to_string(task.engine)}};
   auto add = [&](const char* key, const std::string& value) {
     if (!value.empty()) j[key] = value;
   };
-  add("Engine", task.engine);
   add("InstanceId", task.instance_id);
   add("SnapshotId", task.snapshot_id);
   add("ExportLocation", task.export_location);
@@ -330,26 +333,31 @@ TaskMessage parse_task_message(std::string_view body) {
   TaskMessage task;
   task.export_task_identifier = required_field(root, "ExportTaskIdentifier", what);
   task.export_bucket = string_field(root, "ExportBucket", what);
-  task.engine = string_field(root, "Engine", what);
+  // The reference system's export function names no engine: its exports are RDS's.
+  std::string engine = string_field(root, "Engine", what);
+  if (engine.empty()) engine = to_string(Engine::Rds);
+  if (auto known = kEngineNames.find(engine)) {
+    task.engine = *known;
+  } else {
+    fail(ErrorKind::InvalidInput, "malformed {}: unknown Engine '{}' (expected {})", what, engine,
+         kEngineNames.alternatives());
+  }
   task.instance_id = string_field(root, "InstanceId", what);
   task.snapshot_id = string_field(root, "SnapshotId", what);
   task.export_location = string_field(root, "ExportLocation", what);
   task.source_arn = string_field(root, "SourceArn", what);
   task.event_time = string_field(root, "EventTime", what);
   if (auto it = root.find("Polls"); it != root.end()) {
-    if (!it->is_number_integer() || it->get<int64_t>() < 0) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 0 ||
+        it->get<int64_t>() > std::numeric_limits<int>::max()) {
       fail(ErrorKind::InvalidInput, "malformed {}: Polls is not a count", what);
     }
     task.polls = it->get<int>();
   }
-  if (task.engine.empty()) task.engine = "rds";  // the reference system's export function
-  if (task.engine != "rds" && task.engine != "postgres") {
-    fail(ErrorKind::InvalidInput, "malformed {}: unknown Engine '{}'", what, task.engine);
-  }
-  if (task.engine == "postgres" && task.export_location.empty()) {
+  if (task.engine == Engine::Postgres && task.export_location.empty()) {
     fail(ErrorKind::InvalidInput, "malformed {}: a postgres export without ExportLocation", what);
   }
-  if (task.engine == "rds" && task.export_bucket.empty()) {
+  if (task.engine == Engine::Rds && task.export_bucket.empty()) {
     fail(ErrorKind::InvalidInput, "malformed {}: no \"ExportBucket\"", what);
   }
   return task;

@@ -1,5 +1,5 @@
 // Snapshot events in, export-task messages out: the pipeline's two message contracts
-// (PRODUCT.md, "The pipeline"). Pure functions, no I/O.
+// (docs/messages.md). Pure functions, no I/O.
 //
 // Accepted event forms (all from one queue body):
 // - An RDS event notification delivered through SNS into SQS: the SNS envelope
@@ -22,6 +22,8 @@
 #include <string>
 #include <string_view>
 #include <variant>
+
+#include "pipeline/engine.h"
 
 namespace snaplake::pipeline {
 
@@ -67,8 +69,8 @@ std::string export_id_for(std::string_view instance_id, const SnapshotEvent& eve
 // {"ExportTaskIdentifier", "ExportBucket"}, plus snaplake's own fields.
 struct TaskMessage {
   std::string export_task_identifier;
-  std::string export_bucket;  // the S3 bucket (rds engine / s3 export root) or the export root
-  std::string engine;         // "postgres" or "rds"; "" from the reference: treated as rds
+  std::string export_bucket;    // the S3 bucket (rds engine / s3 export root) or the export root
+  Engine engine = Engine::Rds;  // the reference system's message names none: rds
   std::string instance_id;
   std::string snapshot_id;
   std::string export_location;  // <export root>/<export id> (native engine)

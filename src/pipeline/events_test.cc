@@ -172,6 +172,10 @@ TEST(Events, MalformedBodiesAreInvalidInputWithACause) {
       {R"({"source":"aws.rds","detail-type":"RDS DB Snapshot Event","detail":"x"})", "detail"},
       {R"({"snaplake_event":"snapshot"})", "no \"instance_id\""},
       {R"({"snaplake_event":"delete","instance_id":"a"})", "unknown snaplake_event"},
+      // Numbers beyond a double are the body's fault too, not an internal error.
+      {R"({"snaplake_event":"snapshot","instance_id":"a","n":1e999})", "number overflow"},
+      {R"({"Type":"Notification","Message":"{\"Event Source\":\"db-snapshot\",\"x\":-1e999}"})",
+       "malformed SNS notification Message: number overflow"},
   };
   for (const auto& c : cases) {
     try {
@@ -216,23 +220,24 @@ TEST(TaskMessage, RoundTripsAndStaysCompatibleWithTheReference) {
   TaskMessage t;
   t.export_task_identifier = "social-care-db-20211107t174351-0a1b2c3d";
   t.export_bucket = "/data/exports";
-  t.engine = "postgres";
+  t.engine = Engine::Postgres;
   t.instance_id = "social-care-db";
   t.export_location = "/data/exports/social-care-db-20211107t174351-0a1b2c3d";
   t.event_time = "2021-11-07T17:43:51.876Z";
   t.polls = 2;
   auto j = nlohmann::json::parse(to_json(t));
   EXPECT_EQ(j["ExportTaskIdentifier"], t.export_task_identifier);
+  EXPECT_EQ(j["Engine"], "postgres");
   EXPECT_EQ(j["ExportBucket"], t.export_bucket);
   auto back = parse_task_message(to_json(t));
   EXPECT_EQ(back.export_location, t.export_location);
-  EXPECT_EQ(back.engine, "postgres");
+  EXPECT_EQ(back.engine, Engine::Postgres);
   EXPECT_EQ(back.polls, 2);
 
   // What the reference system's export function queues: an RDS export task.
   auto reference = parse_task_message(
       R"({"ExportTaskIdentifier": "sandbox-db-export-2021", "ExportBucket": "rds-export-bucket"})");
-  EXPECT_EQ(reference.engine, "rds");
+  EXPECT_EQ(reference.engine, Engine::Rds);
   EXPECT_EQ(reference.export_bucket, "rds-export-bucket");
 }
 
@@ -241,7 +246,9 @@ TEST(TaskMessage, MalformedIsInvalidInput) {
        {"", "{", R"({"ExportBucket":"b"})", R"({"ExportTaskIdentifier":1})",
         R"({"ExportTaskIdentifier":"x","Engine":"postgres"})", R"({"ExportTaskIdentifier":"x"})",
         R"({"ExportTaskIdentifier":"x","ExportBucket":"b","Engine":"mysql"})",
-        R"({"ExportTaskIdentifier":"x","ExportBucket":"b","Polls":-1})"}) {
+        R"({"ExportTaskIdentifier":"x","ExportBucket":"b","Polls":-1})",
+        R"({"ExportTaskIdentifier":"x","ExportBucket":"b","Polls":1e999})",
+        R"({"ExportTaskIdentifier":"x","ExportBucket":"b","Polls":4294967296})"}) {
     try {
       parse_task_message(body);
       ADD_FAILURE() << "accepted: " << body;

@@ -32,19 +32,21 @@ std::string sqs_endpoint(const Config& config) {
 }
 
 std::unique_ptr<queue::Queue> open_queue(const Config& config, QueueRole role, queue::Clock clock) {
-  if (config.queue.backend == "sqlite") {
-    return queue::SqliteQueue::open(
-        config.queue.path, std::string(to_string(role)),
-        {.max_receives = config.queue.max_receives, .clock = std::move(clock)});
+  switch (config.queue.backend) {
+    case QueueBackend::Sqlite:
+      return queue::SqliteQueue::open(
+          config.queue.path, std::string(to_string(role)),
+          {.max_receives = config.queue.max_receives, .clock = std::move(clock)});
+    case QueueBackend::Sqs: {
+      bool events = role == QueueRole::Events;
+      return queue::SqsQueue::open(
+          aws_client(config), sqs_endpoint(config),
+          events ? config.queue.events_url : config.queue.tasks_url,
+          events ? config.queue.events_dlq_url : config.queue.tasks_dlq_url);
+    }
   }
-  if (config.queue.backend == "sqs") {
-    bool events = role == QueueRole::Events;
-    return queue::SqsQueue::open(aws_client(config), sqs_endpoint(config),
-                                 events ? config.queue.events_url : config.queue.tasks_url,
-                                 events ? config.queue.events_dlq_url : config.queue.tasks_dlq_url);
-  }
-  fail(ErrorKind::Unsupported, "{}: [queue] backend \"{}\" is not available in this build",
-       config.file, config.queue.backend);
+  fail(ErrorKind::Internal, "{}: [queue] backend {} has no queue", config.file,
+       static_cast<int>(config.queue.backend));
 }
 
 }  // namespace snaplake::pipeline

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "store/s3_store.h"
 
 namespace snaplake::pipeline {
 namespace {
@@ -23,13 +24,18 @@ bool becomes_available(std::string_view status) {
   return status == "creating" || status == "copying";
 }
 
+// Where RDS writes the export `id`: s3://<bucket>[/<prefix>]/<id>.
+std::string export_location(const ExportBucket& where, std::string_view id) {
+  return where.prefix.empty() ? fmt::format("s3://{}/{}", where.bucket, id)
+                              : fmt::format("s3://{}/{}/{}", where.bucket, where.prefix, id);
+}
+
 }  // namespace
 
 ExportBucket parse_export_bucket(std::string_view text) {
-  if (text.starts_with("s3://")) text.remove_prefix(5);
-  size_t slash = text.find('/');
-  if (slash == std::string_view::npos) return {std::string(text), ""};
-  return {std::string(text.substr(0, slash)), trim_slashes(text.substr(slash + 1))};
+  auto [bucket, prefix] = store::parse_s3_location(
+      text.starts_with("s3://") ? std::string(text) : "s3://" + std::string(text));
+  return {std::move(bucket), std::move(prefix)};
 }
 
 std::variant<aws::DbSnapshot, RdsNotReady> choose_snapshot(const aws::RdsClient& rds,
@@ -125,12 +131,10 @@ std::variant<TaskMessage, RdsNotReady> start_rds_export(const aws::RdsClient& rd
   TaskMessage task;
   task.export_task_identifier = export_id;
   task.export_bucket = bucket.bucket;
-  task.engine = "rds";
+  task.engine = Engine::Rds;
   task.instance_id = instance.id;
   task.snapshot_id = snapshot.identifier;
-  task.export_location =
-      bucket.prefix.empty() ? fmt::format("s3://{}/{}", bucket.bucket, export_id)
-                            : fmt::format("s3://{}/{}/{}", bucket.bucket, bucket.prefix, export_id);
+  task.export_location = export_location(bucket, export_id);
   task.source_arn = snapshot.arn;
   task.event_time = event.event_time;
   return task;
@@ -146,10 +150,8 @@ RdsTaskCheck check_rds_export(const aws::RdsClient& rds, const TaskMessage& task
   if (found->status == "COMPLETE") {
     std::string bucket = found->s3_bucket.empty() ? task.export_bucket : found->s3_bucket;
     if (bucket.starts_with("s3://")) bucket = parse_export_bucket(bucket).bucket;
-    std::string prefix = trim_slashes(found->s3_prefix);
     check.complete = true;
-    check.export_location = prefix.empty() ? fmt::format("s3://{}/{}", bucket, id)
-                                           : fmt::format("s3://{}/{}/{}", bucket, prefix, id);
+    check.export_location = export_location({bucket, trim_slashes(found->s3_prefix)}, id);
     return check;
   }
   if (found->status == "FAILED" || found->status == "CANCELED") {

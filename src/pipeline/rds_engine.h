@@ -1,4 +1,4 @@
-// The rds engine (PRODUCT.md, "The pipeline"; instances with engine = "rds"): RDS itself
+// The rds engine (docs/messages.md; instances with engine = "rds"): RDS itself
 // exports a snapshot to S3 (StartExportTask), and the land stage waits for that task
 // (DescribeExportTasks) before landing what it wrote.
 //

@@ -179,7 +179,7 @@ class FakeRds {
 InstanceConfig care_instance() {
   InstanceConfig i;
   i.id = "care";
-  i.engine = "rds";
+  i.engine = Engine::Rds;
   i.iam_role_arn = "arn:aws:iam::1:role/export";
   i.kms_key_id = "key-1";
   i.export_bucket = "s3://exports/rds/";
@@ -229,6 +229,13 @@ TEST(RdsEngine, ExportBucketIsABucketOrAnS3Uri) {
   EXPECT_EQ(parse_export_bucket("exports").prefix, "");
   EXPECT_EQ(parse_export_bucket("s3://exports/a/b/").bucket, "exports");
   EXPECT_EQ(parse_export_bucket("s3://exports/a/b/").prefix, "a/b");
+  EXPECT_EQ(parse_export_bucket("exports/a").prefix, "a");
+  // One parser of s3:// (store::parse_s3_location): a bucket S3 would refuse is refused here.
+  for (std::string_view bad : {"s3://Exports_1/a", "ab", "s3:///a"}) {
+    std::string what;
+    EXPECT_EQ(kind_of([&] { parse_export_bucket(bad); }, &what), ErrorKind::InvalidInput) << bad;
+    EXPECT_THAT(what, ::testing::HasSubstr("invalid S3 location")) << bad;
+  }
 }
 
 TEST(RdsEngine, ExportsTheLatestAvailableSnapshotOfTheInstanceAcrossPages) {
@@ -243,7 +250,7 @@ TEST(RdsEngine, ExportsTheLatestAvailableSnapshotOfTheInstanceAcrossPages) {
   EXPECT_EQ(task.snapshot_id, "care-4");
   EXPECT_EQ(task.export_task_identifier, "care-exp-1");
   EXPECT_EQ(task.export_bucket, "exports");
-  EXPECT_EQ(task.engine, "rds");
+  EXPECT_EQ(task.engine, Engine::Rds);
   EXPECT_EQ(task.instance_id, "care");
   EXPECT_EQ(task.export_location, "s3://exports/rds/care-exp-1");
   EXPECT_EQ(task.source_arn, "arn:aws:rds:eu-west-2:1:snapshot:care-4");

@@ -8,23 +8,14 @@
 #include "pipeline/events.h"
 #include "pipeline/rds_engine.h"
 #include "pipeline/waits.h"
+#include "store/s3_store.h"
 
 namespace snaplake::pipeline {
 namespace {
 
-parquet::Codec codec_of(const std::string& name) {
-  if (name == "gzip") return parquet::Codec::Gzip;
-  if (name == "zstd") return parquet::Codec::Zstd;
-  if (name == "none") return parquet::Codec::Uncompressed;
-  return parquet::Codec::Snappy;
-}
-
 // ExportBucket of the task message: the bucket of an s3:// export root, else the root itself.
 std::string export_bucket_of(const std::string& root) {
-  if (root.starts_with("s3://")) {
-    std::string_view rest = std::string_view(root).substr(5);
-    return std::string(rest.substr(0, rest.find('/')));
-  }
+  if (root.starts_with("s3://")) return store::parse_s3_location(root).first;
   return root;
 }
 
@@ -191,27 +182,14 @@ void handle_event(StageContext& context, const queue::Message& message,
                          .message_id = message.id});
 
   recording_failure(context.status, export_id, [&] {
-    if (instance->engine == "rds") {
+    if (instance->engine == Engine::Rds) {
       export_with_rds(context, *instance, event, export_id, received, queue_name, message);
       return;
     }
-    if (instance->engine != "postgres") {
-      fail(ErrorKind::Unsupported,
-           "instance '{}': engine \"{}\" needs the AWS RDS client, which this build lacks",
-           instance->id, instance->engine);
-    }
     log::info("exporting instance {} ({} {}) as {}", instance->id, event.event_id,
               event.snapshot_id.empty() ? event.event_time : event.snapshot_id, export_id);
-    exporter::ExportOptions options;
-    options.source_uri = instance->source;
-    options.all_databases = !instance->databases.empty();
-    options.only = instance->databases;
-    options.to = context.config.export_.to;
+    exporter::ExportOptions options = export_options(context.config, *instance);
     options.export_id = export_id;
-    options.jobs = context.config.export_.jobs;
-    options.codec = codec_of(context.config.export_.compression);
-    options.types = context.config.export_.types == "typed" ? exporter::TypeProfile::Typed
-                                                            : exporter::TypeProfile::Rds;
     options.source_arn = event.source_arn;
     options.lease = context.config.export_.lease;
     // A redelivered or duplicated event whose export is COMPLETE: keep it, send the task again
@@ -228,7 +206,7 @@ void handle_event(StageContext& context, const queue::Message& message,
     TaskMessage task;
     task.export_task_identifier = export_id;
     task.export_bucket = export_bucket_of(context.config.export_.to);
-    task.engine = "postgres";
+    task.engine = Engine::Postgres;
     task.instance_id = instance->id;
     task.snapshot_id = event.snapshot_id;
     task.export_location = result.export_root.empty()
@@ -264,7 +242,7 @@ void handle_task(StageContext& context, const queue::Message& message,
                          .export_location = task.export_location,
                          .message_id = message.id});
   recording_failure(context.status, export_id, [&] {
-    if (task.engine != "postgres") {
+    if (task.engine == Engine::Rds) {
       // An RDS export (or the reference's message, which names no engine): land it once RDS
       // says COMPLETE; until then the message waits on its queue (waits.h).
       RdsTaskCheck check = check_rds_export(rds_client(context), task);

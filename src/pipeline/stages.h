@@ -1,4 +1,4 @@
-// The pipeline's two stages, each handling one queue message (PRODUCT.md, "The pipeline").
+// The pipeline's two stages, each handling one queue message (docs/messages.md).
 // A handler returns normally when the message is done with (the worker deletes it: done,
 // ignored, dropped, or sent again to its own queue with a delay to wait for RDS, waits.h) and
 // throws Error when it failed; the worker then retries it (bounded) or dead-letters it with the

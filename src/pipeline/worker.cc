@@ -81,7 +81,7 @@ bool Worker::serve_once(QueueRole role, std::chrono::milliseconds wait) {
   const queue::Message& message = messages.front();
   std::string queue_name(to_string(role));
   log::Scope scope_queue("queue", queue_name);
-  log::Scope scope_message("message", message.id);
+  log::Scope scope_message("message_id", message.id);
   StageContext context{config_, engines_, *status_, tasks_.get(), events_.get()};
   try {
     {

@@ -120,6 +120,22 @@ TEST_F(WorkerTest, AnEventIsExportedThenLanded) {
   EXPECT_EQ(events()->counts().pending() + tasks()->counts().pending(), 0u);
 }
 
+// The configuration's codec and profile reach the export as they are (a string copy of the
+// codec names in the stage once turned anything it did not know into snappy).
+TEST_F(WorkerTest, TheConfiguredCodecAndProfileReachTheExport) {
+  for (auto codec : {parquet::Codec::Uncompressed, parquet::Codec::Gzip, parquet::Codec::Zstd}) {
+    config_.export_.compression = codec;
+    config_.export_.types = types::Profile::Typed;
+    exports_.clear();
+    events()->send(snaplake_event_json(
+        "social-care-db", fmt::format("2026-11-25T09:0{}:00Z", static_cast<int>(codec))));
+    worker()->run();
+    ASSERT_EQ(exports_.size(), 1u);
+    EXPECT_EQ(exports_[0].codec, codec);
+    EXPECT_EQ(exports_[0].types, types::Profile::Typed);
+  }
+}
+
 TEST_F(WorkerTest, ARedeliveredEventIsNotExportedTwice) {
   events()->send(rds_event("rds:social-care-db-2021-11-07-17-40"));
   events()->send(rds_event("rds:social-care-db-2021-11-07-17-40"));

@@ -1,6 +1,6 @@
-// The PostgreSQL column → Parquet column mapping of the two type profiles (PRODUCT.md, "Type
-// mapping"). A pure function of the column's catalog description: tested as a table
-// (mapping_test.cc). The exporter builds its COPY query and its decoders from the result.
+// The PostgreSQL column → Parquet column mapping of the two type profiles (docs/type-mapping.md). A
+// pure function of the column's catalog description: tested as a table (mapping_test.cc). The
+// exporter builds its COPY query and its decoders from the result.
 #pragma once
 
 #include <cstdint>
@@ -8,13 +8,9 @@
 #include <string>
 
 #include "parquet/schema.h"
+#include "types/profile.h"
 
 namespace snaplake::types {
-
-enum class Profile {
-  Rds,    // AWS's documented RDS export mapping: numbers and booleans native, the rest STRING
-  Typed,  // additionally DECIMAL, DATE, TIME, TIMESTAMP, UUID, JSON, ENUM
-};
 
 // A column as the catalog describes it; domains are already resolved to their base type.
 struct SourceColumn {
@@ -30,7 +26,9 @@ struct SourceColumn {
   std::optional<int32_t> numeric_scale;
   std::optional<int32_t> datetime_precision;
   // Whether "::text" renders the type's output function. When a cast function to text exists
-  // (inet, cidr, "char"…), the column is rendered with format('%s', …) instead.
+  // (inet, cidr, "char"…) or a binary-coercible cast does (xml, whose output function drops the
+  // <?xml version="1.0"?> declaration the cast keeps), the column is rendered with
+  // format('%s', …) instead.
   bool text_cast_is_output = true;
 };
 

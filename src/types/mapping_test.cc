@@ -69,6 +69,14 @@ const Row kShared[] = {
     {col("timetz"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
 };
 
+TEST(Profile, EveryProfileHasOneName) {
+  for (Profile p : {Profile::Rds, Profile::Typed}) {
+    EXPECT_NE(to_string(p), "?");
+    EXPECT_EQ(kProfileNames.find(to_string(p)), p);
+  }
+  EXPECT_EQ(kProfileNames.names(), (std::vector<std::string>{"rds", "typed"}));
+}
+
 TEST(Mapping, SharedByBothProfiles) {
   for (const Row& row : kShared) {
     check(row, Profile::Rds);
@@ -140,6 +148,9 @@ TEST(Mapping, TypesWithACastFunctionToTextAreRenderedWithFormat) {
     EXPECT_TRUE(m.render_with_format);
   }
   EXPECT_FALSE(map_column(col("inet"), Profile::Rds).render_with_format);
+  SourceColumn xml = col("xml");
+  xml.text_cast_is_output = false;  // binary-coercible: ::text keeps the XML declaration
+  EXPECT_TRUE(map_column(xml, Profile::Rds).render_with_format);
   SourceColumn bpchar = col("bpchar");
   bpchar.text_cast_is_output = false;  // bpchar::text strips blanks; its binary form does not
   EXPECT_FALSE(map_column(bpchar, Profile::Rds).render_with_format);

@@ -1,5 +1,5 @@
 // Shared by the export end-to-end tests: read an export's metadata, read a table back with
-// DuckDB, ask PostgreSQL for the same values, and compute PRODUCT.md's type mapping on our own.
+// DuckDB, ask PostgreSQL for the same values, and compute docs/type-mapping.md's mapping on our own.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -59,7 +59,7 @@ export function sqlLiteral(s) {
   return `'${s.replaceAll("'", "''")}'`;
 }
 
-// PRODUCT.md, "Type mapping", as the readers name the Parquet types.
+// docs/type-mapping.md, as the readers name the Parquet types.
 export function expectedParquetType(profile, column) {
   const shared = { int8: 'INT64', int4: 'INT32', int2: 'INT16', float4: 'FLOAT', float8: 'DOUBLE', bool: 'BOOLEAN', bytea: 'BINARY' };
   if (shared[column.type]) return shared[column.type];

@@ -95,19 +95,21 @@ test('malformed messages are dead-lettered with a clear cause, shown by status, 
   publish(p, good.slice(0, 90)); // truncated
   publish(p, 'hello, not json');
   publish(p, JSON.stringify({ Type: 'Notification', Message: JSON.stringify({ 'Event Source': 'db-snapshot', 'Source ID': 'x' }) }));
+  publish(p, '{"snaplake_event": "snapshot", "instance_id": "social-care-db", "size": 1e999}'); // beyond a double
   publish(p, good);
 
   const r = runDrain(p);
-  assert.match(r.stdout, /3 dead-lettered/);
+  assert.match(r.stdout, /4 dead-lettered/);
 
   const s = status(p);
-  assert.equal(s.deadLetters.length, 3);
+  assert.equal(s.deadLetters.length, 4);
   const causes = s.deadLetters.map((d) => d.cause);
   for (const c of causes) assert.match(c, /^invalid input: /);
   assert.ok(causes.some((c) => /malformed message: .*parse error/.test(c)), causes.join('\n'));
   assert.ok(causes.some((c) => /no "Event ID"/.test(c)), causes.join('\n'));
-  assert.equal(s.queues.events.dead, 3);
-  assert.equal(s.notes.filter((n) => n.outcome === 'dead-lettered').length, 3);
+  assert.ok(causes.some((c) => /malformed message: number overflow parsing '1e999'/.test(c)), causes.join('\n'));
+  assert.equal(s.queues.events.dead, 4);
+  assert.equal(s.notes.filter((n) => n.outcome === 'dead-lettered').length, 4);
   // The good event behind them was served.
   assert.equal(s.runs.length, 1);
   assert.equal(s.runs[0].stage, 'landed');
@@ -116,7 +118,7 @@ test('malformed messages are dead-lettered with a clear cause, shown by status, 
   // The text form shows them too.
   const text = snaplake(['status', '--config', p.config]);
   assert.equal(text.status, 0, text.stderr);
-  assert.match(text.stdout, /dead letters\n(.*invalid input: .*\n){3}/);
+  assert.match(text.stdout, /dead letters\n(.*invalid input: .*\n){4}/);
 });
 
 test('an unreachable database is retried a bounded number of times, then dead-lettered with the cause', () => {

@@ -31,11 +31,14 @@ SELECT a.attrelid::bigint AS table_oid,
          COALESCE(CASE WHEN a.atttypmod <> -1 THEN a.atttypmod END, r.typmod, -1)) AS numeric_scale,
        information_schema._pg_datetime_precision(bt.oid,
          COALESCE(CASE WHEN a.atttypmod <> -1 THEN a.atttypmod END, r.typmod, -1)) AS datetime_precision,
-       -- Whether "::text" is the type's output function (psql's text). A few types have a cast
-       -- function to text that renders otherwise (inet::text always shows the netmask).
+       -- Whether "::text" is the type's output function (psql's and COPY's text). It is for an
+       -- I/O conversion cast, the one a type without a cast to text gets. A cast function may
+       -- render otherwise (inet::text always shows the netmask), and so may a binary-coercible
+       -- cast, which reinterprets the stored bytes: xml::text keeps <?xml version="1.0"?>,
+       -- which xml's output function drops (xml.c, xml_out_internal).
        NOT EXISTS (SELECT 1 FROM pg_cast k
                    WHERE k.castsource = bt.oid AND k.casttarget = 'text'::regtype
-                     AND k.castmethod = 'f') AS text_cast_is_output
+                     AND k.castmethod IN ('f', 'b')) AS text_cast_is_output
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

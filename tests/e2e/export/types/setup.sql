@@ -1,4 +1,4 @@
--- Every type family of PRODUCT.md's mapping, with NULLs and extremes.
+-- Every type family of docs/type-mapping.md's mapping, with NULLs and extremes.
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy', 'ü ñ');
 CREATE TYPE pair AS (a int, b text);
 CREATE DOMAIN amount AS numeric(12, 2);
@@ -36,6 +36,14 @@ INSERT INTO texts VALUES
   (E'tab\there\nnewline "quotes" \\backslash ünïcødé 🐘 日本語', 'x', 'ü', 'ü', 'Ünï', 'ü', NULL, NULL, NULL,
    '\x5c0027', '{"s": "ü \" \\ \n"}', '{"s": "ü \" \\ \n", "n": 1e400}', 'ü ñ', 'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF', 'ü:1A'),
   (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+-- xml's output function drops a version-1.0 declaration (and its encoding, and the newline after
+-- it), keeps one with standalone or another version; ::text keeps the stored bytes.
+INSERT INTO texts (t, x) VALUES
+  ('xml 1.0', '<?xml version="1.0"?><a>1</a>'),
+  ('xml encoding', E'<?xml version="1.0" encoding="UTF-8"?>\n<b/>'),
+  ('xml standalone', '<?xml version="1.0" standalone="yes"?><c/>'),
+  ('xml 1.1', '<?xml version="1.1"?><d/>'),
+  ('xml content', 'text <e/> more');
 
 CREATE TABLE times (
   d date, t time, t3 time(3), tz timetz, ts timestamp, ts0 timestamp(0), tstz timestamptz, iv interval

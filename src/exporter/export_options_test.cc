@@ -1,0 +1,83 @@
+// ExportOptions::validate: the one statement of what the export accepts, for the CLI's flags
+// and the configuration's keys alike.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "exporter/export.h"
+
+namespace snaplake::exporter {
+namespace {
+
+using ::testing::HasSubstr;
+
+ExportOptions valid() {
+  ExportOptions o;
+  o.source_uri = "postgresql://app@db/x";
+  o.to = "/data/exports";
+  return o;
+}
+
+std::string refusal(const ExportOptions& o, const ExportOptions::Names& names = {}) {
+  try {
+    o.validate(names);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::InvalidInput) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "accepted";
+  return "";
+}
+
+TEST(ExportOptions, AcceptsWhatTheExportRuns) {
+  ExportOptions o = valid();
+  EXPECT_NO_THROW(o.validate());
+  o.jobs = 64;
+  o.codec = parquet::Codec::Zstd;
+  o.compression_level = 22;
+  o.export_id = "social-care-20261125";
+  o.only = {"x", "x.public", "x.public.people"};
+  o.to = "s3://export-bucket/prefix";
+  EXPECT_NO_THROW(o.validate());
+  o.codec = parquet::Codec::Gzip;
+  o.compression_level = 9;
+  EXPECT_NO_THROW(o.validate());
+  o.codec = parquet::Codec::Snappy;
+  o.compression_level = 0;  // every codec's default
+  EXPECT_NO_THROW(o.validate());
+}
+
+TEST(ExportOptions, RefusesWhatTheExportWouldRefuseNamingTheOption) {
+  ExportOptions o = valid();
+  o.jobs = 0;
+  EXPECT_EQ(refusal(o), "invalid --jobs 0: use 1 to 64");
+  o.jobs = 100;
+  EXPECT_THAT(refusal(o, {.jobs = "[export] jobs"}), HasSubstr("invalid [export] jobs 100"));
+
+  o = valid();
+  o.codec = parquet::Codec::Zstd;
+  o.compression_level = 99;
+  EXPECT_EQ(refusal(o), "invalid --compression-level 99: zstd levels are 1 to 22 (0: its default)");
+  o.codec = parquet::Codec::Gzip;
+  o.compression_level = 10;
+  EXPECT_THAT(refusal(o), HasSubstr("gzip levels are 1 to 9"));
+  o.codec = parquet::Codec::Snappy;
+  o.compression_level = 3;
+  EXPECT_EQ(refusal(o), "invalid --compression-level 3: compression snappy has no levels");
+
+  o = valid();
+  o.export_id = "../up";
+  EXPECT_THAT(refusal(o), HasSubstr("--export-id: invalid export id '../up'"));
+  o = valid();
+  o.only = {"a.b.c.d"};
+  EXPECT_THAT(refusal(o), HasSubstr("--only: invalid filter 'a.b.c.d'"));
+  o = valid();
+  o.to = "s3://Not_A_Bucket/x";
+  EXPECT_THAT(refusal(o), HasSubstr("--to: invalid S3 location"));
+  o = valid();
+  o.source_uri = "postgresql://db/x?no_such_option=1";
+  EXPECT_THAT(refusal(o), HasSubstr("--source: invalid PostgreSQL URI"));
+}
+
+}  // namespace
+}  // namespace snaplake::exporter
