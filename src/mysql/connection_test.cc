@@ -92,24 +92,7 @@ TEST(MysqlConnection, QuotesIdentifiers) {
   EXPECT_EQ(Connection::quote_identifier("x.y/z"), "`x.y/z`");
 }
 
-// Sets an environment variable for the scope of a test.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old_)
-      setenv(name_, old_->c_str(), 1);
-    else
-      unsetenv(name_);
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using testing::ScopedEnv;
 
 std::string server_password() {
   const char* dir = std::getenv("SNAPLAKE_TEST_MYSQL_DIR");
@@ -120,9 +103,7 @@ std::string server_password() {
 }
 
 Uri as_user(const std::string& admin_uri, const std::string& user) {
-  Uri u = parse_uri(admin_uri);
-  u.user = user;
-  return u;
+  return testing::uri_as(admin_uri, user);
 }
 
 TEST(MysqlConnection, ConnectsInAUtcSessionWithAnEmptySqlMode) {
