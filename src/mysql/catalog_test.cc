@@ -167,8 +167,7 @@ TEST_F(MysqlCatalogServer, ListsBaseTablesWithColumnsPartitionsAndKeys) {
 }
 
 TEST_F(MysqlCatalogServer, ReportsTablesTheUserMayNotReadAsUnreadable) {
-  testing::ScopedEnv pwd("MYSQL_PWD", testing::user_password());
-  Connection conn = Connection::open(testing::uri_as(uri_, "snaplake_catalog_reader"));
+  Connection conn = Connection::open(testing::uri_with_password(uri_, "snaplake_catalog_reader"));
   auto tables = list_tables(conn, kHostileDatabase);
   std::vector<std::string> names;
   for (const auto& t : tables) names.push_back(t.name);

@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +46,18 @@ inline void recreate_user(Connection& admin, const std::string& name,
 inline Uri uri_as(const std::string& admin_uri, const std::string& user) {
   Uri u = parse_uri(admin_uri);
   u.user = user;
+  return u;
+}
+
+// The URI of the test server for a user created by recreate_user(), with its password in an
+// option file of its own (defaults-file): unlike MYSQL_PWD, it applies to this URI only.
+inline Uri uri_with_password(const std::string& admin_uri, const std::string& user) {
+  Uri u = uri_as(admin_uri, user);
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("snaplake-test-" + user + "-" + std::to_string(getpid()) + ".cnf"))
+                         .string();
+  std::ofstream(path) << "[client]\npassword=" << user_password() << "\n";
+  u.defaults_file = path;
   return u;
 }
 
