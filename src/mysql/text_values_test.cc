@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstring>
 
 #include "mysql/connection.h"
 #include "mysql/test_server.h"
@@ -129,6 +131,49 @@ TEST(MysqlText, AgreeWithTheServer) {
     EXPECT_EQ(parse_time(times.text(i, "text")), times.integer(i, "micros"))
         << times.text(i, "text");
   }
+}
+
+// DOUBLE's text, and FLOAT's as DOUBLE, read back as the very bits the server stores: the same
+// rows fetched in the binary protocol (raw IEEE values) agree with the text ones parsed.
+TEST(MysqlText, DoubleTextRoundTripsTheStoredBits) {
+  SNAPLAKE_MYSQL_URI_OR_SKIP(uri);
+  Connection conn = Connection::open(parse_uri(uri), "mysql");
+  conn.exec("CREATE DATABASE IF NOT EXISTS snaplake_text_test", "create");
+  conn.exec("USE snaplake_text_test", "use");
+  conn.exec("CREATE OR REPLACE TABLE r (id INT PRIMARY KEY, d DOUBLE, f FLOAT)", "create");
+  conn.exec(
+      "INSERT INTO r SELECT seq, (RAND(seq) - 0.5) * POW(10, CAST(seq % 600 AS SIGNED) - 300), "
+      "(RAND(seq + 1) - 0.5) * POW(10, CAST(seq % 70 AS SIGNED) - 35) FROM seq_1_to_20000",
+      "fill");
+  Result text = conn.query("SELECT d, CAST(f AS DOUBLE) AS f FROM r ORDER BY id", "read as text");
+  ASSERT_EQ(text.rows(), 20000u);
+
+  MYSQL_STMT* stmt = mysql_stmt_init(conn.raw());
+  const std::string sql = "SELECT d, f FROM r ORDER BY id";
+  ASSERT_EQ(mysql_stmt_prepare(stmt, sql.data(), sql.size()), 0) << mysql_stmt_error(stmt);
+  ASSERT_EQ(mysql_stmt_execute(stmt), 0) << mysql_stmt_error(stmt);
+  double d = 0;
+  float f = 0;
+  MYSQL_BIND bind[2];
+  std::memset(bind, 0, sizeof(bind));
+  bind[0].buffer_type = MYSQL_TYPE_DOUBLE;
+  bind[0].buffer = &d;
+  bind[1].buffer_type = MYSQL_TYPE_FLOAT;
+  bind[1].buffer = &f;
+  ASSERT_EQ(mysql_stmt_bind_result(stmt, bind), 0);
+  size_t row = 0;
+  while (mysql_stmt_fetch(stmt) == 0) {
+    auto dt = parse_double(text.text(row, "d"));
+    auto ft = parse_double(text.text(row, "f"));
+    ASSERT_TRUE(dt && ft) << text.text(row, "d") << " " << text.text(row, "f");
+    EXPECT_EQ(std::bit_cast<uint64_t>(*dt), std::bit_cast<uint64_t>(d)) << text.text(row, "d");
+    EXPECT_EQ(std::bit_cast<uint64_t>(*ft), std::bit_cast<uint64_t>(static_cast<double>(f)))
+        << text.text(row, "f");
+    ++row;
+  }
+  mysql_stmt_close(stmt);
+  EXPECT_EQ(row, 20000u);
+  conn.exec("DROP DATABASE snaplake_text_test", "drop");
 }
 
 }  // namespace
