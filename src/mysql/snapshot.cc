@@ -141,10 +141,10 @@ bool ConsistentSnapshot::try_lock(LockMode mode, const SnapshotOptions& options)
 }
 
 void ConsistentSnapshot::start_workers(const Uri& uri, size_t count) {
-  for (size_t i = 0; i < count; ++i) {
-    workers_.push_back(Connection::open(uri));
-    begin_snapshot_transaction(workers_.back());
-  }
+  // Connect first, then start the transactions back to back: the moment they must share is
+  // then a few statements long, not a few connection handshakes.
+  while (workers_.size() < count) workers_.push_back(Connection::open(uri));
+  for (auto& w : workers_) begin_snapshot_transaction(w);
 }
 
 void ConsistentSnapshot::release_lock() {
@@ -198,7 +198,7 @@ void ConsistentSnapshot::start_without_lock(const Uri& uri, const SnapshotOption
       if (consistent) binlog_ = after;
     }
     if (consistent) return;
-    workers_.clear();  // closing a connection rolls its transaction back
+    for (auto& w : workers_) w.exec("ROLLBACK", "end a snapshot transaction to start again");
     std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
     before = read_binlog_position(coordinator_);
   }
