@@ -245,6 +245,11 @@ ConsistentSnapshot ConsistentSnapshot::start(const Uri& uri, const SnapshotOptio
                     .query("SELECT DATE_FORMAT(UTC_TIMESTAMP(6), '%Y-%m-%dT%H:%i:%s.%fZ') AS at",
                            "read the snapshot's time")
                     .text(0, "at");
+  if (options.keep_lock && s.mode_ == LockMode::NoLock) {
+    s.warnings_.push_back(
+        "snapshot: no lock could be taken, so the non-transactional tables (MyISAM, Aria, "
+        "MEMORY…) are read while they may change: they may be inconsistent with the rest");
+  }
   if (!options.keep_lock) s.release_lock();
   return s;
 }

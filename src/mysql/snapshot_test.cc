@@ -155,6 +155,16 @@ TEST_F(MysqlSnapshot, WithoutAnyLockTheBinlogDecides) {
   ASSERT_TRUE(s.binlog());
   // Without BINLOG MONITOR the file comes from the workers' Binlog_snapshot_file (MariaDB).
   EXPECT_FALSE(s.binlog()->file.empty());
+
+  // Non-transactional tables to read: no lock can hold them still, and a warning says so.
+  SnapshotOptions keep = options(2);
+  keep.keep_lock = true;
+  ConsistentSnapshot k = ConsistentSnapshot::start(uri, keep);
+  EXPECT_EQ(k.mode(), LockMode::NoLock);
+  EXPECT_FALSE(k.lock_held());
+  ASSERT_EQ(k.warnings().size(), 4u);
+  EXPECT_NE(k.warnings().back().find("may be inconsistent"), std::string::npos)
+      << k.warnings().back();
 }
 
 // Runs `sql` on a connection of its own in a thread, and returns once the server shows it
