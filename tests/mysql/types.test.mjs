@@ -2,8 +2,8 @@
 // every type family goes through snapshot → catalog → mapping → slice reader → batch decoder →
 // Parquet (tests/mysql/mysql_table_to_parquet), in both profiles, and DuckDB, hyparquet and
 // parquet-wasm read every value back; each is compared with what the server computes for it (in
-// a UTC session: the server's own zone is +05:30). NULLs, extremes, empty strings, 4-byte UTF-8, latin1, zero
-// dates and dates with zero parts, negative and over-24h TIME values included.
+// a UTC session: the server's own zone is +05:30). NULLs, extremes, empty strings, 4-byte
+// UTF-8, latin1, zero dates and dates with zero parts, negative and over-24h TIME values included.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
