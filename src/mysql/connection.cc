@@ -294,6 +294,27 @@ Connection Connection::open(const Uri& uri, const std::string& database) {
   return conn;
 }
 
+void Connection::abandon_stream() noexcept {
+  // mysql_free_result of an unbuffered result skips the rows left by reading them; without its
+  // handle it only frees. The connection's protocol state is then broken: only closing is left.
+  if (stream_ && !stream_->eof) stream_->handle = nullptr;
+  stream_.reset();
+}
+
+Connection::~Connection() { abandon_stream(); }
+
+Connection& Connection::operator=(Connection&& other) noexcept {
+  if (this != &other) {
+    abandon_stream();
+    conn_ = std::move(other.conn_);
+    where_ = std::move(other.where_);
+    mariadb_ = other.mariadb_;
+    stream_ = std::move(other.stream_);
+    stream_what_ = std::move(other.stream_what_);
+  }
+  return *this;
+}
+
 void Connection::fail_query(std::string_view what) const {
   unsigned e = mysql_errno(conn_.get());
   Failure f = classify_failure(e);

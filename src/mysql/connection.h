@@ -82,7 +82,10 @@ class Connection {
   static Connection open(const Uri& uri, const std::string& database = {});
 
   Connection(Connection&&) noexcept = default;
-  Connection& operator=(Connection&&) noexcept = default;
+  Connection& operator=(Connection&& other) noexcept;
+  // Closes the connection. A stream still open is abandoned, not read to its end (which
+  // mysql_free_result would do, row by row, for the rest of a table).
+  ~Connection();
 
   // Runs one statement, discarding any result; throws Error naming `what` and the server's
   // message, Network when the connection is lost, Source otherwise.
@@ -92,7 +95,8 @@ class Connection {
 
   // Streams a result row by row (mysql_use_result: the server sends rows as they are read, and
   // the client holds one at a time, whatever the result's size). next_row() returns false at
-  // the end, and throws if the stream broke. The connection runs nothing else until the end.
+  // the end, and throws if the stream broke. The connection runs nothing else until the end;
+  // a stream left before its end leaves the connection good only for closing.
   void start_stream(std::string_view sql, std::string_view what);
   bool next_row(StreamRow& row);
   unsigned stream_fields() const;
@@ -113,6 +117,7 @@ class Connection {
   Connection(MYSQL* conn, std::string where)
       : conn_(conn, &mysql_close), where_(std::move(where)) {}
   [[noreturn]] void fail_query(std::string_view what) const;
+  void abandon_stream() noexcept;
 
   std::unique_ptr<MYSQL, decltype(&mysql_close)> conn_;
   std::string where_;  // "mysql://app@db:3306/shop", for messages

@@ -228,6 +228,14 @@ TEST(MysqlConnection, StreamsRowsAndReportsAKilledConnectionAsNetwork) {
   EXPECT_EQ(nulls, 333u);
   EXPECT_EQ(bytes, 500500u - 3u * (333u * 334u / 2u));
 
+  // A stream left in the middle is abandoned, not read to its end: closing the connection
+  // returns at once (this table would take minutes to read).
+  {
+    Connection abandoned = Connection::open(parse_uri(uri), "mysql");
+    abandoned.start_stream("SELECT seq, REPEAT('z', 1000) FROM seq_1_to_100000000", "read a lot");
+    ASSERT_TRUE(abandoned.next_row(row));
+  }
+
   Connection victim = Connection::open(parse_uri(uri), "mysql");
   victim.start_stream("SELECT seq, REPEAT('y', 1000) FROM seq_1_to_100000000", "read a big table");
   ASSERT_TRUE(victim.next_row(row));

@@ -19,7 +19,8 @@ class SliceReader {
 
   // Appends whole rows to `batch` until it holds at least `bytes` bytes or the slice ends.
   // Returns the rows appended: 0 once the slice is done. Throws Error (Network when the
-  // connection was lost or killed) if the stream broke.
+  // connection was lost or killed) if the stream broke. A slice left before its end (an
+  // encoder failed) leaves the connection good only for closing (connection.h).
   size_t fill(std::vector<uint8_t>& batch, size_t bytes);
 
   uint64_t rows() const { return rows_; }
