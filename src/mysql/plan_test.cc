@@ -60,8 +60,14 @@ TEST(MysqlPlan, SlicesPartitionsAndSplitsIntegerKeysOnTheServer) {
   conn.exec("CREATE TABLE parted (id INT, PRIMARY KEY (id)) PARTITION BY HASH (id) PARTITIONS 3",
             "create");
   conn.exec("INSERT INTO parted SELECT seq FROM seq_1_to_30", "fill");
+  conn.exec(
+      "CREATE TABLE sub (id INT, at DATE) PARTITION BY RANGE (YEAR(at)) SUBPARTITION BY "
+      "HASH (id) SUBPARTITIONS 2 (PARTITION a VALUES LESS THAN (2024), PARTITION b VALUES "
+      "LESS THAN MAXVALUE)",
+      "create");
+  conn.exec("INSERT INTO sub SELECT seq, '2020-01-01' + INTERVAL seq YEAR FROM seq_1_to_9", "fill");
   auto tables = list_tables(conn, "snaplake_plan_test");
-  ASSERT_EQ(tables.size(), 3u);
+  ASSERT_EQ(tables.size(), 4u);
   const SplitPolicy always{0, 0};
   auto count_rows = [&](const Table& t, const Slice& s) {
     std::string sql =
@@ -82,6 +88,10 @@ TEST(MysqlPlan, SlicesPartitionsAndSplitsIntegerKeysOnTheServer) {
     }
     if (t.name == "unsigned_key") {
       EXPECT_EQ(slices.size(), 3u);
+    }
+    if (t.name == "sub") {
+      ASSERT_EQ(slices.size(), 4u);  // each subpartition is read on its own
+      EXPECT_EQ(slices[0].partition, "asp0");
     }
     if (t.name == "parted") {
       ASSERT_EQ(slices.size(), 3u);
