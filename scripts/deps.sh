@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev libfmt-dev libcli11-dev libtomlplusplus-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15
+  mariadb-server mariadb-client libmariadb-dev
   time  # /usr/bin/time, for the benchmarks' peak RSS
 )
 # Node.js may come from elsewhere (e.g. NodeSource, whose nodejs bundles npm and conflicts with
@@ -37,8 +38,9 @@ if ((${#missing[@]})); then
   sudo=""; [[ $(id -u) == 0 ]] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-  # The Debian package starts a system cluster; snaplake never uses it.
+  # The Debian packages start a system cluster and a system MariaDB; snaplake never uses them.
   $sudo systemctl disable --now postgresql >/dev/null 2>&1 || true
+  $sudo systemctl disable --now mariadb >/dev/null 2>&1 || true
 fi
 
 if [[ ! -d $here/tests/node_modules/@duckdb/node-api ]] ||

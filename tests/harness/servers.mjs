@@ -1,5 +1,5 @@
 // Test-side access to the throwaway servers that scripts/test starts (and to private ones a
-// test starts for itself, e.g. to restart or break them). Wraps pg.sh and moto.sh.
+// test starts for itself, e.g. to restart or break them). Wraps pg.sh, mariadb.sh and moto.sh.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,6 +64,62 @@ export class Postgres {
 
   restart() { execFileSync(path.join(here, 'pg.sh'), ['restart', this.dir]); }
   stop() { execFileSync(path.join(here, 'pg.sh'), ['stop', this.dir]); }
+}
+
+export class Mariadb {
+  constructor(dir, uri) {
+    this.dir = dir;
+    this.uri = uri; // admin URI (root, no database)
+  }
+
+  // The shared server of this test run (started by scripts/test), or a private one.
+  static shared() {
+    if (process.env.SNAPLAKE_TEST_MYSQL_URI) {
+      return new Mariadb(process.env.SNAPLAKE_TEST_MYSQL_DIR, process.env.SNAPLAKE_TEST_MYSQL_URI);
+    }
+    if (!Mariadb._own) Mariadb._own = Mariadb.start();
+    return Mariadb._own;
+  }
+
+  // A private server for a test that must restart or stop it; call stop() when done.
+  static start() {
+    const dir = tempDir('mariadb-');
+    const uri = execFileSync(path.join(here, 'mariadb.sh'), ['start', dir], { encoding: 'utf8' }).trim();
+    const server = new Mariadb(dir, uri);
+    server.owned = true;
+    return server;
+  }
+
+  get port() { return Number(readFileSync(path.join(this.dir, 'port'), 'utf8').trim()); }
+  get password() { return readFileSync(path.join(this.dir, 'password'), 'utf8').trim(); }
+
+  // URI of a database (and optionally another user) on this server.
+  uriFor(database = '', user = 'root') {
+    return `mysql://${user}@127.0.0.1:${this.port}/${encodeURIComponent(database)}`;
+  }
+
+  // Runs SQL with the mariadb client as root (batch mode, no column names, stops at the first
+  // error); returns stdout: one line per row, tab-separated, NULL as "NULL", special characters
+  // escaped as the client's --batch does (\t, \n, \\, \0). The session is in UTC.
+  sql(sql, database = '') {
+    const args = ['--no-defaults', '-h', '127.0.0.1', '-P', String(this.port), '-u', 'root',
+      '--batch', '--skip-column-names', '--default-character-set=utf8mb4',
+      "--init-command=SET time_zone = '+00:00'"];
+    if (database) args.push(database);
+    const r = spawnSync('mariadb', args, { input: sql, encoding: 'utf8', maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`mariadb failed: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  // Creates a fresh database (dropping one of that name) and returns its URI.
+  createDatabase(name) {
+    const quoted = '`' + name.replaceAll('`', '``') + '`';
+    this.sql(`DROP DATABASE IF EXISTS ${quoted}; CREATE DATABASE ${quoted};`);
+    return this.uriFor(name);
+  }
+
+  restart() { execFileSync(path.join(here, 'mariadb.sh'), ['restart', this.dir]); }
+  stop() { execFileSync(path.join(here, 'mariadb.sh'), ['stop', this.dir]); }
 }
 
 export class Moto {
