@@ -32,17 +32,34 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "exporter/file_copy.h"
-#include "exporter/keys.h"
-#include "exporter/metadata.h"
 #include "exporter/plan.h"
 #include "parquet/compression.h"
 #include "pg/catalog.h"
 #include "pg/connection.h"
 #include "pg/snapshot.h"
+#include "rds_export/documents.h"
+#include "rds_export/keys.h"
 #include "store/object_store.h"
 #include "store/s3_store.h"
 
 namespace snaplake::exporter {
+
+// The RDS export format's keys and documents (src/rds_export/).
+using rds_export::data_key;
+using rds_export::default_export_id;
+using rds_export::export_info_json;
+using rds_export::export_info_key;
+using rds_export::ExportInfoDoc;
+using rds_export::FileDoc;
+using rds_export::FolderName;
+using rds_export::now_iso8601;
+using rds_export::sanitize_name;
+using rds_export::table_folder;
+using rds_export::TableDoc;
+using rds_export::tables_info_json;
+using rds_export::tables_info_key;
+using rds_export::unique_folders;
+using rds_export::validate_export_id;
 
 void ExportOptions::validate(const Names& names) const {
   if (jobs < 1 || jobs > 64)

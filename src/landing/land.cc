@@ -41,16 +41,21 @@
 #include "commit/claim.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "landing/export_metadata.h"
 #include "landing/landing_layout.h"
 #include "landing/notify.h"
 #include "landing/parallel.h"
 #include "landing/parquet_footer.h"
 #include "landing/success_marker.h"
+#include "rds_export/documents.h"
+#include "rds_export/keys.h"
 #include "store/object_store.h"
 
 namespace snaplake::landing {
 namespace {
+
+using rds_export::ExportedFile;
+using rds_export::ExportedTable;
+using rds_export::ExportInfo;
 
 using nlohmann::ordered_json;
 
@@ -142,7 +147,7 @@ class Lander {
     check_can_notify(notify);
 
     ExportInfo info = read_export_info();
-    require_complete(info);
+    rds_export::require_complete(info);
     log::Scope scope("export", info.export_id);
     result_.export_id = info.export_id;
     date_ = import_date(info.snapshot_time);
@@ -186,9 +191,11 @@ class Lander {
  private:
   ExportInfo read_export_info() {
     std::vector<store::ObjectInfo> candidates;
-    for (auto& object : source_.list("export_info_")) {
-      if (object.key.find('/') == std::string::npos && object.key.ends_with(".json")) {
+    std::vector<std::string> ids;
+    for (auto& object : source_.list(std::string(rds_export::kExportInfoPrefix))) {
+      if (auto id = rds_export::export_id_of_info_key(object.key)) {
         candidates.push_back(object);
+        ids.push_back(*id);
       }
     }
     if (candidates.empty()) {
@@ -200,20 +207,20 @@ class Lander {
            source_.describe(), candidates.size(), candidates[0].key, candidates[1].key);
     }
     const std::string& key = candidates[0].key;
-    ExportInfo info = parse_export_info(source_.read(key), source_.describe(key));
+    ExportInfo info = rds_export::parse_export_info(source_.read(key), source_.describe(key));
     // The id is in the file name; RDS's file also has it as exportTaskIdentifier.
-    std::string from_name = key.substr(12, key.size() - 12 - 5);
-    if (info.export_id.empty()) info.export_id = from_name;
+    if (info.export_id.empty()) info.export_id = ids[0];
     return info;
   }
 
   void plan_tables(const ExportInfo& info) {
     std::vector<ExportedTable> exported;
     bool any_tables_info = false;
-    for (auto& object : source_.list("export_tables_info_")) {
-      if (object.key.find('/') != std::string::npos || !object.key.ends_with(".json")) continue;
+    for (auto& object : source_.list(std::string(rds_export::kTablesInfoPrefix))) {
+      if (!rds_export::is_tables_info_key(object.key)) continue;
       any_tables_info = true;
-      auto part = parse_tables_info(source_.read(object.key), source_.describe(object.key));
+      auto part =
+          rds_export::parse_tables_info(source_.read(object.key), source_.describe(object.key));
       exported.insert(exported.end(), std::make_move_iterator(part.begin()),
                       std::make_move_iterator(part.end()));
     }

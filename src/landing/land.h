@@ -76,7 +76,7 @@ struct LandResult {
 };
 
 // Lands the export. Throws Error(Conflict) while the export is STARTING/IN_PROGRESS (try again
-// later), ExportAbandoned (Error(Source)) when its writer is gone, Error(Source) with the export's
+// later), rds_export::ExportAbandoned (Error(Source)) when its writer is gone, Error(Source) with the export's
 // cause when it FAILED or was CANCELED. Safe side by side with any number of other landings into
 // the same root (docs/commit-protocol.md): a partition moves only forward, to a newer snapshot;
 // landing the same export again changes nothing; a landing killed at any point leaves nothing a

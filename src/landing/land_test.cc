@@ -13,7 +13,7 @@
 
 #include "commit/attempts.h"
 #include "common/error.h"
-#include "landing/export_metadata.h"
+#include "rds_export/documents.h"
 #include "landing/success_marker.h"
 #include "store/forwarding_store_test_util.h"
 #include "store/memory_store.h"
@@ -237,7 +237,7 @@ std::string marker_of(std::string export_id, std::string snapshot_time,
                       std::vector<std::string> files) {
   SuccessMarker m;
   m.export_id = std::move(export_id);
-  m.snapshot_time = *parse_timestamp(snapshot_time);
+  m.snapshot_time = *rds_export::parse_timestamp(snapshot_time);
   for (auto& f : files) m.files.push_back({f, "", 0, 0});
   return render_marker(m);
 }

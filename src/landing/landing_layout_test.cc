@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "landing/export_metadata.h"
+#include "rds_export/documents.h"
 
 namespace snaplake::landing {
 namespace {
 
 std::string date_of(std::string_view timestamp) {
-  auto t = parse_timestamp(timestamp);
+  auto t = rds_export::parse_timestamp(timestamp);
   EXPECT_TRUE(t) << timestamp;
   return t ? import_date(*t).yyyymmdd() : "";
 }
@@ -38,7 +38,7 @@ TEST(LandingLayout, UnreadableTimestamps) {
        {"", "yesterday", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-25T25:00:00Z",
         "2026-11-25T00:00:00+5", "Foo 1, 2026 1:00:00 AM", "Nov 25, 2026 13:00:00 PM",
         "2026-11-25T00:00:00.Z"}) {
-    EXPECT_FALSE(parse_timestamp(bad)) << bad;
+    EXPECT_FALSE(rds_export::parse_timestamp(bad)) << bad;
   }
 }
 

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commit/lease.h"
-#include "landing/export_metadata.h"
+#include "rds_export/documents.h"
 
 namespace snaplake::landing {
 
@@ -33,7 +33,7 @@ std::optional<SuccessMarker> parse_marker(std::string_view text) {
     SuccessMarker m;
     m.export_id = j.value("exportId", "");
     if (m.export_id.empty()) return std::nullopt;
-    auto time = parse_timestamp(j.value("snapshotTime", ""));
+    auto time = rds_export::parse_timestamp(j.value("snapshotTime", ""));
     if (!time) return std::nullopt;
     m.snapshot_time = *time;
     m.target = j.value("target", "");

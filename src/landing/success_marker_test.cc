@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "landing/export_metadata.h"
+#include "rds_export/documents.h"
 
 namespace snaplake::landing {
 namespace {
@@ -10,7 +10,7 @@ namespace {
 SuccessMarker marker(std::string id, std::string time) {
   SuccessMarker m;
   m.export_id = std::move(id);
-  m.snapshot_time = *parse_timestamp(time);
+  m.snapshot_time = *rds_export::parse_timestamp(time);
   m.target = "db.public.t";
   m.import_date = "20261201";
   m.attempt_id = "land-1";

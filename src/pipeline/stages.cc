@@ -4,7 +4,7 @@
 #include "commit/claim.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "landing/export_metadata.h"
+#include "rds_export/documents.h"
 #include "pipeline/events.h"
 #include "pipeline/rds_engine.h"
 #include "pipeline/waits.h"
@@ -31,7 +31,7 @@ auto recording_failure(StatusStore& status, const std::string& export_id, Work&&
     return work();
   } catch (const Error& e) {
     RunStage stage =
-        dynamic_cast<const landing::ExportAbandoned*>(&e) ? RunStage::Abandoned : RunStage::Failed;
+        dynamic_cast<const rds_export::ExportAbandoned*>(&e) ? RunStage::Abandoned : RunStage::Failed;
     status.update({.export_id = export_id, .stage = stage, .error = log::redact(e.what())});
     throw;
   } catch (const std::exception& e) {

@@ -6,7 +6,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
-#include "landing/export_metadata.h"
+#include "rds_export/documents.h"
 #include "pipeline/waits.h"
 
 namespace snaplake::pipeline {
@@ -100,7 +100,7 @@ bool Worker::serve_once(QueueRole role, std::chrono::milliseconds wait) {
     // A wait that ran out (waits.h) was itself the retrying; an abandoned export does not come
     // back by waiting (its event, redelivered, exports it afresh).
     bool may_retry = retry_may_help(e.kind()) && !dynamic_cast<const WaitExhausted*>(&e) &&
-                     !dynamic_cast<const landing::ExportAbandoned*>(&e);
+                     !dynamic_cast<const rds_export::ExportAbandoned*>(&e);
     if (may_retry && message.receive_count < config_.queue.max_receives) {
       auto delay = options_.retry_delay * (1 << std::min(message.receive_count - 1, 10));
       delay = std::min<std::chrono::milliseconds>(delay, visibility);
@@ -122,7 +122,7 @@ bool Worker::serve_once(QueueRole role, std::chrono::milliseconds wait) {
       queue.dead_letter(message, cause);
     }
     record_dead_letter(context, queue_name, message, cause,
-                       dynamic_cast<const landing::ExportAbandoned*>(&e) != nullptr);
+                       dynamic_cast<const rds_export::ExportAbandoned*>(&e) != nullptr);
     return true;
   } catch (const std::exception& e) {
     std::string cause = fmt::format("internal: {}", log::redact(e.what()));

@@ -1,4 +1,4 @@
-#include "exporter/keys.h"
+#include "rds_export/keys.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 
 #include "common/error.h"
 
-namespace snaplake::exporter {
+namespace snaplake::rds_export {
 namespace {
 
 TEST(Keys, SanitizesHostileNames) {
@@ -65,4 +65,4 @@ TEST(Keys, ExportIds) {
 }
 
 }  // namespace
-}  // namespace snaplake::exporter
+}  // namespace snaplake::rds_export

@@ -1,4 +1,4 @@
-#include "exporter/keys.h"
+#include "rds_export/keys.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 
 #include "common/error.h"
 
-namespace snaplake::exporter {
+namespace snaplake::rds_export {
 namespace {
 
 std::string lower(std::string_view s) {
@@ -127,4 +127,19 @@ std::string default_export_id(std::string_view database, std::chrono::system_clo
                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, random & 0xffff);
 }
 
-}  // namespace snaplake::exporter
+std::optional<std::string> export_id_of_info_key(std::string_view key) {
+  constexpr std::string_view kSuffix = ".json";
+  if (!key.starts_with(kExportInfoPrefix) || !key.ends_with(kSuffix) ||
+      key.find('/') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return std::string(
+      key.substr(kExportInfoPrefix.size(), key.size() - kExportInfoPrefix.size() - kSuffix.size()));
+}
+
+bool is_tables_info_key(std::string_view key) {
+  return key.starts_with(kTablesInfoPrefix) && key.ends_with(".json") &&
+         key.find('/') == std::string_view::npos;
+}
+
+}  // namespace snaplake::rds_export

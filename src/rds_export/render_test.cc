@@ -1,10 +1,10 @@
-#include "exporter/metadata.h"
-
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-namespace snaplake::exporter {
+#include "rds_export/documents.h"
+
+namespace snaplake::rds_export {
 namespace {
 
 TEST(Metadata, ExportInfoHasRdsFields) {
@@ -53,4 +53,4 @@ TEST(Metadata, TablesInfoCarriesMappingsRowsAndFiles) {
 }
 
 }  // namespace
-}  // namespace snaplake::exporter
+}  // namespace snaplake::rds_export

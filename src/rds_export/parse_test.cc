@@ -1,10 +1,9 @@
-#include "landing/export_metadata.h"
-
 #include <gtest/gtest.h>
 
 #include "common/error.h"
+#include "rds_export/documents.h"
 
-namespace snaplake::landing {
+namespace snaplake::rds_export {
 namespace {
 
 // As RDS writes it (fields of the DescribeExportTasks ExportTask, camelCase).
@@ -134,4 +133,4 @@ TEST(ExportMetadata, NumbersThatAreNoCountAreInvalidInput) {
 }
 
 }  // namespace
-}  // namespace snaplake::landing
+}  // namespace snaplake::rds_export

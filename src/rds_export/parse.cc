@@ -1,5 +1,3 @@
-#include "landing/export_metadata.h"
-
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -7,8 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "rds_export/documents.h"
 
-namespace snaplake::landing {
+namespace snaplake::rds_export {
 namespace {
 
 using nlohmann::json;
@@ -305,4 +304,4 @@ void require_complete(const ExportInfo& info) {
        info.export_id, info.status_text);
 }
 
-}  // namespace snaplake::landing
+}  // namespace snaplake::rds_export

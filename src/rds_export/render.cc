@@ -1,12 +1,12 @@
-#include "exporter/metadata.h"
-
 #include <fmt/format.h>
 
 #include <chrono>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
-namespace snaplake::exporter {
+#include "rds_export/documents.h"
+
+namespace snaplake::rds_export {
 
 using nlohmann::json;
 
@@ -107,4 +107,4 @@ std::string tables_info_json(const std::vector<TableDoc>& tables) {
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-}  // namespace snaplake::exporter
+}  // namespace snaplake::rds_export

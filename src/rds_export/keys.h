@@ -11,13 +11,14 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "parquet/options.h"
 
-namespace snaplake::exporter {
+namespace snaplake::rds_export {
 
 // One name made safe for a key segment (not unique yet).
 std::string sanitize_name(std::string_view name);
@@ -39,6 +40,14 @@ std::string data_key(std::string_view export_id, std::string_view database_folde
 std::string export_info_key(std::string_view export_id);
 std::string tables_info_key(std::string_view export_id, size_t first, size_t last);
 
+// Reading an export folder's listing (keys relative to the folder, where the two documents sit
+// directly): the export id an "export_info_<id>.json" names, and whether a key is one of the
+// "export_tables_info_<id>_from_<a>_to_<b>.json" files. RDS writes the same names.
+inline constexpr std::string_view kExportInfoPrefix = "export_info_";
+inline constexpr std::string_view kTablesInfoPrefix = "export_tables_info_";
+std::optional<std::string> export_id_of_info_key(std::string_view key);
+bool is_tables_info_key(std::string_view key);
+
 // Throws Error(InvalidInput) unless the id is 1..255 characters of [A-Za-z0-9._-] and does not
 // start with '.' (it is a key segment and a file name).
 void validate_export_id(std::string_view id);
@@ -48,4 +57,4 @@ void validate_export_id(std::string_view id);
 std::string default_export_id(std::string_view database, std::chrono::system_clock::time_point now,
                               uint32_t random);
 
-}  // namespace snaplake::exporter
+}  // namespace snaplake::rds_export
