@@ -76,12 +76,12 @@ struct LandResult {
 };
 
 // Lands the export. Throws Error(Conflict) while the export is STARTING/IN_PROGRESS (try again
-// later), rds_export::ExportAbandoned (Error(Source)) when its writer is gone, Error(Source) with the export's
-// cause when it FAILED or was CANCELED. Safe side by side with any number of other landings into
-// the same root (docs/commit-protocol.md): a partition moves only forward, to a newer snapshot;
-// landing the same export again changes nothing; a landing killed at any point leaves nothing a
-// marker-honouring reader can see, and its leftovers are removed by the next landing of the
-// partition. The steps and their order are described in land.cc.
+// later), rds_export::ExportAbandoned (Error(Source)) when its writer is gone, Error(Source) with
+// the export's cause when it FAILED or was CANCELED. Safe side by side with any number of other
+// landings into the same root (docs/commit-protocol.md): a partition moves only forward, to a newer
+// snapshot; landing the same export again changes nothing; a landing killed at any point leaves
+// nothing a marker-honouring reader can see, and its leftovers are removed by the next landing of
+// the partition. The steps and their order are described in land.cc.
 LandResult land(const LandOptions& options);
 
 // The same with the stores already open: `export_store` rooted at the export's folder (where
