@@ -4,10 +4,10 @@
 #include "commit/claim.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "rds_export/documents.h"
 #include "pipeline/events.h"
 #include "pipeline/rds_engine.h"
 #include "pipeline/waits.h"
+#include "rds_export/documents.h"
 #include "store/s3_store.h"
 
 namespace snaplake::pipeline {
@@ -30,8 +30,8 @@ auto recording_failure(StatusStore& status, const std::string& export_id, Work&&
   try {
     return work();
   } catch (const Error& e) {
-    RunStage stage =
-        dynamic_cast<const rds_export::ExportAbandoned*>(&e) ? RunStage::Abandoned : RunStage::Failed;
+    RunStage stage = dynamic_cast<const rds_export::ExportAbandoned*>(&e) ? RunStage::Abandoned
+                                                                          : RunStage::Failed;
     status.update({.export_id = export_id, .stage = stage, .error = log::redact(e.what())});
     throw;
   } catch (const std::exception& e) {
