@@ -36,6 +36,17 @@ queue::Message message_of(const json& record) {
   return message;
 }
 
+// Whether the record came from `queue`: the name at the end of its eventSourceARN
+// ("arn:aws:sqs:<region>:<account>:<name>") is the queue's own (the last segment of an SQS URL,
+// the name of an embedded queue).
+bool came_from(const json& record, const queue::Queue& queue) {
+  std::string arn = text_of(record, "eventSourceARN");
+  std::string name = arn.substr(arn.rfind(':') + 1);
+  std::string described = queue.describe();
+  std::string own = described.substr(described.find_last_of("/#") + 1);
+  return !name.empty() && name == own;
+}
+
 // Applies the dispatch's outcome of one record; true when SQS must deliver it again.
 bool settle(queue::Queue* own_queue, const queue::Message& message, const Dispatched& outcome) {
   if (outcome.done) return false;
@@ -82,10 +93,12 @@ std::string handle_invocation(StageContext& context, QueueRole role, queue::Queu
     }
     queue::Message message = message_of(record);
     log::Scope scope("message_id", message.id);
+    // The queue can delay or dead-letter the record only if the record is its own.
+    queue::Queue* queue = own_queue && came_from(record, *own_queue) ? own_queue : nullptr;
     StageContext for_message = context;  // export_id is the message's own
     Dispatched outcome = dispatch(for_message, role, message, max_receives, std::chrono::seconds(2),
                                   std::chrono::minutes(15));
-    if (settle(own_queue, message, outcome)) failures.push_back({{"itemIdentifier", message.id}});
+    if (settle(queue, message, outcome)) failures.push_back({{"itemIdentifier", message.id}});
   }
   return json{{"batchItemFailures", failures}}.dump();
 }

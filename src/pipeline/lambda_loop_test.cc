@@ -74,7 +74,8 @@ source = "postgresql://postgres@127.0.0.1/care"
            {"receiptHandle", m.receipt},
            {"body", m.body},
            {"attributes", {{"ApproximateReceiveCount", std::to_string(m.receive_count)}}},
-           {"eventSource", "aws:sqs"}});
+           {"eventSource", "aws:sqs"},
+           {"eventSourceARN", "arn:aws:sqs:eu-west-2:123456789012:events"}});
     }
     return json{{"Records", records}}.dump();
   }
@@ -154,6 +155,16 @@ TEST_F(LambdaLoopTest, RecordsOfOddShapesAreHandledNotFatal) {
   // redrive policy is left to do it.
   ASSERT_EQ(answer["batchItemFailures"].size(), 1u);
   EXPECT_EQ(answer["batchItemFailures"][0]["itemIdentifier"], "42");
+}
+
+TEST_F(LambdaLoopTest, RecordsOfAnotherQueueAreLeftToSqs) {
+  // A record whose queue is not the configured one: this function cannot delete or dead-letter
+  // it there, so it is reported, and SQS's own redrive policy moves it.
+  json records = json::parse(batch({"{not json"}));
+  records["Records"][0]["eventSourceARN"] = "arn:aws:sqs:eu-west-2:123456789012:some-other-queue";
+  json answer = invoke(records.dump());
+  ASSERT_EQ(answer["batchItemFailures"].size(), 1u);
+  EXPECT_TRUE(events_->dead_letters().empty());
 }
 
 TEST_F(LambdaLoopTest, AnEventThatIsNotABatchIsOneMessage) {
