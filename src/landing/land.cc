@@ -37,6 +37,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "aws/session.h"
 #include "commit/attempts.h"
 #include "commit/claim.h"
 #include "common/error.h"
@@ -693,7 +694,8 @@ class Lander {
           notice.tables.push_back(table.info.target);
       }
       notice.manifest = result_.manifest;
-      send_notice(notify, notice);
+      send_notice(notify, notice,
+                  options_.aws ? *options_.aws : *aws::AwsSession::from_environment());
       result_.notified = true;
     }
     target_.put(key, body, write_options_);
@@ -736,9 +738,12 @@ LandResult land(const LandOptions& options) {
   if (options.export_location.empty())
     fail(ErrorKind::InvalidInput, "no export to land (--export)");
   if (options.to.empty()) fail(ErrorKind::InvalidInput, "no landing root (--to)");
-  auto source = store::open_store(options.export_location);
-  auto target = store::open_store(options.to);
-  return land(*source, *target, options);
+  // One session for both stores and the notification, so that they sign alike.
+  LandOptions with_session = options;
+  if (!with_session.aws) with_session.aws = aws::AwsSession::from_environment();
+  auto source = store::open_store(options.export_location, with_session.aws);
+  auto target = store::open_store(options.to, with_session.aws);
+  return land(*source, *target, with_session);
 }
 
 }  // namespace snaplake::landing

@@ -6,11 +6,15 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace snaplake::store {
 class ObjectStore;
+}
+namespace snaplake::aws {
+struct AwsSession;
 }
 
 namespace snaplake::landing {
@@ -28,6 +32,9 @@ struct LandOptions {
   std::chrono::milliseconds lease = std::chrono::seconds(60);
   // Set (by a signal handler) to stop: what was staged is discarded, Error(Interrupted) thrown.
   const std::atomic<bool>* interrupt = nullptr;
+  // The AWS session of s3:// locations and of the notification (region, endpoints,
+  // credentials); null: one from the AWS conventions (the command line), else the pipeline's.
+  std::shared_ptr<const aws::AwsSession> aws;
 };
 
 // What became of a table's partition (docs/commit-protocol.md, "Landings").

@@ -4,6 +4,7 @@
 
 #include "common/log.h"
 #include "pipeline/dispatch.h"
+#include "pipeline/session.h"
 #include "pipeline/status_store.h"
 
 namespace snaplake::pipeline {
@@ -105,20 +106,22 @@ std::string handle_invocation(StageContext& context, QueueRole role, queue::Queu
 
 void serve_lambda(const Config& config, const Engines& engines, LambdaRuntime& runtime,
                   const LambdaOptions& options) {
+  std::shared_ptr<const aws::AwsSession> session;
   std::unique_ptr<queue::Queue> tasks, events;
   std::unique_ptr<StatusStore> status;
   try {
     // The export stage sends task messages; both stages re-send a message that waits to their
     // own queue (waits.h), and dead-letter to their own queue's dead-letter queue.
-    tasks = open_queue(config, QueueRole::Tasks);
-    events = open_queue(config, QueueRole::Events);
+    session = aws_session(config);
+    tasks = open_queue(config, QueueRole::Tasks, session);
+    events = open_queue(config, QueueRole::Events, session);
     status = StatusStore::open(config.status_path());
   } catch (const Error& e) {
     runtime.init_error(e);
     throw;
   }
   queue::Queue* own = options.role == QueueRole::Events ? events.get() : tasks.get();
-  StageContext context{config, engines, *status, tasks.get(), events.get()};
+  StageContext context{config, engines, *status, session, tasks.get(), events.get()};
   log::info("serving Lambda invocations of the {} stage",
             options.role == QueueRole::Events ? "export" : "land");
   for (int served = 0; options.max_invocations == 0 || served < options.max_invocations; ++served) {

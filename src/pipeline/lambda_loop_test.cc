@@ -53,8 +53,8 @@ source = "postgresql://postgres@127.0.0.1/care"
       r.outcome = landing::TableOutcome::Landed;
       return r;
     };
-    events_ = open_queue(config_, QueueRole::Events);
-    tasks_ = open_queue(config_, QueueRole::Tasks);
+    events_ = open_queue(config_, QueueRole::Events, nullptr);
+    tasks_ = open_queue(config_, QueueRole::Tasks, nullptr);
     status_ = StatusStore::open(config_.status_path());
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -81,7 +81,7 @@ source = "postgresql://postgres@127.0.0.1/care"
   }
 
   json invoke(const std::string& event) {
-    StageContext context{config_, engines_, *status_, tasks_.get(), events_.get()};
+    StageContext context{config_, engines_, *status_, nullptr, tasks_.get(), events_.get()};
     return json::parse(handle_invocation(context, QueueRole::Events, events_.get(),
                                          config_.queue.max_receives, event));
   }
@@ -170,7 +170,7 @@ TEST_F(LambdaLoopTest, RecordsOfAnotherQueueAreLeftToSqs) {
 TEST_F(LambdaLoopTest, AnEventThatIsNotABatchIsOneMessage) {
   EXPECT_EQ(invoke(event()), json::object());
   EXPECT_EQ(exports_, 1);
-  StageContext context{config_, engines_, *status_, tasks_.get(), events_.get()};
+  StageContext context{config_, engines_, *status_, nullptr, tasks_.get(), events_.get()};
   EXPECT_THROW(handle_invocation(context, QueueRole::Events, nullptr, 3, "{\"nonsense\": 1}"),
                Error);
 }

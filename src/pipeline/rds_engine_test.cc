@@ -495,8 +495,8 @@ export_bucket = "s3://exports/rds/"
   std::unique_ptr<Worker> worker() {
     return Worker::open(config_, engines_, {.stages = StageSelection::All, .clock = clock()});
   }
-  std::unique_ptr<queue::Queue> events() { return open_queue(config_, QueueRole::Events, clock()); }
-  std::unique_ptr<queue::Queue> tasks() { return open_queue(config_, QueueRole::Tasks, clock()); }
+  std::unique_ptr<queue::Queue> events() { return open_queue(config_, QueueRole::Events, nullptr, clock()); }
+  std::unique_ptr<queue::Queue> tasks() { return open_queue(config_, QueueRole::Tasks, nullptr, clock()); }
   std::unique_ptr<StatusStore> status() {
     return StatusStore::open(config_.status_path(), clock());
   }

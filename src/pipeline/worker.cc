@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "pipeline/dispatch.h"
+#include "pipeline/session.h"
 
 namespace snaplake::pipeline {
 namespace {
@@ -61,8 +62,9 @@ Worker::Worker(const Config& config, Engines engines, WorkerOptions options)
 std::unique_ptr<Worker> Worker::open(const Config& config, Engines engines, WorkerOptions options) {
   std::unique_ptr<Worker> worker(new Worker(config, std::move(engines), std::move(options)));
   // Both queues either way: the export stage sends to tasks.
-  worker->events_ = open_queue(config, QueueRole::Events, worker->options_.clock);
-  worker->tasks_ = open_queue(config, QueueRole::Tasks, worker->options_.clock);
+  worker->aws_ = worker->options_.aws ? worker->options_.aws : aws_session(config);
+  worker->events_ = open_queue(config, QueueRole::Events, worker->aws_, worker->options_.clock);
+  worker->tasks_ = open_queue(config, QueueRole::Tasks, worker->aws_, worker->options_.clock);
   worker->status_ = StatusStore::open(config.status_path(), worker->options_.clock);
   return worker;
 }
@@ -76,7 +78,7 @@ bool Worker::serve_once(QueueRole role, std::chrono::milliseconds wait) {
   std::string queue_name(to_string(role));
   log::Scope scope_queue("queue", queue_name);
   log::Scope scope_message("message_id", message.id);
-  StageContext context{config_, engines_, *status_, tasks_.get(), events_.get()};
+  StageContext context{config_, engines_, *status_, aws_, tasks_.get(), events_.get()};
   Dispatched outcome;
   {
     Heartbeat heartbeat(queue, message.receipt, visibility);

@@ -35,6 +35,8 @@ struct WorkerOptions {
   const std::atomic<bool>* stop = nullptr;
   const std::atomic<bool>* also_stop = nullptr;
   queue::Clock clock = queue::system_clock();
+  // The process's AWS session (session.h), shared by its workers; null: made from the config.
+  std::shared_ptr<const aws::AwsSession> aws;
 };
 
 struct WorkerCounts {
@@ -68,6 +70,7 @@ class Worker {
   const Config& config_;
   Engines engines_;
   WorkerOptions options_;
+  std::shared_ptr<const aws::AwsSession> aws_;
   std::unique_ptr<queue::Queue> events_;
   std::unique_ptr<queue::Queue> tasks_;
   std::unique_ptr<StatusStore> status_;
