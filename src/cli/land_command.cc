@@ -79,7 +79,9 @@ void print_json(const landing::LandResult& r) {
     j["skippedTables"].push_back(
         {{"target", s.target}, {"status", s.status}, {"warningMessage", s.warning}});
   }
-  std::printf("%s\n", j.dump(2).c_str());
+  // Names are the source's and may be any bytes: invalid UTF-8 is replaced, never fatal.
+  std::printf("%s\n",
+              j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ void add_run_command(CLI::App& root, int& exit_status) {
   auto flags = std::make_shared<Flags>();
   cmd->add_option("--config", flags->config, "The configuration file (snaplake.toml)")->required();
   cmd->add_option("--stage", flags->stage, "Which stage to serve")
-      ->check(CLI::IsMember({"export", "land", "all"}));
+      ->check(CLI::IsMember(pipeline::kStageSelectionNames.names()));
   cmd->add_flag("--drain", flags->drain,
                 "Exit once every queue served is empty and nothing is delayed (tests, cron)");
   cmd->add_option("--workers", flags->workers, "Worker threads in this process")
@@ -38,9 +38,7 @@ void add_run_command(CLI::App& root, int& exit_status) {
   cmd->callback([flags, &exit_status] {
     pipeline::Config config = pipeline::load_config(flags->config, pipeline::process_environment());
     pipeline::WorkerOptions options;
-    options.stages = flags->stage == "export" ? pipeline::StageSelection::Export
-                     : flags->stage == "land" ? pipeline::StageSelection::Land
-                                              : pipeline::StageSelection::All;
+    options.stages = *pipeline::kStageSelectionNames.find(flags->stage);  // checked by CLI11
     options.drain = flags->drain;
     options.stop = &interrupt_on_signals();
     std::atomic<bool> stop_all{false};  // a worker failed: the others stop too

@@ -38,34 +38,12 @@ CREATE TABLE IF NOT EXISTS notes (
 
 }  // namespace
 
-namespace {
-
-struct StageName {
-  RunStage stage;
-  std::string_view name;
-};
-constexpr StageName kStageNames[] = {
-    {RunStage::Pending, "pending"},       {RunStage::Exporting, "exporting"},
-    {RunStage::Exported, "exported"},     {RunStage::Waiting, "waiting"},
-    {RunStage::Landing, "landing"},       {RunStage::Landed, "landed"},
-    {RunStage::Superseded, "superseded"}, {RunStage::Failed, "failed"},
-    {RunStage::Abandoned, "abandoned"},   {RunStage::DeadLettered, "dead-lettered"},
-};
-
-}  // namespace
-
 std::string_view to_string(RunStage stage) {
-  for (const auto& [s, name] : kStageNames) {
-    if (s == stage) return name;
-  }
-  return "unknown";
+  return kRunStageNames.name(stage);
 }
 
 std::optional<RunStage> parse_run_stage(std::string_view text) {
-  for (const auto& [s, name] : kStageNames) {
-    if (name == text) return s;
-  }
-  return std::nullopt;
+  return kRunStageNames.find(text);
 }
 
 bool in_progress(RunStage stage) {

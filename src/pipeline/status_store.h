@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/name_table.h"
 #include "queue/queue.h"
 #include "queue/sqlite.h"
 
@@ -35,6 +36,18 @@ enum class RunStage {
   Abandoned,
   DeadLettered,
 };
+inline constexpr auto kRunStageNames = name_table<RunStage>({
+    {RunStage::Pending, "pending"},
+    {RunStage::Exporting, "exporting"},
+    {RunStage::Exported, "exported"},
+    {RunStage::Waiting, "waiting"},
+    {RunStage::Landing, "landing"},
+    {RunStage::Landed, "landed"},
+    {RunStage::Superseded, "superseded"},
+    {RunStage::Failed, "failed"},
+    {RunStage::Abandoned, "abandoned"},
+    {RunStage::DeadLettered, "dead-lettered"},
+});
 std::string_view to_string(RunStage stage);
 std::optional<RunStage> parse_run_stage(std::string_view text);
 // Whether the run is still on its way (a dead letter of its message then means it ended there).

@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
+
+#include "pipeline/worker.h"
 
 namespace snaplake::pipeline {
 namespace {
@@ -60,6 +63,29 @@ TEST(StatusStore, FollowsARunThroughItsStages) {
   EXPECT_EQ(store->recent_runs().size(), 1u);
   EXPECT_FALSE(store->run("other"));
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace snaplake::pipeline
+
+namespace snaplake::pipeline {
+namespace {
+
+TEST(RunStage, EveryStageHasOneNameThatParsesBack) {
+  std::set<std::string_view> names;
+  for (int s = 0; s <= static_cast<int>(RunStage::DeadLettered); ++s) {
+    auto stage = static_cast<RunStage>(s);
+    EXPECT_NE(to_string(stage), "?") << s;
+    EXPECT_TRUE(names.insert(to_string(stage)).second) << to_string(stage);
+    EXPECT_EQ(parse_run_stage(to_string(stage)), stage);
+  }
+  EXPECT_FALSE(parse_run_stage("landed "));
+}
+
+TEST(StageSelection, EverySelectionHasOneName) {
+  for (auto selection : {StageSelection::Export, StageSelection::Land, StageSelection::All}) {
+    EXPECT_EQ(kStageSelectionNames.find(kStageSelectionNames.name(selection)), selection);
+  }
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "common/error.h"
+#include "common/name_table.h"
 #include "pipeline/config.h"
 #include "pipeline/engines.h"
 #include "pipeline/queues.h"
@@ -21,6 +22,10 @@
 namespace snaplake::pipeline {
 
 enum class StageSelection { Export, Land, All };
+inline constexpr auto kStageSelectionNames =
+    name_table<StageSelection>({{StageSelection::Export, "export"},
+                                {StageSelection::Land, "land"},
+                                {StageSelection::All, "all"}});
 
 struct WorkerOptions {
   StageSelection stages = StageSelection::All;
