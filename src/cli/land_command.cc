@@ -39,6 +39,7 @@ void print_summary(const landing::LandResult& r, const landing::LandOptions& o) 
     if (t.outcome == landing::TableOutcome::AlreadyLanded) outcome = "  (already landed)";
     if (t.outcome == landing::TableOutcome::Superseded)
       outcome = "  (superseded by " + t.superseded_by + ")";
+    if (!t.glue_table.empty()) outcome += "  glue: " + o.catalog.glue_database + "." + t.glue_table;
     std::printf("  %-40s %6llu files %12llu rows  %s%s\n", shown(t.target).c_str(),
                 static_cast<unsigned long long>(t.files), static_cast<unsigned long long>(t.rows),
                 shown(t.partition).c_str(), shown(outcome).c_str());
@@ -72,6 +73,7 @@ void print_json(const landing::LandResult& r) {
         {"files", t.files},   {"rows", t.rows},
         {"bytes", t.bytes},   {"outcome", landing::to_string(t.outcome)}};
     if (!t.superseded_by.empty()) table["supersededBy"] = t.superseded_by;
+    if (!t.glue_table.empty()) table["glueTable"] = t.glue_table;
     j["tables"].push_back(std::move(table));
   }
   j["skippedTables"] = nlohmann::ordered_json::array();
@@ -109,6 +111,22 @@ void add_land_command(CLI::App& root, int& exit_status) {
       ->check(CLI::Range(1, 256));
   cmd->add_option("--notify", options->notify,
                   "After landing: sqs:<queue URL>, sns:<topic ARN> or glue:<workflow name>");
+  cmd->add_option("--import-date", options->import_date,
+                  "Land into this YYYYMMDD partition instead of the snapshot's date (a backdated "
+                  "run, as the reference's IMPORT_DATE_OVERRIDE)");
+  auto date_rule = std::make_shared<std::string>(
+      landing::kImportDateRuleNames.name(options->import_date_rule));
+  cmd->add_option("--import-date-from", *date_rule,
+                  "Where the import date comes from without --import-date: snapshot_time (the "
+                  "snapshot's time in UTC, default) or snapshot_id (the date in the snapshot's id, "
+                  "e.g. sql-to-parquet-24-03-15-…, else its time)")
+      ->check(CLI::IsMember(landing::kImportDateRuleNames.names()));
+  cmd->add_option("--glue-database", options->catalog.glue_database,
+                  "Register each landed table and its partition in this Glue database "
+                  "(docs/catalog.md)");
+  cmd->add_option("--glue-table-name", options->catalog.table_name,
+                  "The Glue table name template: {database} {schema} {table} {folder}")
+      ->capture_default_str();
   auto lease = std::make_shared<double>(60);
   cmd->add_option("--lease-seconds", *lease,
                   "How long this landing's record lasts without renewal (a landing that crashed "
@@ -116,7 +134,9 @@ void add_land_command(CLI::App& root, int& exit_status) {
       ->capture_default_str()
       ->check(CLI::Range(1.0, 86400.0));
   cmd->add_flag("--json", *as_json, "Print the result as JSON");
-  cmd->callback([options, as_json, lease, &exit_status] {
+  cmd->callback([options, as_json, lease, date_rule, &exit_status] {
+    // The name was checked against the same table while parsing.
+    options->import_date_rule = *landing::kImportDateRuleNames.find(*date_rule);
     options->show_progress = isatty(STDERR_FILENO) == 1;
     options->lease = std::chrono::milliseconds(static_cast<int64_t>(*lease * 1000));
     options->interrupt = &interrupt_on_signals();

@@ -1,34 +1,21 @@
 // `snaplake snapshot --config F <instance-id>`: publishes snaplake's own snapshot event
 // (pipeline/events.h) to the events queue, as RDS would publish one when a snapshot is taken.
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
 
 #include "cli/commands.h"
 #include "common/error.h"
+#include "commit/lease.h"
 #include "common/log.h"
+#include "landing/landing_layout.h"
 #include "pipeline/config.h"
 #include "pipeline/events.h"
 #include "pipeline/queues.h"
 #include "pipeline/session.h"
 
 namespace snaplake::cli {
-namespace {
-
-std::string now_iso() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-}
-
-}  // namespace
-
 void add_snapshot_command(CLI::App& root, int& exit_status) {
   auto* cmd = root.add_subcommand("snapshot", "Publish a snapshot event for a configured instance");
   struct Flags {
@@ -36,6 +23,7 @@ void add_snapshot_command(CLI::App& root, int& exit_status) {
     std::string instance;
     std::string snapshot_id;
     std::string message_file;
+    std::string import_date;
   };
   auto flags = std::make_shared<Flags>();
   cmd->add_option("--config", flags->config, "The configuration file (snaplake.toml)")->required();
@@ -46,6 +34,9 @@ void add_snapshot_command(CLI::App& root, int& exit_status) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--snapshot-id", flags->snapshot_id,
                   "An RDS snapshot to export (rds engine); default: the latest");
+  cmd->add_option("--import-date", flags->import_date,
+                  "Land into this YYYYMMDD partition instead of the snapshot's date (a backdated "
+                  "run)");
   cmd->callback([flags, &exit_status] {
     pipeline::Config config = pipeline::load_config(flags->config, pipeline::process_environment());
     if (flags->instance.empty() == flags->message_file.empty()) {
@@ -64,6 +55,10 @@ void add_snapshot_command(CLI::App& root, int& exit_status) {
       exit_status = 0;
       return;
     }
+    if (!flags->import_date.empty() && !landing::parse_import_date(flags->import_date)) {
+      fail(ErrorKind::InvalidInput, "--import-date '{}' is not a YYYYMMDD date",
+           flags->import_date);
+    }
     if (!config.find_instance(flags->instance)) {
       fail(ErrorKind::InvalidInput, "instance '{}' is not in {} ([[instances]] id)",
            flags->instance, config.file);
@@ -71,7 +66,8 @@ void add_snapshot_command(CLI::App& root, int& exit_status) {
     auto events =
         pipeline::open_queue(config, pipeline::QueueRole::Events, pipeline::aws_session(config));
     std::string id =
-        events->send(pipeline::snaplake_event_json(flags->instance, now_iso(), flags->snapshot_id));
+        events->send(pipeline::snaplake_event_json(flags->instance, commit::iso8601(commit::wall_now()),
+                                                   flags->snapshot_id, flags->import_date));
     std::printf("published a snapshot event for %s to %s (message %s)\n",
                 log::printable(flags->instance).c_str(), log::printable(events->describe()).c_str(),
                 id.c_str());

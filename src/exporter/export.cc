@@ -634,6 +634,7 @@ ExportResult Exporter::run() {
   validate_export_id(info_.export_id);
   info_.source_arn = o_.source_arn.empty() ? log::redact(o_.source_uri) : o_.source_arn;
   info_.export_only = o_.only;
+  info_.source_snapshot = o_.source_snapshot;
   info_.task_start_time = now_iso8601();
   info_.type_profile = o_.types;
   info_.compression = o_.codec;

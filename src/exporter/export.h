@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "parquet/options.h"
+#include "rds_export/documents.h"
 #include "types/profile.h"
 
 namespace snaplake::aws {
@@ -37,6 +38,8 @@ struct ExportOptions {
   int compression_level = 0;
   types::Profile types = types::Profile::Rds;
   std::string source_arn;      // recorded as sourceArn (pipeline: the snapshot ARN)
+  // pipeline: the snapshot and time of the event the export stands for (rds_export/documents.h)
+  rds_export::ExportInfoDoc::SourceSnapshot source_snapshot;
   bool show_progress = false;  // progress lines on a terminal
   // The attempt's claim on its export id (docs/commit-protocol.md) lasts this long without
   // renewal: an attempt that crashed on another host is taken over after it (one on this host

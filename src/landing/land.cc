@@ -37,6 +37,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "aws/glue_client.h"
 #include "aws/session.h"
 #include "commit/attempts.h"
 #include "commit/claim.h"
@@ -152,7 +153,7 @@ class Lander {
     rds_export::require_complete(info);
     log::Scope scope("export", info.export_id);
     result_.export_id = info.export_id;
-    date_ = import_date(info.snapshot_time);
+    date_ = choose_import_date(info);
     result_.import_date = date_.yyyymmdd();
     order_ = {info.snapshot_time, info.export_id};
 
@@ -166,6 +167,7 @@ class Lander {
     stage_files();
     commit_tables(info);
     run_parallel(tables_.size(), options_.jobs, [&](size_t i) { sweep(tables_[i]); });
+    register_in_catalog(info);
 
     for (const TablePlan& table : tables_) {
       result_.tables.push_back(table.result);
@@ -505,6 +507,65 @@ class Lander {
     if (!keys.empty()) target_.remove(keys);
   }
 
+  // The override, else the rule's date (landing_layout.h).
+  ImportDate choose_import_date(const ExportInfo& info) const {
+    if (!options_.import_date.empty()) return *parse_import_date(options_.import_date);
+    if (options_.import_date_rule == ImportDateRule::SnapshotId) {
+      // The snapshot's identifier: the one snaplake's export recorded from its event, else the end
+      // of the source ARN (arn:aws:rds:…:snapshot:<id>, as RDS's exports have it).
+      std::string_view id = info.source_snapshot_id;
+      if (id.empty()) {
+        std::string_view arn = info.source_arn;
+        auto colon = arn.find(":snapshot:");
+        if (colon == std::string_view::npos) colon = arn.find(":cluster-snapshot:");
+        if (colon != std::string_view::npos) id = arn.substr(arn.find(':', colon + 1) + 1);
+      }
+      if (auto date = import_date_from_snapshot_id(id)) return *date;
+      log::warn("export {}: snapshot '{}' carries no date; the import date is its time",
+                info.export_id, id);
+    }
+    return import_date(info.snapshot_time);
+  }
+
+  // Registers every table whose partition holds this export's files in the Glue Data Catalog,
+  // with the schema of its first landed file (the files of one table share it). After _SUCCESS:
+  // a failure here fails the landing, which is run again, and registers again.
+  void register_in_catalog(const ExportInfo& info) {
+    if (options_.catalog.glue_database.empty()) return;
+    auto session = options_.aws ? options_.aws : aws::AwsSession::from_environment();
+    aws::GlueClient glue(session->client, session->endpoint("GLUE", "glue"));
+    for (TablePlan& table : tables_) {
+      if (table.result.outcome == TableOutcome::Superseded) continue;
+      if (table.files.empty()) {
+        log::info("table {}: no file to take its schema from; not registered in Glue",
+                  table.info.target);
+        continue;
+      }
+      const SourceFile& file = table.files.front();
+      LandedPartition p;
+      p.target = table.info.target;
+      p.database = table.database;
+      p.folder = table.folder;
+      p.table_location =
+          target_.describe(table_prefix(options_.service_area, table.database, table.folder));
+      p.location = target_.describe(table.partition);
+      p.date = date_;
+      p.export_id = info.export_id;
+      p.order = order_;
+      for (const auto& original : table.info.original_types) {
+        p.source_types.emplace_back(original.column, original.type);
+      }
+      p.columns = parquet::read_footer(
+                      file.size,
+                      [&](uint64_t offset, uint64_t length) {
+                        return target_.read(file.landed_key, offset, length);
+                      },
+                      target_.describe(file.landed_key))
+                      .columns;
+      table.result.glue_table = register_partition(glue, options_.catalog, p);
+    }
+  }
+
   // withdraw() on a failure path: its own failure is logged, the first one goes on. Not when the
   // marker names this export (a concurrent landing of it committed these very keys).
   void withdraw_quietly(TablePlan& table) noexcept {
@@ -729,6 +790,10 @@ std::string_view to_string(TableOutcome outcome) {
 
 LandResult land(store::ObjectStore& export_store, store::ObjectStore& landing_store,
                 const LandOptions& options) {
+  if (!options.import_date.empty() && !parse_import_date(options.import_date)) {
+    fail(ErrorKind::InvalidInput, "invalid import date '{}': expected YYYYMMDD, a calendar date",
+         options.import_date);
+  }
   if (options.jobs < 1) fail(ErrorKind::InvalidInput, "--jobs must be at least 1");
   if (options.service_area.empty()) fail(ErrorKind::InvalidInput, "the service area is empty");
   return Lander(export_store, landing_store, options).run();

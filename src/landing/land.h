@@ -4,6 +4,8 @@
 #pragma once
 
 #include <atomic>
+
+#include "landing/catalog.h"
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -35,6 +37,13 @@ struct LandOptions {
   // The AWS session of s3:// locations and of the notification (region, endpoints,
   // credentials); null: one from the AWS conventions (the command line), else the pipeline's.
   std::shared_ptr<const aws::AwsSession> aws;
+  // Glue Data Catalog registration after each table's _SUCCESS (catalog.h); off when
+  // catalog.glue_database is "".
+  CatalogOptions catalog;
+  // The partition's date: "YYYYMMDD" for a backdated run (the reference's IMPORT_DATE_OVERRIDE);
+  // "" = by the rule (landing_layout.h: the snapshot's time, or the date in its identifier).
+  std::string import_date;
+  ImportDateRule import_date_rule = ImportDateRule::SnapshotTime;
 };
 
 // What became of a table's partition (docs/commit-protocol.md, "Landings").
@@ -53,6 +62,7 @@ struct LandedTable {
   uint64_t bytes = 0;
   TableOutcome outcome = TableOutcome::Landed;
   std::string superseded_by;  // Superseded: the export id whose landing holds the partition
+  std::string glue_table;     // the Glue table it was registered in, "" when not
 };
 
 // A table of the export that was not landed because the export itself did not export it (RDS

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+#include <string>
+
 namespace snaplake::landing {
 
 std::string ImportDate::yyyymmdd() const {
@@ -13,6 +16,44 @@ ImportDate import_date(std::chrono::sys_time<std::chrono::milliseconds> snapshot
   std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(snapshot_time)};
   return ImportDate{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
                     static_cast<unsigned>(ymd.day())};
+}
+
+std::optional<ImportDate> parse_import_date(std::string_view t) {
+  if (t.size() != 8 || t.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  int y = std::stoi(std::string(t.substr(0, 4)));
+  unsigned m = static_cast<unsigned>(std::stoi(std::string(t.substr(4, 2))));
+  unsigned d = static_cast<unsigned>(std::stoi(std::string(t.substr(6, 2))));
+  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+  if (!ymd.ok()) return std::nullopt;
+  return ImportDate{y, m, d};
+}
+
+std::optional<ImportDate> import_date_from_snapshot_id(std::string_view id) {
+  auto digits = [&](size_t at, size_t n) {
+    if (at + n > id.size()) return false;
+    for (size_t i = at; i < at + n; ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(id[i]))) return false;
+    }
+    return true;
+  };
+  for (size_t i = 0; i < id.size(); ++i) {
+    if (i > 0 && std::isdigit(static_cast<unsigned char>(id[i - 1]))) continue;  // starts a number
+    for (size_t year_digits : {4u, 2u}) {
+      size_t month = i + year_digits + 1, day = month + 3;
+      if (!digits(i, year_digits) || month - 1 >= id.size() || id[month - 1] != '-' ||
+          !digits(month, 2) || day - 1 >= id.size() || id[day - 1] != '-' || !digits(day, 2) ||
+          (day + 2 < id.size() && std::isdigit(static_cast<unsigned char>(id[day + 2])))) {
+        continue;
+      }
+      int year = std::stoi(std::string(id.substr(i, year_digits)));
+      if (year_digits == 2) year += 2000;
+      std::string yyyymmdd = fmt::format("{:04}{}{}", year, id.substr(month, 2), id.substr(day, 2));
+      if (auto date = parse_import_date(yyyymmdd)) return date;
+    }
+  }
+  return std::nullopt;
 }
 
 std::string safe_segment(std::string_view name) {
@@ -28,12 +69,17 @@ std::string safe_segment(std::string_view name) {
   return out;
 }
 
+std::string table_prefix(std::string_view service_area, std::string_view database,
+                         std::string_view table_folder) {
+  return fmt::format("{}/{}/{}/", safe_segment(service_area), safe_segment(database),
+                     safe_segment(table_folder));
+}
+
 std::string partition_prefix(std::string_view service_area, std::string_view database,
                              std::string_view table_folder, const ImportDate& date) {
-  return fmt::format(
-      "{}/{}/{}/import_year={:04}/import_month={:02}/import_day={:02}/import_date={}/",
-      safe_segment(service_area), safe_segment(database), safe_segment(table_folder), date.year,
-      date.month, date.day, date.yyyymmdd());
+  return fmt::format("{}import_year={:04}/import_month={:02}/import_day={:02}/import_date={}/",
+                     table_prefix(service_area, database, table_folder), date.year, date.month,
+                     date.day, date.yyyymmdd());
 }
 
 std::string landed_file_name(std::string_view relative, std::string_view export_id) {

@@ -6,8 +6,11 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "common/name_table.h"
 
 namespace snaplake::landing {
 
@@ -21,10 +24,32 @@ struct ImportDate {
 // The date of the snapshot in UTC.
 ImportDate import_date(std::chrono::sys_time<std::chrono::milliseconds> snapshot_time);
 
+// An import date given as "YYYYMMDD" (a backdated run's override, as the reference system's
+// IMPORT_DATE_OVERRIDE); nullopt unless it is a real calendar date.
+std::optional<ImportDate> parse_import_date(std::string_view yyyymmdd);
+
+// The date a snapshot identifier carries, as the reference system names the snapshots of its
+// dump restores: "sql-to-parquet-YY-MM-DD-HHMMSS" (24-03-15 is 2024-03-15) and, for backdated
+// runs, "sql-to-parquet-YYYY-MM-DD-backdated". The first YYYY-MM-DD or YY-MM-DD in the id counts;
+// nullopt when there is none (or it is no calendar date).
+std::optional<ImportDate> import_date_from_snapshot_id(std::string_view snapshot_id);
+
+// Where a landing's import date comes from (docs/layouts.md, "Landing zone").
+enum class ImportDateRule {
+  SnapshotTime,  // the snapshot's time in UTC (the default)
+  SnapshotId,    // the date in the snapshot's identifier, else its time
+};
+inline constexpr auto kImportDateRuleNames = name_table<ImportDateRule>(
+    {{ImportDateRule::SnapshotTime, "snapshot_time"}, {ImportDateRule::SnapshotId, "snapshot_id"}});
+
 // One key segment that cannot escape or reshape the layout: '/', '\', control characters and
 // '=' (a crawler reads "a=b" folders as partitions) become '_'; "", "." and ".." become "_",
 // "_." and "_..". Anything else, including non-ASCII UTF-8, is kept.
 std::string safe_segment(std::string_view name);
+
+// The key prefix (ending in '/') of a table's folder in the landing root, above its partitions.
+std::string table_prefix(std::string_view service_area, std::string_view database,
+                         std::string_view table_folder);
 
 // The key prefix (ending in '/') of a table's partition folder in the landing root.
 std::string partition_prefix(std::string_view service_area, std::string_view database,

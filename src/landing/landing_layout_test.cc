@@ -90,3 +90,27 @@ TEST(LandingLayout, LandedNamesCarryTheExportId) {
 
 }  // namespace
 }  // namespace snaplake::landing
+
+namespace snaplake::landing {
+namespace {
+
+TEST(LandingLayout, ImportDateOverrides) {
+  EXPECT_EQ(parse_import_date("20220601")->yyyymmdd(), "20220601");
+  EXPECT_EQ(parse_import_date("20240229")->yyyymmdd(), "20240229");
+  for (const char* bad : {"2022-06-01", "20230229", "20221301", "2022061", "202206011", "abcdefgh", ""}) {
+    EXPECT_FALSE(parse_import_date(bad)) << bad;
+  }
+}
+
+TEST(LandingLayout, ImportDateFromTheReferenceSystemsSnapshotIds) {
+  EXPECT_EQ(import_date_from_snapshot_id("sql-to-parquet-24-03-15-120000")->yyyymmdd(), "20240315");
+  EXPECT_EQ(import_date_from_snapshot_id("sql-to-parquet-2022-06-01-backdated")->yyyymmdd(),
+            "20220601");
+  EXPECT_EQ(import_date_from_snapshot_id("rds:parking-db-2026-11-30-23-10")->yyyymmdd(), "20261130");
+  EXPECT_FALSE(import_date_from_snapshot_id("manual-snapshot"));
+  EXPECT_FALSE(import_date_from_snapshot_id("sql-to-parquet-24-13-15-120000"));  // no month 13
+  EXPECT_FALSE(import_date_from_snapshot_id("build-123-45-678"));
+}
+
+}  // namespace
+}  // namespace snaplake::landing

@@ -84,6 +84,8 @@ void send_notice(const NotifyTarget& target, const LandingNotice& notice,
                                 {"RunProperties",
                                  {{"exportId", notice.export_id},
                                   {"importDate", notice.import_date},
+                                  // the name the reference system's Glue jobs read
+                                  {"import_date", notice.import_date},
                                   {"databases", join(notice.databases)},
                                   {"tables", join(notice.tables)},
                                   {"manifest", notice.manifest}}}};

@@ -51,4 +51,9 @@ std::optional<SuccessMarker> parse_marker(std::string_view text) {
   }
 }
 
+std::string LandingOrder::key() const {
+  return fmt::format("{:018}/{}", std::max<int64_t>(0, snapshot_time.time_since_epoch().count()),
+                     export_id);
+}
+
 }  // namespace snaplake::landing

@@ -46,6 +46,9 @@ struct LandingOrder {
   SnapshotTime snapshot_time{};
   std::string export_id;
   auto operator<=>(const LandingOrder&) const = default;
+  // As text that sorts as the order does ("000001764583200123/<export id>"), for places that
+  // keep it as a string (a Glue table's parameter).
+  std::string key() const;
 };
 inline LandingOrder order_of(const SuccessMarker& m) {
   return {m.snapshot_time, m.export_id};

@@ -58,6 +58,13 @@ class CompactReader {
     return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
   }
 
+  std::string text(uint64_t n) {
+    if (n > bytes_.size() - pos_) malformed("truncated");
+    std::string out(reinterpret_cast<const char*>(bytes_.data() + pos_), n);
+    pos_ += n;
+    return out;
+  }
+
   void skip_bytes(uint64_t n) {
     if (n > bytes_.size() - pos_) malformed("truncated");
     pos_ += n;
@@ -155,6 +162,87 @@ class CompactReader {
   size_t pos_ = 0;
 };
 
+// A struct with only empty structs or simple values we do not need: a union's member.
+// LogicalType's members (parquet.thrift): DecimalType {1 scale i32, 2 precision i32},
+// TimeType / TimestampType {1 isAdjustedToUTC bool, 2 unit TimeUnit}, IntType {1 bitWidth i8,
+// 2 isSigned bool}; TimeUnit is a union of empty structs MILLIS 1, MICROS 2, NANOS 3.
+int decode_union_member(CompactReader& in) {
+  int16_t id = 0;
+  int member = 0;
+  for (uint8_t type; (type = in.field_header(id)) != kStop;) {
+    if (member == 0) member = id;
+    in.skip(type, 4);
+  }
+  return member;
+}
+
+void decode_logical_type(CompactReader& in, SchemaNode& node) {
+  int16_t id = 0;
+  for (uint8_t type; (type = in.field_header(id)) != kStop;) {
+    if (type != kStruct) {
+      in.skip(type, 3);
+      continue;
+    }
+    node.logical = id;
+    int16_t inner = 0;
+    for (uint8_t t; (t = in.field_header(inner)) != kStop;) {
+      if (id == 5 && (inner == 1 || inner == 2) && t == kI32) {
+        (inner == 1 ? node.scale : node.precision) = static_cast<int>(in.zigzag());
+      } else if ((id == 7 || id == 8) && inner == 1 && (t == kBoolTrue || t == kBoolFalse)) {
+        node.utc_adjusted = t == kBoolTrue;
+      } else if ((id == 7 || id == 8) && inner == 2 && t == kStruct) {
+        node.time_unit = decode_union_member(in);
+      } else if (id == 10 && inner == 1 && t == kByte) {
+        node.bit_width = static_cast<int8_t>(in.byte());
+      } else if (id == 10 && inner == 2 && (t == kBoolTrue || t == kBoolFalse)) {
+        node.is_signed = t == kBoolTrue;
+      } else {
+        in.skip(t, 4);
+      }
+    }
+  }
+}
+
+// SchemaElement (parquet.thrift): 1 type, 2 type_length, 3 repetition_type, 4 name,
+// 5 num_children, 6 converted_type, 7 scale, 8 precision, 9 field_id, 10 logicalType.
+SchemaNode decode_schema_element(CompactReader& in, int& num_children) {
+  SchemaNode node;
+  num_children = 0;
+  int16_t id = 0;
+  for (uint8_t type; (type = in.field_header(id)) != kStop;) {
+    if (id == 4 && type == kBinary) {
+      uint64_t n = in.varint();
+      node.name = in.text(n);
+    } else if (id == 10 && type == kStruct) {
+      decode_logical_type(in, node);
+    } else if (type == kI32 && id >= 1 && id <= 8 && id != 4) {
+      int value = static_cast<int>(in.zigzag());
+      switch (id) {
+        case 1: node.physical = value; break;
+        case 2: node.type_length = value; break;
+        case 3: node.repetition = value; break;
+        case 5: num_children = value; break;
+        case 6: node.converted = value; break;
+        case 7: node.scale = value; break;
+        case 8: node.precision = value; break;
+      }
+    } else {
+      in.skip(type, 2);
+    }
+  }
+  return node;
+}
+
+// The flat, depth-first schema list as a tree: each group is followed by its num_children.
+SchemaNode build_tree(CompactReader& in, const std::vector<std::pair<SchemaNode, int>>& flat,
+                      size_t& next, int depth) {
+  if (depth > kMaxDepth) in.malformed("schema nested too deeply");
+  if (next >= flat.size()) in.malformed("schema shorter than its num_children say");
+  auto [node, children] = flat[next++];
+  for (int i = 0; i < children; ++i) node.children.push_back(build_tree(in, flat, next, depth + 1));
+  return node;
+}
+
 // RowGroup (parquet.thrift): 1 columns list<ColumnChunk>, 2 total_byte_size i64, 3 num_rows i64.
 int64_t decode_row_group_rows(CompactReader& in) {
   std::optional<int64_t> rows;
@@ -180,7 +268,22 @@ FooterRows decode_file_metadata(std::span<const uint8_t> bytes, std::string_view
   // FileMetaData (parquet.thrift): 1 version i32, 2 schema list, 3 num_rows i64,
   // 4 row_groups list<RowGroup>, 5 key_value_metadata, 6 created_by, …
   for (uint8_t type; (type = in.field_header(id)) != kStop;) {
-    if (id == 3 && type == kI64) {
+    if (id == 2 && type == kList) {
+      auto [size, element] = in.list_header();
+      if (element != kStruct) in.malformed("schema is not a list of structs");
+      std::vector<std::pair<SchemaNode, int>> flat;
+      for (uint64_t i = 0; i < size; ++i) {
+        int children = 0;
+        SchemaNode node = decode_schema_element(in, children);
+        if (children < 0) in.malformed("negative num_children");
+        flat.emplace_back(std::move(node), children);
+      }
+      if (!flat.empty()) {
+        size_t next = 0;
+        result.columns = build_tree(in, flat, next, 0).children;
+        if (next != flat.size()) in.malformed("schema longer than its num_children say");
+      }
+    } else if (id == 3 && type == kI64) {
       result.num_rows = in.zigzag();
       has_num_rows = true;
     } else if (id == 4 && type == kList) {
@@ -214,7 +317,7 @@ uint32_t footer_length(std::span<const uint8_t> tail8, std::string_view name) {
          static_cast<uint32_t>(tail8[2]) << 16 | static_cast<uint32_t>(tail8[3]) << 24;
 }
 
-uint64_t read_row_count(uint64_t size, const ReadRange& read, std::string_view name) {
+FooterRows read_footer(uint64_t size, const ReadRange& read, std::string_view name) {
   // "PAR1" + footer + length + "PAR1": a file shorter than 12 bytes cannot be Parquet.
   if (size < 12) fail(ErrorKind::InvalidInput, "'{}' is not a Parquet file: {} bytes", name, size);
   // One ranged read of the tail usually holds the whole footer; a second read fetches the rest.
@@ -245,7 +348,11 @@ uint64_t read_row_count(uint64_t size, const ReadRange& read, std::string_view n
          "the Parquet footer of '{}' says {} rows but its {} row groups hold {}", name,
          rows.num_rows, rows.row_groups, rows.row_group_rows);
   }
-  return static_cast<uint64_t>(rows.num_rows);
+  return rows;
+}
+
+uint64_t read_row_count(uint64_t size, const ReadRange& read, std::string_view name) {
+  return static_cast<uint64_t>(read_footer(size, read, name).num_rows);
 }
 
 }  // namespace snaplake::parquet

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/output_stream.h"
+#include "parquet/file_writer.h"
 
 namespace snaplake::parquet {
 namespace {
@@ -164,6 +166,97 @@ TEST(ParquetFooter, ReadsFootersLargerThanOneRangedRead) {
   std::string file = std::string(1000, '\0') + file_with_footer(footer);
   store->put("big", file);
   EXPECT_EQ(read_parquet_row_count(*store, "big", file.size()), 7u);
+}
+
+
+class BytesStream : public OutputStream {
+ public:
+  void write(std::span<const uint8_t> bytes) override {
+    data.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  }
+  void commit() override {}
+  void abort() noexcept override {}
+  uint64_t position() const override { return data.size(); }
+  std::string data;
+};
+
+TEST(FooterReader, DecodesTheSchemaOurWriterWrites) {
+  auto col = [](std::string name, Physical p, Logical l, Repetition r = Repetition::Optional) {
+    Column c;
+    c.name = std::move(name);
+    c.physical = p;
+    c.logical = l;
+    c.repetition = r;
+    return c;
+  };
+  Schema schema = {col("id", Physical::Int64, Logical::None, Repetition::Required),
+                   col("name", Physical::ByteArray, Logical::String),
+                   col("small", Physical::Int32, Logical::Int16),
+                   col("born", Physical::Int32, Logical::Date),
+                   col("at", Physical::Int64, Logical::TimestampMicros),
+                   col("price", Physical::FixedLenByteArray, Logical::Decimal),
+                   col("key", Physical::FixedLenByteArray, Logical::Uuid),
+                   col("doc", Physical::ByteArray, Logical::Json)};
+  schema[4].utc_adjusted = true;
+  schema[5].precision = 20;
+  schema[5].scale = 4;
+  schema[5].type_length = decimal_byte_width(20);
+  schema[6].type_length = 16;
+  BytesStream out;
+  FileWriter w(schema, WriterOptions{}, out);
+  w.close();
+  Files files;
+  files.put("f", out.data);
+  FooterRows footer = read_footer(
+      out.data.size(), [&](uint64_t o, uint64_t n) { return out.data.substr(o, n); }, "f");
+  ASSERT_EQ(footer.columns.size(), schema.size());
+  const auto& c = footer.columns;
+  EXPECT_EQ(c[0].name, "id");
+  EXPECT_EQ(c[0].physical, 2);
+  EXPECT_EQ(c[0].repetition, 0);
+  EXPECT_EQ(c[1].logical, 1);     // STRING
+  EXPECT_EQ(c[1].converted, 0);   // UTF8
+  EXPECT_EQ(c[2].logical, 10);    // INTEGER
+  EXPECT_EQ(c[2].bit_width, 16);
+  EXPECT_TRUE(c[2].is_signed);
+  EXPECT_EQ(c[3].logical, 6);     // DATE
+  EXPECT_EQ(c[4].logical, 8);     // TIMESTAMP
+  EXPECT_TRUE(c[4].utc_adjusted);
+  EXPECT_EQ(c[4].time_unit, 2);   // MICROS
+  EXPECT_EQ(c[5].logical, 5);     // DECIMAL
+  EXPECT_EQ(c[5].precision, 20);
+  EXPECT_EQ(c[5].scale, 4);
+  EXPECT_EQ(c[5].type_length, decimal_byte_width(20));
+  EXPECT_EQ(c[6].logical, 14);    // UUID
+  EXPECT_EQ(c[7].logical, 12);    // JSON
+  for (const auto& node : c) EXPECT_TRUE(node.children.empty()) << node.name;
+}
+
+TEST(FooterReader, DecodesNestedSchemasOfOtherWriters) {
+  // DuckDB wrote it: SELECT 1::INTEGER id, [1, 2, NULL]::INTEGER[] ints,
+  // {'a': 'x', 'b': 2.5::DOUBLE} s, MAP {'k': 1} m.
+  std::string file = read_fixture("nested_duckdb.parquet");
+  FooterRows footer = read_footer(
+      file.size(), [&](uint64_t o, uint64_t n) { return file.substr(o, n); }, "duckdb");
+  ASSERT_EQ(footer.columns.size(), 4u);
+  EXPECT_EQ(footer.columns[0].name, "id");
+  EXPECT_EQ(footer.columns[0].physical, 1);
+  // The three-level LIST: ints (LIST) { repeated list { element } }.
+  const SchemaNode& ints = footer.columns[1];
+  EXPECT_EQ(ints.converted, 3);  // LIST
+  ASSERT_EQ(ints.children.size(), 1u);
+  EXPECT_EQ(ints.children[0].repetition, 2);  // REPEATED
+  ASSERT_EQ(ints.children[0].children.size(), 1u);
+  EXPECT_EQ(ints.children[0].children[0].physical, 1);
+  // A struct of two fields, and a MAP of key_value { key, value }.
+  const SchemaNode& st = footer.columns[2];
+  EXPECT_EQ(st.physical, -1);
+  ASSERT_EQ(st.children.size(), 2u);
+  EXPECT_EQ(st.children[1].physical, 5);  // DOUBLE
+  const SchemaNode& map = footer.columns[3];
+  EXPECT_EQ(map.converted, 1);  // MAP
+  ASSERT_EQ(map.children.size(), 1u);
+  EXPECT_EQ(map.children[0].children.size(), 2u);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "landing/catalog.h"
 #include "pg/connection.h"
 
 namespace snaplake::pipeline {
@@ -243,6 +244,7 @@ void read_export(SectionReader& r, Config& c) {
   r.integer("jobs", c.export_.jobs, 1);
   r.duration("max_wait", c.export_.max_wait);
   r.duration("lease", c.export_.lease);
+  r.duration("max_event_age", c.export_.max_event_age);
 }
 
 void read_landing(SectionReader& r, Config& c) {
@@ -252,6 +254,12 @@ void read_landing(SectionReader& r, Config& c) {
   r.string("notify", c.landing.notify);
   r.duration("max_wait", c.landing.max_wait);
   r.duration("lease", c.landing.lease);
+  r.choice("import_date_from", c.landing.import_date_from, landing::kImportDateRuleNames);
+}
+
+void read_catalog(SectionReader& r, Config& c) {
+  r.string("glue_database", c.catalog.glue_database);
+  r.string("table_name", c.catalog.table_name);
 }
 
 void read_aws(SectionReader& r, Config& c) {
@@ -290,6 +298,16 @@ void check_landing(const SectionReader& r, const Config& config) {
       !notify.starts_with("glue:")) {
     r.bad_value("notify",
                 fmt::format("'{}' is not sqs:<url>, sns:<arn> or glue:<workflow>", notify));
+  }
+}
+
+void check_catalog(const SectionReader& r, const Config& config) {
+  if (config.catalog.table_name.empty()) r.missing("table_name");
+  try {
+    (void)landing::glue_table_name(config.catalog.table_name, "database", "schema", "table",
+                                   "schema.table");
+  } catch (const Error& e) {
+    r.bad_value("table_name", e.what());
   }
 }
 
@@ -332,6 +350,7 @@ constexpr Section kSections[] = {
     {"queue", "SNAPLAKE_QUEUE", read_queue, check_queue},
     {"export", "SNAPLAKE_EXPORT", read_export, check_export},
     {"landing", "SNAPLAKE_LANDING", read_landing, check_landing},
+    {"catalog", "SNAPLAKE_CATALOG", read_catalog, check_catalog},
     {"aws", "SNAPLAKE_AWS", read_aws, nullptr},
 };
 constexpr std::string_view kInstances = "instances";  // [[instances]], read by read_instance
@@ -482,7 +501,7 @@ Config parse_config(std::string_view text, std::string_view file_name,
     if (!known) {
       fail(ErrorKind::Config,
            "{}: unknown key '{}' (sections are [queue], [export], [landing], "
-           "[aws] and [[instances]])",
+           "[catalog], [aws] and [[instances]])",
            file_name, key.str());
     }
   }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "common/name_table.h"
+#include "landing/landing_layout.h"
 #include "exporter/export.h"
 #include "parquet/options.h"
 #include "pipeline/engine.h"
@@ -59,6 +60,9 @@ struct ExportConfig {
   // (docs/commit-protocol.md): one that crashed on another host is taken over after this; a
   // duplicate event waits while it lives.
   std::chrono::milliseconds lease = std::chrono::seconds(60);
+  // The native engine exports the database as it is when the event is handled: an event older
+  // than this is not exported as if it were its snapshot (it is dropped with a note). 0: no limit.
+  std::chrono::milliseconds max_event_age = std::chrono::hours(24);
 };
 
 struct LandingConfig {
@@ -72,6 +76,14 @@ struct LandingConfig {
   // How long a landing attempt's record lasts without renewal: the files of one that crashed on
   // another host are swept after this.
   std::chrono::milliseconds lease = std::chrono::seconds(60);
+  // Where the partition's date comes from when no message overrides it (landing_layout.h).
+  landing::ImportDateRule import_date_from = landing::ImportDateRule::SnapshotTime;
+};
+
+// [catalog]: registration in the Glue Data Catalog after each landing (landing/catalog.h).
+struct CatalogConfig {
+  std::string glue_database;            // "" = no registration
+  std::string table_name = "{folder}";  // {database} {schema} {table} {folder}
 };
 
 struct AwsConfig {
@@ -96,6 +108,7 @@ struct Config {
   QueueConfig queue;
   ExportConfig export_;
   LandingConfig landing;
+  CatalogConfig catalog;
   AwsConfig aws;
   std::vector<InstanceConfig> instances;
 

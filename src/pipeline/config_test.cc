@@ -269,8 +269,11 @@ TEST(Config, EveryKeyIsListedWithItsVariable) {
   EXPECT_EQ(variables.at("aws.endpoint_url"), "SNAPLAKE_AWS_ENDPOINT_URL");
   EXPECT_EQ(variables.at("export.lease"), "SNAPLAKE_EXPORT_LEASE");
   EXPECT_EQ(variables.at("landing.lease"), "SNAPLAKE_LANDING_LEASE");
+  EXPECT_EQ(variables.at("export.max_event_age"), "SNAPLAKE_EXPORT_MAX_EVENT_AGE");
+  EXPECT_EQ(variables.at("landing.import_date_from"), "SNAPLAKE_LANDING_IMPORT_DATE_FROM");
+  EXPECT_EQ(variables.at("catalog.glue_database"), "SNAPLAKE_CATALOG_GLUE_DATABASE");
   EXPECT_EQ(variables.at("instances.export_bucket"), "");
-  EXPECT_EQ(variables.size(), 8u + 6u + 6u + 2u + 7u);
+  EXPECT_EQ(variables.size(), 8u + 7u + 7u + 2u + 2u + 7u);
 }
 
 std::string read_file(const std::string& path) {

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "common/error.h"
+#include "landing/landing_layout.h"
 
 namespace snaplake::pipeline {
 namespace {
@@ -182,6 +183,11 @@ ParsedEvent parse_snaplake(const json& e) {
   event.source_id = event.instance_id;
   event.snapshot_id = string_field(e, "snapshot_id", what);
   event.event_time = string_field(e, "event_time", what);
+  event.import_date = string_field(e, "import_date", what);
+  if (!event.import_date.empty() && !landing::parse_import_date(event.import_date)) {
+    fail(ErrorKind::InvalidInput, "malformed {}: import_date '{}' is not a YYYYMMDD date", what,
+         event.import_date);
+  }
   event.event_id = "SNAPLAKE-SNAPSHOT";
   event.message = "snapshot requested";
   return event;
@@ -250,10 +256,11 @@ ParsedEvent parse_event(std::string_view body) {
 }
 
 std::string snaplake_event_json(std::string_view instance_id, std::string_view event_time,
-                                std::string_view snapshot_id) {
+                                std::string_view snapshot_id, std::string_view import_date) {
   json j = {
       {"snaplake_event", "snapshot"}, {"instance_id", instance_id}, {"event_time", event_time}};
   if (!snapshot_id.empty()) j["snapshot_id"] = snapshot_id;
+  if (!import_date.empty()) j["import_date"] = import_date;
   return j.dump();
 }
 
@@ -319,6 +326,7 @@ std::string to_json(const TaskMessage& task) {
   add("ExportLocation", task.export_location);
   add("SourceArn", task.source_arn);
   add("EventTime", task.event_time);
+  add("ImportDate", task.import_date);
   if (task.polls > 0) j["Polls"] = task.polls;
   return j.dump();
 }
@@ -347,6 +355,11 @@ TaskMessage parse_task_message(std::string_view body) {
   task.export_location = string_field(root, "ExportLocation", what);
   task.source_arn = string_field(root, "SourceArn", what);
   task.event_time = string_field(root, "EventTime", what);
+  task.import_date = string_field(root, "ImportDate", what);
+  if (!task.import_date.empty() && !landing::parse_import_date(task.import_date)) {
+    fail(ErrorKind::InvalidInput, "malformed {}: ImportDate '{}' is not a YYYYMMDD date", what,
+         task.import_date);
+  }
   if (auto it = root.find("Polls"); it != root.end()) {
     if (!it->is_number_integer() || it->get<int64_t>() < 0 ||
         it->get<int64_t>() > std::numeric_limits<int>::max()) {

@@ -44,6 +44,8 @@ struct SnapshotEvent {
   std::string event_time;  // ISO-8601 UTC ("2021-11-07T17:43:51.876Z"), "" if none given
   std::string message;     // "Event Message" / detail.Message
   bool cluster = false;    // an Aurora cluster snapshot
+  // snaplake's own events: a backdated run's import date, "YYYYMMDD" ("" = none)
+  std::string import_date;
 };
 
 struct IgnoredEvent {
@@ -57,7 +59,8 @@ ParsedEvent parse_event(std::string_view body);
 
 // snaplake's own event, as `snaplake snapshot` publishes it.
 std::string snaplake_event_json(std::string_view instance_id, std::string_view event_time,
-                                std::string_view snapshot_id = {});
+                                std::string_view snapshot_id = {},
+                                std::string_view import_date = {});
 
 // A deterministic export id for an event of an instance: the same event delivered again gives
 // the same id, so a redelivered event replaces its export instead of adding another. Valid as
@@ -76,6 +79,7 @@ struct TaskMessage {
   std::string export_location;  // <export root>/<export id> (native engine)
   std::string source_arn;
   std::string event_time;
+  std::string import_date;  // "YYYYMMDD": land into this partition date (a backdated run)
   int polls = 0;  // how many times the land stage found the export not finished
 };
 

@@ -80,6 +80,17 @@ TEST(Events, InstanceBackupFinished) {
       "db-instance", "social-care-db", "RDS-EVENT-0002", "Finished DB Instance backup"))));
   EXPECT_EQ(e.instance_id, "social-care-db");
   EXPECT_EQ(e.snapshot_id, "");
+  EXPECT_EQ(e.import_date, "");
+
+  // A backdated run's import date; one that is no calendar date is refused as the message is read.
+  auto backdated = as_event(parse_event(
+      snaplake_event_json("social-care-db", "2026-11-25T14:00:00Z", "", "20240315")));
+  EXPECT_EQ(backdated.import_date, "20240315");
+  for (const char* bad : {"2024-03-15", "20240230", "2024031", "x"}) {
+    EXPECT_THROW(
+        parse_event(snaplake_event_json("social-care-db", "2026-11-25T14:00:00Z", "", bad)), Error)
+        << bad;
+  }
 }
 
 TEST(Events, ClusterSnapshots) {
@@ -225,7 +236,9 @@ TEST(TaskMessage, RoundTripsAndStaysCompatibleWithTheReference) {
   t.export_location = "/data/exports/social-care-db-20211107t174351-0a1b2c3d";
   t.event_time = "2021-11-07T17:43:51.876Z";
   t.polls = 2;
+  t.import_date = "20240315";
   auto j = nlohmann::json::parse(to_json(t));
+  EXPECT_EQ(j["ImportDate"], "20240315");
   EXPECT_EQ(j["ExportTaskIdentifier"], t.export_task_identifier);
   EXPECT_EQ(j["Engine"], "postgres");
   EXPECT_EQ(j["ExportBucket"], t.export_bucket);
@@ -233,6 +246,7 @@ TEST(TaskMessage, RoundTripsAndStaysCompatibleWithTheReference) {
   EXPECT_EQ(back.export_location, t.export_location);
   EXPECT_EQ(back.engine, Engine::Postgres);
   EXPECT_EQ(back.polls, 2);
+  EXPECT_EQ(back.import_date, "20240315");
 
   // What the reference system's export function queues: an RDS export task.
   auto reference = parse_task_message(

@@ -122,6 +122,22 @@ void export_with_rds(StageContext& context, const InstanceConfig& instance,
                          .export_location = task.export_location});
 }
 
+// The native engine reads the database as it is now: an event older than [export]
+// max_event_age is not exported as if it were its snapshot. The reason, or nullopt to export.
+std::optional<std::string> too_old_to_export(const Config& config, const SnapshotEvent& event) {
+  if (config.export_.max_event_age.count() <= 0 || event.event_time.empty()) return std::nullopt;
+  auto time = rds_export::parse_timestamp(event.event_time);
+  if (!time) return std::nullopt;  // the event's own parser let it through: not ours to judge
+  auto age = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now() - *time);
+  if (age <= config.export_.max_event_age) return std::nullopt;
+  return fmt::format(
+      "{} of {} at {} is {} old, older than [export] max_event_age {}: the database is no "
+      "longer as it was then, so it is not exported as that snapshot",
+      event.event_id, event.snapshot_id.empty() ? event.instance_id : event.snapshot_id,
+      event.event_time, describe_duration(age), describe_duration(config.export_.max_event_age));
+}
+
 }  // namespace
 
 const InstanceConfig* resolve_instance(const Config& config, const SnapshotEvent& event) {
@@ -158,6 +174,14 @@ void handle_event(StageContext& context, const queue::Message& message,
     return;
   }
 
+  if (instance->engine != Engine::Rds) {
+    if (auto stale = too_old_to_export(context.config, event)) {
+      log::info("dropping message {}: {}", message.id, *stale);
+      context.status.note(queue_name, message.id, "dropped", *stale);
+      return;
+    }
+  }
+
   const std::string export_id = export_id_for(instance->id, event);
   context.export_id = export_id;
   log::Scope scope("export_id", export_id);
@@ -190,6 +214,7 @@ void handle_event(StageContext& context, const queue::Message& message,
     exporter::ExportOptions options = export_options(context.config, *instance);
     options.export_id = export_id;
     options.source_arn = event.source_arn;
+    options.source_snapshot = {.snapshot_id = event.snapshot_id, .event_time = event.event_time};
     options.lease = context.config.export_.lease;
     options.aws = context.aws;
     // A redelivered or duplicated event whose export is COMPLETE: keep it, send the task again
@@ -214,6 +239,7 @@ void handle_event(StageContext& context, const queue::Message& message,
                                : result.export_root;
     task.source_arn = event.source_arn;
     task.event_time = event.event_time;
+    task.import_date = event.import_date;
     // Send first, then record: a crash in between re-exports (replacing the same keys) and
     // sends again, and landing the same export twice changes nothing.
     context.tasks->send(to_json(task));
@@ -271,6 +297,10 @@ void handle_task(StageContext& context, const queue::Message& message,
     options.kms_key_id = context.config.landing.kms_key_id;
     options.notify = context.config.landing.notify;
     options.lease = context.config.landing.lease;
+    options.import_date = task.import_date;
+    options.import_date_rule = context.config.landing.import_date_from;
+    options.catalog = {.glue_database = context.config.catalog.glue_database,
+                       .table_name = context.config.catalog.table_name};
     options.aws = context.aws;
     log::info("landing {} into {}", log::redact(task.export_location),
               log::redact(context.config.landing.to));

@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "commit/lease.h"
 #include "common/error.h"
 #include "pipeline/events.h"
 
@@ -79,10 +80,16 @@ source = "postgresql://postgres@127.0.0.1/social_care"
   std::unique_ptr<queue::Queue> tasks() { return open_queue(config_, QueueRole::Tasks, nullptr); }
   std::unique_ptr<StatusStore> status() { return StatusStore::open(config_.status_path()); }
 
-  std::string rds_event(std::string source_id, std::string code = "RDS-EVENT-0091") {
+  // An RDS event notification `age` ago, its time as RDS writes it ("2026-11-25 09:14:03.511").
+  std::string rds_event(std::string source_id, std::string code = "RDS-EVENT-0091",
+                        std::chrono::milliseconds age = std::chrono::minutes(5)) {
+    std::string time = commit::iso8601(commit::wall_now() - age);  // …T09:14:03.511Z
+    time[10] = ' ';
+    time.pop_back();
     nlohmann::json message = {
         {"Event Source", "db-snapshot"},
-        {"Event Time", "2021-11-07 17:43:51.876"},
+        {"Event Time", time},
+        {"Source ARN", "arn:aws:rds:eu-west-2:123456789012:snapshot:" + source_id},
         {"Source ID", source_id},
         {"Event ID",
          "http://docs.amazonwebservices.com/AmazonRDS/latest/UserGuide/USER_Events.html#" + code},
@@ -109,7 +116,15 @@ TEST_F(WorkerTest, AnEventIsExportedThenLanded) {
   const auto& e = exports_[0];
   EXPECT_EQ(e.source_uri, "postgresql://postgres@127.0.0.1/social_care");
   EXPECT_EQ(e.to, (dir_ / "exports").string());
-  EXPECT_THAT(e.export_id, HasSubstr("social-care-db-20211107t174351-"));
+  EXPECT_THAT(e.export_id, HasSubstr("social-care-db-"));
+  // The export records the snapshot and the event it stands for (export_info's
+  // snaplake.sourceSnapshot), beside the time its data is read.
+  EXPECT_EQ(e.source_snapshot.snapshot_id, "rds:social-care-db-2021-11-07-17-40");
+  EXPECT_FALSE(e.source_snapshot.event_time.empty());
+  EXPECT_EQ(e.source_arn, "arn:aws:rds:eu-west-2:123456789012:snapshot:rds:social-care-db-2021-11-07-17-40");
+  EXPECT_EQ(lands_[0].import_date, "");
+  EXPECT_EQ(lands_[0].import_date_rule, landing::ImportDateRule::SnapshotTime);
+  EXPECT_EQ(lands_[0].catalog.glue_database, "");
   EXPECT_EQ(lands_[0].export_location, (dir_ / "exports").string() + "/" + e.export_id);
   EXPECT_EQ(lands_[0].to, (dir_ / "landing").string());
   EXPECT_EQ(lands_[0].service_area, "unrestricted");
@@ -128,7 +143,8 @@ TEST_F(WorkerTest, TheConfiguredCodecAndProfileReachTheExport) {
     config_.export_.types = types::Profile::Typed;
     exports_.clear();
     events()->send(snaplake_event_json(
-        "social-care-db", fmt::format("2026-11-25T09:0{}:00Z", static_cast<int>(codec))));
+        "social-care-db",
+        commit::iso8601(commit::wall_now() - std::chrono::seconds(static_cast<int>(codec)))));
     worker()->run();
     ASSERT_EQ(exports_.size(), 1u);
     EXPECT_EQ(exports_[0].codec, codec);
@@ -142,6 +158,46 @@ TEST_F(WorkerTest, ARedeliveredEventIsNotExportedTwice) {
   worker()->run();
   EXPECT_EQ(exports_.size(), 1u);
   EXPECT_EQ(lands_.size(), 1u);
+}
+
+// The native engine exports the database as it is now: a (redelivered, replayed) event older
+// than [export] max_event_age is dropped with a note, not exported as that snapshot; with 0 there
+// is no limit.
+TEST_F(WorkerTest, AnEventOlderThanMaxEventAgeIsDroppedNotExported) {
+  events()->send(rds_event("rds:social-care-db-2020-01-05-03-10", "RDS-EVENT-0091",
+                           std::chrono::hours(25)));
+  auto counts = worker()->run();
+  EXPECT_EQ(counts.done, 1u);
+  EXPECT_EQ(counts.dead_lettered, 0u);
+  EXPECT_TRUE(exports_.empty());
+  EXPECT_TRUE(status()->recent_runs().empty());
+  auto notes = status()->recent_notes();
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].outcome, "dropped");
+  EXPECT_THAT(notes[0].detail, HasSubstr("older than [export] max_event_age 24h"));
+  EXPECT_THAT(notes[0].detail, HasSubstr("rds:social-care-db-2020-01-05-03-10"));
+
+  config_.export_.max_event_age = std::chrono::milliseconds(0);
+  events()->send(rds_event("rds:social-care-db-2020-01-05-03-10", "RDS-EVENT-0091",
+                           std::chrono::hours(25)));
+  worker()->run();
+  EXPECT_EQ(exports_.size(), 1u);
+}
+
+// A backdated run's date (snaplake's own event's import_date) travels in the task message to the
+// landing; the configured date rule and catalog reach it too.
+TEST_F(WorkerTest, TheImportDateOfTheEventAndTheCatalogReachTheLanding) {
+  config_.landing.import_date_from = landing::ImportDateRule::SnapshotId;
+  config_.catalog.glue_database = "raw_zone";
+  config_.catalog.table_name = "{database}_{table}";
+  events()->send(snaplake_event_json("social-care-db", commit::iso8601(commit::wall_now()), "",
+                                     "20240315"));
+  worker()->run();
+  ASSERT_EQ(lands_.size(), 1u);
+  EXPECT_EQ(lands_[0].import_date, "20240315");
+  EXPECT_EQ(lands_[0].import_date_rule, landing::ImportDateRule::SnapshotId);
+  EXPECT_EQ(lands_[0].catalog.glue_database, "raw_zone");
+  EXPECT_EQ(lands_[0].catalog.table_name, "{database}_{table}");
 }
 
 TEST_F(WorkerTest, MalformedMessagesAreDeadLetteredWithTheirCause) {
@@ -230,8 +286,8 @@ TEST_F(WorkerTest, StagesCanRunSeparately) {
 
 TEST_F(WorkerTest, ManyWorkersShareTheQueuesWithoutDuplicates) {
   for (int i = 0; i < 12; ++i) {
-    events()->send(
-        snaplake_event_json("social-care-db", fmt::format("2026-01-01T00:00:{:02}Z", i)));
+    events()->send(snaplake_event_json(
+        "social-care-db", commit::iso8601(commit::wall_now() - std::chrono::seconds(i))));
   }
   std::vector<std::thread> threads;
   for (int i = 0; i < 3; ++i) threads.emplace_back([this] { worker()->run(); });

@@ -52,6 +52,15 @@ struct ExportInfoDoc {
     std::string snapshot_time;
   };
   std::vector<Database> databases;
+  // The snapshot the event that started the export named (snaplake.sourceSnapshot): the native
+  // engine reads the database as it is when the event is handled, so the time its data was read
+  // (snapshotTime) is recorded beside the snapshot and event it stands for. Empty: none.
+  struct SourceSnapshot {
+    std::string snapshot_id;
+    std::string event_time;  // ISO-8601 UTC, the event's
+    bool empty() const { return snapshot_id.empty() && event_time.empty(); }
+  };
+  SourceSnapshot source_snapshot;
   uint64_t tables = 0;
   uint64_t rows = 0;
   // The attempt writing it and its lease (commit/lease.h), as snaplake.attempt: how another
@@ -105,6 +114,9 @@ struct ExportInfo {
   // snaplake's exports: the lease of the attempt writing it (snaplake.attempt), by which a
   // landing tells an export still being written from an abandoned one.
   std::optional<commit::Lease> lease;
+  // snaplake's exports: the snapshot its event named (snaplake.sourceSnapshot.snapshotId), "" if
+  // none.
+  std::string source_snapshot_id;
 };
 
 struct ExportedFile {
@@ -120,6 +132,12 @@ struct ExportedTable {
   double size_gb = 0;               // sizeGB
   std::optional<uint64_t> rows;     // tableStatistics row count, when the exporter wrote one
   std::vector<ExportedFile> files;  // tableStatistics files; empty for RDS-written exports
+  // schemaMetadata.originalTypeMappings: each column's name and source type, as written
+  struct OriginalType {
+    std::string column;
+    std::string type;  // originalType, e.g. "numeric", "uuid"
+  };
+  std::vector<OriginalType> original_types;
 };
 
 // Parses export_info_<id>.json; `name` is used in error messages. Throws Error(InvalidInput).

@@ -217,6 +217,9 @@ ExportInfo parse_export_info(std::string_view text, std::string_view name) {
   if (const json* own = object_field(j, {"snaplake"})) {
     if (auto it = own->find("attempt"); it != own->end())
       info.lease = commit::Lease::from_json(*it);
+    if (const json* source = object_field(*own, {"sourceSnapshot"})) {
+      info.source_snapshot_id = string_field(*source, "snapshotId");
+    }
   }
   if (info.status == ExportStatus::Complete) {
     auto time = parse_timestamp(info.snapshot_time_text);
@@ -264,6 +267,16 @@ std::vector<ExportedTable> parse_tables_info(std::string_view text, std::string_
           file.bytes = count_field(f, {"bytes", "size", "sizeBytes"}, name);
           file.rows = count_field(f, {"rows", "rowCount", "numRows"}, name);
           table.files.push_back(std::move(file));
+        }
+      }
+    }
+    if (const json* schema = object_field(entry, {"schemaMetadata"})) {
+      auto mappings = schema->find("originalTypeMappings");
+      if (mappings != schema->end() && mappings->is_array()) {
+        for (const json& m : *mappings) {
+          if (!m.is_object()) continue;
+          table.original_types.push_back(
+              {string_field(m, "columnName"), string_field(m, "originalType")});
         }
       }
     }

@@ -60,6 +60,9 @@ TEST(ExportMetadata, ParsesRdsTablesInfoWithoutStatistics) {
   EXPECT_EQ(tables[0].status, "COMPLETE");
   EXPECT_FALSE(tables[0].rows);
   EXPECT_TRUE(tables[0].files.empty());
+  ASSERT_EQ(tables[0].original_types.size(), 1u);
+  EXPECT_EQ(tables[0].original_types[0].column, "id");
+  EXPECT_EQ(tables[0].original_types[0].type, "bigint");
   EXPECT_EQ(tables[1].status, "FAILED");
   EXPECT_EQ(tables[1].warning, "table skipped: unsupported name");
 }

@@ -62,6 +62,10 @@ std::string export_info_json(const ExportInfoDoc& d) {
                    {"tableCount", d.tables},
                    {"rowCount", d.rows},
                    {"totalExportedBytes", d.total_bytes}};
+  if (!d.source_snapshot.empty()) {
+    j["snaplake"]["sourceSnapshot"] = {{"snapshotId", d.source_snapshot.snapshot_id},
+                                       {"eventTime", d.source_snapshot.event_time}};
+  }
   if (!d.attempt.is_null()) j["snaplake"]["attempt"] = d.attempt;
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

@@ -24,6 +24,14 @@ TEST(RoundTrip, ExportInfoAsWrittenIsReadBack) {
   ASSERT_TRUE(info.lease);
   EXPECT_EQ(info.lease->attempt_id, lease.attempt_id);
   EXPECT_NO_THROW(require_complete(info));
+  EXPECT_EQ(info.source_snapshot_id, "");
+
+  // The snapshot the event named, beside the time the data was read (snapshotTime).
+  d.source_snapshot = {.snapshot_id = "rds:care-2026-12-01-10-10",
+                       .event_time = "2026-12-01T10:14:03.511Z"};
+  info = parse_export_info(export_info_json(d), "export_info");
+  EXPECT_EQ(info.source_snapshot_id, "rds:care-2026-12-01-10-10");
+  EXPECT_EQ(info.snapshot_time, *parse_timestamp(d.snapshot_time));
 
   d.status = "FAILED";
   d.failure_cause = "interrupted";

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { Postgres } from '../harness/servers.mjs';
 import {
   assertLandedLikePostgres, landedPartitions, makePipeline, publish, rdsSnsEvent, snaplakeAsync, status,
+  eventTime, rdsTime,
 } from './pipeline_helpers.mjs';
 
 const pg = Postgres.shared();
@@ -28,10 +29,15 @@ before(() => {
            INSERT INTO visits SELECT g, g % 1000 + 1, 'visit ' || g FROM generate_series(1, 50000) g;`, DB);
 });
 
-const automated = (instance, minute) => rdsSnsEvent({
-  sourceType: 'db-snapshot', sourceId: `rds:${instance}-2026-12-01-10-${String(minute).padStart(2, '0')}`,
-  code: 'RDS-EVENT-0091', message: 'Automated snapshot created', time: `2026-12-01 10:${String(minute).padStart(2, '0')}:03.511`,
-});
+// Automated snapshot `minute` minutes after eventBase, named as RDS names it.
+const automated = (instance, minute) => {
+  const time = eventTime(minute);
+  const name = time.toISOString().slice(0, 16).replace(/[T:]/g, '-');
+  return rdsSnsEvent({
+    sourceType: 'db-snapshot', sourceId: `rds:${instance}-${name}`,
+    code: 'RDS-EVENT-0091', message: 'Automated snapshot created', time: rdsTime(time),
+  });
+};
 
 // Every partition's marker lists only files that exist at their sizes; no temp file, no attempt
 // record.

@@ -131,3 +131,39 @@ test('export -> land on S3 (moto): every table equals PostgreSQL', async () => {
   const manifest = JSON.parse(readFileSync(path.join(down, '_snaplake/landings/exp-pg-s3.json'), 'utf8'));
   await compareAll(down, manifest, importDateOf(path.join(down, '_export'), 'exp-pg-s3'));
 });
+
+// The reference system's date rules: a backdated run's override (IMPORT_DATE_OVERRIDE), and the
+// date in the snapshot's identifier; an override that is no calendar date is refused before
+// anything is copied.
+test('land --import-date and --import-date-from snapshot_id choose the partition', () => {
+  const exports = tempDir('land-dates-exports-');
+  let r = snaplake(['export', '--source', pg.uriFor(DB), '--to', exports, '--export-id', 'exp-dates', '--only', `${DB}.public.people`]);
+  assert.equal(r.status, 0, r.stderr);
+  const exportFolder = path.join(exports, 'exp-dates');
+  const partitionOf = (stdout) => JSON.parse(stdout).tables[0].partition;
+
+  for (const bad of ['2024-03-15', '20240230', '2024031', 'yesterday']) {
+    const lake = tempDir('land-dates-bad-');
+    r = snaplake(['land', '--export', exportFolder, '--to', lake, '--import-date', bad, '--json']);
+    assert.equal(r.status, 2, `${bad}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`invalid import date '${bad}': expected YYYYMMDD`));
+    assert.deepEqual(readdirSync(lake), [], 'nothing landed');
+  }
+
+  let lake = tempDir('land-dates-');
+  r = snaplake(['land', '--export', exportFolder, '--to', lake, '--import-date', '20240315', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).importDate, '20240315');
+  assert.match(partitionOf(r.stdout), /\/import_year=2024\/import_month=03\/import_day=15\/import_date=20240315\/$/);
+
+  // The export's source is no snapshot: the snapshot_id rule falls back to its time, with a warning.
+  lake = tempDir('land-dates-');
+  r = snaplake(['land', '--export', exportFolder, '--to', lake, '--import-date-from', 'snapshot_id', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).importDate, importDateOf(exportFolder, 'exp-dates').ymd);
+  assert.match(r.stderr, /carries no date; the import date is its time/);
+
+  r = snaplake(['land', '--export', exportFolder, '--to', lake, '--import-date-from', 'event']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--import-date-from/);
+});

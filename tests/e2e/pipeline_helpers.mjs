@@ -9,10 +9,20 @@ import path from 'node:path';
 import { snaplake, snaplakeBin, tempDir } from '../harness/servers.mjs';
 import { duckdbQuery } from '../harness/readers.mjs';
 
+// Events are recent, as a live one is: the native engine drops an event older than [export]
+// max_event_age (a day by default) rather than export today's data as that snapshot. The base is
+// half an hour ago, on a whole minute; eventTime(m) is m minutes after it.
+export const eventBase = new Date(Math.floor(Date.now() / 60000) * 60000 - 30 * 60000);
+export const eventTime = (minutes = 0, ms = 3511) => new Date(eventBase.getTime() + minutes * 60000 + ms);
+// As RDS's notifications say it: '2026-11-25 09:14:03.511' (UTC).
+export const rdsTime = (date) => date.toISOString().replace('T', ' ').replace('Z', '');
+// As an export id carries it: '20261125t091403'.
+export const idStamp = (date) => date.toISOString().replace(/[-:]/g, '').slice(0, 15).toLowerCase();
+
 // An RDS event notification as SQS receives it from an SNS subscription (no raw delivery): the
 // SNS envelope whose Message is the RDS event as a JSON string.
 export function rdsSnsEvent({ sourceType = 'db-snapshot', sourceId, code = 'RDS-EVENT-0042',
-  message = 'Manual snapshot created', time = '2026-11-25 09:14:03.511' }) {
+  message = 'Manual snapshot created', time = rdsTime(eventTime()) }) {
   const link = sourceType === 'db-instance' ? `dbinstance:id=${sourceId}` : `snapshot:id=${sourceId}`;
   const arnKind = sourceType === 'db-instance' ? 'db' : 'snapshot';
   const rds = {
@@ -30,7 +40,7 @@ export function rdsSnsEvent({ sourceType = 'db-snapshot', sourceId, code = 'RDS-
     TopicArn: 'arn:aws:sns:eu-west-2:123456789012:rds-snapshot-events',
     Subject: 'RDS Notification Message',
     Message: JSON.stringify(rds),
-    Timestamp: '2026-11-25T09:14:04.102Z',
+    Timestamp: new Date(Date.parse(`${time.replace(' ', 'T')}Z`) + 591).toISOString(),
     SignatureVersion: '1',
     Signature: 'EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQvi2egU3N858fiTDN6bkkOxYDVrY0Ad8L10Hs3zH81mtnPk5uvvolIC1CXGu43obcgFxeL3khZl8IKvO61GWB6jI9b5+gLPoBc1Q=',
     SigningCertURL: 'https://sns.eu-west-2.amazonaws.com/SimpleNotificationService-01d088a6f77103d0fe307c0069e40ed6.pem',
