@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "parquet/options.h"
+#include "types/overrides.h"
 #include "types/profile.h"
 
 namespace snaplake::exporter {
@@ -31,6 +32,9 @@ struct ExportOptions {
   parquet::Codec codec = parquet::Codec::Snappy;
   int compression_level = 0;
   types::Profile types = types::Profile::Rds;
+  // How the typed profile writes uuid, time and timestamp (types/overrides.h); the rds profile
+  // takes none but the defaults.
+  types::TypeOverrides type_overrides;
   std::string source_arn;      // recorded as sourceArn (pipeline: the snapshot ARN)
   bool show_progress = false;  // progress lines on a terminal
   // The attempt's claim on its export id (docs/commit-protocol.md) lasts this long without
@@ -51,6 +55,8 @@ struct ExportOptions {
     std::string only = "--only";
     std::string jobs = "--jobs";
     std::string compression_level = "--compression-level";
+    // One override: "{}" is its key ("uuid"), e.g. "--type {}" or "[export] type_{}".
+    std::string type_override = "--type {}";
   };
   // Every rule the export applies to its options, checked without I/O; Error(InvalidInput)
   // naming the option for the first one broken. run_export calls it before anything else, and

@@ -62,6 +62,12 @@ std::string export_info_json(const ExportInfoDoc& d) {
                    {"tableCount", d.tables},
                    {"rowCount", d.rows},
                    {"totalExportedBytes", d.total_bytes}};
+  if (d.type_profile == types::Profile::Typed) {
+    json overrides = json::object();
+    for (std::string_view key : types::kOverrideKeys)
+      overrides[std::string(key)] = types::override_value(d.type_overrides, key);
+    j["snaplake"]["typeOverrides"] = overrides;
+  }
   if (!d.attempt.is_null()) j["snaplake"]["attempt"] = d.attempt;
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
@@ -79,6 +85,8 @@ std::string tables_info_json(const std::vector<TableDoc>& tables) {
            {"originalCharMaxLength", c.char_max_length.value_or(0)},
            {"originalNumPrecision", c.numeric_precision.value_or(0)},
            {"originalDateTimePrecision", c.datetime_precision.value_or(0)}});
+      if (i < t.exported_names.size() && t.exported_names[i] != c.name)
+        mappings.back()["exportedColumnName"] = t.exported_names[i];
     }
     json entry;
     entry["target"] = t.target;
