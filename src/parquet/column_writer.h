@@ -50,6 +50,7 @@ class ColumnChunkWriter {
     end_record();
   }
   void append_null_list() {
+    next_repetition_ = 0;
     push_entry_without_value(0);
     end_record();
   }
