@@ -1,4 +1,5 @@
-// The typed profile's files, with its defaults and with each override (--type), read by all four
+// The typed profile's files, with its defaults and with each override (--type), and the rds
+// profile's, read by all four
 // readers of tests/harness/readers.mjs — DuckDB, hyparquet, parquet-wasm (arrow-rs) and polars —
 // and every value compared with PostgreSQL's own; the overrides are recorded in export_info and
 // in each column's expectedExportedType.
@@ -63,6 +64,7 @@ function hashed(type, text) {
 }
 
 const VARIANTS = [
+  { profile: 'rds' },
   {},
   { uuid: 'uuid' },
   { time: 'micros' },
@@ -71,9 +73,9 @@ const VARIANTS = [
   { uuid: 'uuid', time: 'time', timestamp: 'millis' },
 ];
 
-for (const overrides of VARIANTS) {
-  const label = Object.entries(overrides).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults';
-  test(`typed export (${label}) read by DuckDB, hyparquet, parquet-wasm and polars`, async () => {
+for (const { profile = 'typed', ...overrides } of VARIANTS) {
+  const label = profile === 'rds' ? 'rds' : Object.entries(overrides).map(([k, v]) => `${k}=${v}`).join(' ') || 'defaults';
+  test(`${profile} export (${label}) read by DuckDB, hyparquet, parquet-wasm and polars`, async () => {
     const pg = Postgres.shared();
     const db = `readers_${label.replaceAll(/[^a-z]+/g, '_')}`;
     pg.createDatabase(db);
@@ -81,23 +83,29 @@ for (const overrides of VARIANTS) {
     const root = tempDir('readers-');
     const id = `readers-${label.replaceAll(/[^a-z]+/g, '-')}`;
     const flags = Object.entries(overrides).flatMap(([k, v]) => ['--type', `${k}=${v}`]);
-    const r = snaplake(['export', '--source', pg.uriFor(db), '--to', root, '--export-id', id, '--types', 'typed', ...flags]);
+    const r = snaplake(['export', '--source', pg.uriFor(db), '--to', root, '--export-id', id, '--types', profile, ...flags]);
     assert.equal(r.status, 0, r.stderr);
 
     const { info, tables } = readExport(root, id);
-    assert.deepEqual(info.snaplake.typeOverrides, { uuid: 'string', time: 'string', timestamp: 'micros', ...overrides });
     const [table] = tables;
     const exported = Object.fromEntries(table.schemaMetadata.originalTypeMappings.map((m) => [m.columnName, m.expectedExportedType]));
-    assert.equal(exported.u, overrides.uuid === 'uuid' ? 'fixed_len_byte_array(16) (UUID)' : 'binary (UTF8)');
-    assert.equal(exported.tm, { micros: 'int64', time: 'int64 (TIME_MICROS)' }[overrides.time] ?? 'binary (UTF8)');
-    assert.equal(exported.tstz, `int64 (TIMESTAMP_${overrides.timestamp === 'millis' ? 'MILLIS' : 'MICROS'}, UTC)`);
-    assert.equal(exported.ai, 'list<int32>');
-    assert.match(table.warningMessage, /column 'a2': 1 multi-dimensional array\(s\) flattened/);
+    if (profile === 'typed') {
+      assert.deepEqual(info.snaplake.typeOverrides, { uuid: 'string', time: 'string', timestamp: 'micros', ...overrides });
+      assert.equal(exported.u, overrides.uuid === 'uuid' ? 'fixed_len_byte_array(16) (UUID)' : 'binary (UTF8)');
+      assert.equal(exported.tm, { micros: 'int64', time: 'int64 (TIME_MICROS)' }[overrides.time] ?? 'binary (UTF8)');
+      assert.equal(exported.tstz, `int64 (TIMESTAMP_${overrides.timestamp === 'millis' ? 'MILLIS' : 'MICROS'}, UTC)`);
+      assert.equal(exported.ai, 'list<int32>');
+      assert.match(table.warningMessage, /column 'a2': 1 multi-dimensional array\(s\) flattened/);
+    } else {
+      assert.equal(info.snaplake.typeOverrides, undefined);
+      assert.equal(exported.ai, 'binary (UTF8)');
+      assert.equal(table.warningMessage, undefined);
+    }
 
     const columns = catalogColumns(pg, db, 'public', 't');
-    const types = columns.map((c) => expectedParquetType('typed', c, overrides));
+    const types = columns.map((c) => expectedParquetType(profile, c, overrides));
     const asTime = { ...overrides, time: overrides.time === 'micros' ? 'time' : overrides.time };
-    const expect = columns.map((c) => expectedParquetType('typed', c, asTime));
+    const expect = columns.map((c) => expectedParquetType(profile, c, asTime));
     const file = path.join(root, table.tableStatistics.files[0].key);
     assert.equal(table.tableStatistics.files.length, 1);
     assert.deepEqual(await footerTypes(file), Object.fromEntries(columns.map((c, i) => [c.name, types[i]])));
