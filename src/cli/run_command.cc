@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "pipeline/config.h"
+#include "pipeline/session.h"
 #include "pipeline/worker.h"
 
 namespace snaplake::cli {
@@ -45,6 +46,7 @@ void add_run_command(CLI::App& root, int& exit_status) {
     std::atomic<bool> stop_all{false};  // a worker failed: the others stop too
     options.also_stop = &stop_all;
     pipeline::Engines engines = pipeline::native_engines();
+    options.aws = pipeline::aws_session(config);  // one for every worker of the process
 
     log::info("serving stage {} of {} with {} worker(s){}", flags->stage, config.file,
               flags->workers, flags->drain ? " until drained" : "");

@@ -12,6 +12,7 @@
 #include "pipeline/config.h"
 #include "pipeline/events.h"
 #include "pipeline/queues.h"
+#include "pipeline/session.h"
 
 namespace snaplake::cli {
 namespace {
@@ -55,7 +56,8 @@ void add_snapshot_command(CLI::App& root, int& exit_status) {
       std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       if (!in.good() && !in.eof())
         fail_errno(errno, fmt::format("cannot read '{}'", flags->message_file));
-      auto events = pipeline::open_queue(config, pipeline::QueueRole::Events);
+      auto events =
+          pipeline::open_queue(config, pipeline::QueueRole::Events, pipeline::aws_session(config));
       std::string id = events->send(body);
       std::printf("published %s to %s (message %s)\n", log::printable(flags->message_file).c_str(),
                   log::printable(events->describe()).c_str(), id.c_str());
@@ -66,7 +68,8 @@ void add_snapshot_command(CLI::App& root, int& exit_status) {
       fail(ErrorKind::InvalidInput, "instance '{}' is not in {} ([[instances]] id)",
            flags->instance, config.file);
     }
-    auto events = pipeline::open_queue(config, pipeline::QueueRole::Events);
+    auto events =
+        pipeline::open_queue(config, pipeline::QueueRole::Events, pipeline::aws_session(config));
     std::string id =
         events->send(pipeline::snaplake_event_json(flags->instance, now_iso(), flags->snapshot_id));
     std::printf("published a snapshot event for %s to %s (message %s)\n",

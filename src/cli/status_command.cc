@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "pipeline/config.h"
 #include "pipeline/queues.h"
+#include "pipeline/session.h"
 #include "pipeline/status_store.h"
 
 namespace snaplake::cli {
@@ -67,8 +68,9 @@ void add_status_command(CLI::App& root, int& exit_status) {
     doc["queues"] = nlohmann::ordered_json::object();
     doc["deadLetters"] = nlohmann::ordered_json::array();
     std::map<std::string, std::string> dead_causes;  // message id -> cause
+    auto session = pipeline::aws_session(config);
     for (auto role : {pipeline::QueueRole::Events, pipeline::QueueRole::Tasks}) {
-      auto q = pipeline::open_queue(config, role);
+      auto q = pipeline::open_queue(config, role, session);
       auto c = q->counts();
       doc["queues"][std::string(to_string(role))] = {{"location", q->describe()},
                                                      {"visible", c.visible},

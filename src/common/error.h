@@ -34,11 +34,6 @@ class Error : public std::runtime_error {
 
   ErrorKind kind() const noexcept { return kind_; }
 
-  // Whether trying the same operation again later might succeed.
-  bool retryable() const noexcept {
-    return kind_ == ErrorKind::Network || kind_ == ErrorKind::Conflict;
-  }
-
  private:
   ErrorKind kind_;
 };

@@ -16,7 +16,6 @@ TEST(Error, CarriesKindAndFormattedMessage) {
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::NotFound);
     EXPECT_STREQ(e.what(), "table 'public.t' not found");
-    EXPECT_FALSE(e.retryable());
   }
 }
 
@@ -53,11 +52,6 @@ TEST(Error, ExitCodesAreDistinct) {
     EXPECT_TRUE(names.insert(to_string(kind)).second) << "name shared: " << to_string(kind);
   }
   EXPECT_EQ(codes.size(), documented.size());
-}
-
-TEST(Error, NetworkAndConflictAreRetryable) {
-  EXPECT_TRUE(Error(ErrorKind::Network, "x").retryable());
-  EXPECT_TRUE(Error(ErrorKind::Conflict, "x").retryable());
 }
 
 }  // namespace

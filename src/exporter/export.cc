@@ -702,7 +702,7 @@ ExportResult Exporter::run() {
   writer_options_.row_group_bytes = std::clamp<uint64_t>(
       (128ull << 20) / static_cast<uint64_t>(o_.jobs), 8ull << 20, 64ull << 20);
 
-  store_ = store::open_store(o_.to);
+  store_ = store::open_store(o_.to, o_.aws);
   log::Scope scope("export", info_.export_id);
   info_.status = "STARTING";
   const std::string prefix = info_.export_id + "/";

@@ -7,12 +7,17 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "parquet/options.h"
 #include "types/overrides.h"
 #include "types/profile.h"
+
+namespace snaplake::aws {
+struct AwsSession;
+}
 
 namespace snaplake::exporter {
 
@@ -45,6 +50,9 @@ struct ExportOptions {
   // Set (by a signal handler) to stop: the export ends FAILED "interrupted", removes what it
   // wrote and throws Error(Interrupted).
   const std::atomic<bool>* interrupt = nullptr;
+  // The AWS session of an s3:// destination (region, endpoint, credentials); null: one from the
+  // AWS conventions (the command line), else the pipeline's (pipeline/session.h).
+  std::shared_ptr<const aws::AwsSession> aws;
 
   // How messages name each option: as `snaplake export`'s flags by default; the configuration
   // loader names its keys instead ("[export] jobs").

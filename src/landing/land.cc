@@ -37,15 +37,17 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "aws/session.h"
 #include "commit/attempts.h"
 #include "commit/claim.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "landing/landing_layout.h"
+#include "landing/manifest.h"
 #include "landing/notify.h"
 #include "landing/parallel.h"
-#include "landing/parquet_footer.h"
 #include "landing/success_marker.h"
+#include "parquet/footer_reader.h"
 #include "rds_export/documents.h"
 #include "rds_export/keys.h"
 #include "store/object_store.h"
@@ -477,7 +479,12 @@ class Lander {
       fail(ErrorKind::Io, "'{}' has {} bytes after landing, but its source '{}' has {}",
            target_.describe(file.landed_key), landed->size, source_.describe(file.key), file.size);
     }
-    file.rows = read_parquet_row_count(target_, file.landed_key, landed->size);
+    file.rows = parquet::read_row_count(
+        landed->size,
+        [&](uint64_t offset, uint64_t length) {
+          return target_.read(file.landed_key, offset, length);
+        },
+        target_.describe(file.landed_key));
     if (file.expected_rows && *file.expected_rows != file.rows) {
       fail(ErrorKind::InvalidInput, "'{}' holds {} rows, but export_tables_info says {} for '{}'",
            target_.describe(file.landed_key), file.rows, *file.expected_rows, file.key);
@@ -649,45 +656,28 @@ class Lander {
   }
 
   void write_manifest_and_notify(const ExportInfo& info, const NotifyTarget& notify) {
-    ordered_json manifest;
-    manifest["exportId"] = info.export_id;
-    manifest["sourceArn"] = info.source_arn;
-    manifest["snapshotTime"] = commit::iso8601(info.snapshot_time);
-    manifest["importDate"] = date_.yyyymmdd();
-    manifest["serviceArea"] = options_.service_area;
-    manifest["source"] = log::redact(source_.describe());
-    ordered_json tables = ordered_json::array();
-    ordered_json superseded = ordered_json::array();
+    LandingManifest manifest;
+    manifest.export_id = info.export_id;
+    manifest.source_arn = info.source_arn;
+    manifest.snapshot_time = info.snapshot_time;
+    manifest.import_date = date_.yyyymmdd();
+    manifest.service_area = options_.service_area;
+    manifest.source = log::redact(source_.describe());
     std::set<std::string> databases;
     for (const TablePlan& table : tables_) {
-      if (table.result.outcome == TableOutcome::Superseded) {
-        superseded.push_back({{"target", table.info.target},
-                              {"partition", table.partition},
-                              {"supersededBy", table.result.superseded_by}});
-        continue;
-      }
-      ordered_json t;
-      t["target"] = table.info.target;
-      t["partition"] = table.partition;
-      t["files"] = table.result.files;
-      t["rows"] = table.result.rows;
-      t["bytes"] = table.result.bytes;
-      tables.push_back(std::move(t));
-      databases.insert(table.database);
+      manifest.tables.push_back({table.info.target, table.partition, table.result.files,
+                                 table.result.rows, table.result.bytes,
+                                 table.result.superseded_by});
+      if (table.result.outcome != TableOutcome::Superseded) databases.insert(table.database);
     }
-    manifest["tables"] = std::move(tables);
-    manifest["supersededTables"] = std::move(superseded);
-    ordered_json skipped = ordered_json::array();
     for (const SkippedTable& s : result_.skipped) {
-      skipped.push_back(
-          {{"target", s.target}, {"status", s.status}, {"warningMessage", s.warning}});
+      manifest.skipped.push_back({s.target, s.status, s.warning});
     }
-    manifest["skippedTables"] = std::move(skipped);
-    manifest["rows"] = result_.rows;
-    manifest["bytes"] = result_.bytes;
-    std::string body = manifest.dump(2) + "\n";
+    manifest.rows = result_.rows;
+    manifest.bytes = result_.bytes;
+    std::string body = render_manifest(manifest);
 
-    std::string key = "_snaplake/landings/" + safe_segment(info.export_id) + ".json";
+    std::string key = manifest_key(info.export_id);
     result_.manifest = target_.describe(key);
     auto existing = target_.head(key);
     if (existing && existing->size == body.size() && target_.read(key) == body) {
@@ -704,7 +694,8 @@ class Lander {
           notice.tables.push_back(table.info.target);
       }
       notice.manifest = result_.manifest;
-      send_notice(notify, notice);
+      send_notice(notify, notice,
+                  options_.aws ? *options_.aws : *aws::AwsSession::from_environment());
       result_.notified = true;
     }
     target_.put(key, body, write_options_);
@@ -747,9 +738,12 @@ LandResult land(const LandOptions& options) {
   if (options.export_location.empty())
     fail(ErrorKind::InvalidInput, "no export to land (--export)");
   if (options.to.empty()) fail(ErrorKind::InvalidInput, "no landing root (--to)");
-  auto source = store::open_store(options.export_location);
-  auto target = store::open_store(options.to);
-  return land(*source, *target, options);
+  // One session for both stores and the notification, so that they sign alike.
+  LandOptions with_session = options;
+  if (!with_session.aws) with_session.aws = aws::AwsSession::from_environment();
+  auto source = store::open_store(options.export_location, with_session.aws);
+  auto target = store::open_store(options.to, with_session.aws);
+  return land(*source, *target, with_session);
 }
 
 }  // namespace snaplake::landing

@@ -6,11 +6,15 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace snaplake::store {
 class ObjectStore;
+}
+namespace snaplake::aws {
+struct AwsSession;
 }
 
 namespace snaplake::landing {
@@ -28,6 +32,9 @@ struct LandOptions {
   std::chrono::milliseconds lease = std::chrono::seconds(60);
   // Set (by a signal handler) to stop: what was staged is discarded, Error(Interrupted) thrown.
   const std::atomic<bool>* interrupt = nullptr;
+  // The AWS session of s3:// locations and of the notification (region, endpoints,
+  // credentials); null: one from the AWS conventions (the command line), else the pipeline's.
+  std::shared_ptr<const aws::AwsSession> aws;
 };
 
 // What became of a table's partition (docs/commit-protocol.md, "Landings").
@@ -76,12 +83,12 @@ struct LandResult {
 };
 
 // Lands the export. Throws Error(Conflict) while the export is STARTING/IN_PROGRESS (try again
-// later), rds_export::ExportAbandoned (Error(Source)) when its writer is gone, Error(Source) with the export's
-// cause when it FAILED or was CANCELED. Safe side by side with any number of other landings into
-// the same root (docs/commit-protocol.md): a partition moves only forward, to a newer snapshot;
-// landing the same export again changes nothing; a landing killed at any point leaves nothing a
-// marker-honouring reader can see, and its leftovers are removed by the next landing of the
-// partition. The steps and their order are described in land.cc.
+// later), rds_export::ExportAbandoned (Error(Source)) when its writer is gone, Error(Source) with
+// the export's cause when it FAILED or was CANCELED. Safe side by side with any number of other
+// landings into the same root (docs/commit-protocol.md): a partition moves only forward, to a newer
+// snapshot; landing the same export again changes nothing; a landing killed at any point leaves
+// nothing a marker-honouring reader can see, and its leftovers are removed by the next landing of
+// the partition. The steps and their order are described in land.cc.
 LandResult land(const LandOptions& options);
 
 // The same with the stores already open: `export_store` rooted at the export's folder (where

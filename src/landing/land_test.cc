@@ -13,8 +13,8 @@
 
 #include "commit/attempts.h"
 #include "common/error.h"
-#include "rds_export/documents.h"
 #include "landing/success_marker.h"
+#include "rds_export/documents.h"
 #include "store/forwarding_store_test_util.h"
 #include "store/memory_store.h"
 

@@ -3,9 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "aws/aws_client.h"
-#include "aws/config.h"
-#include "aws/credentials.h"
-#include "aws/http_client.h"
+#include "aws/session.h"
 #include "common/error.h"
 
 namespace snaplake::landing {
@@ -51,12 +49,11 @@ void check_can_notify(const NotifyTarget& target) {
   }
 }
 
-void send_notice(const NotifyTarget& target, const LandingNotice& notice) {
+void send_notice(const NotifyTarget& target, const LandingNotice& notice,
+                 const aws::AwsSession& session) {
   if (target.kind == NotifyKind::None) return;
-  auto env = aws::process_environment();
-  auto config = aws::AwsConfig::from_environment(env);
-  auto http = aws::HttpClient::create();
-  aws::AwsClient client(http, aws::default_credentials(env, config, http), config.region);
+  const aws::AwsConfig& config = session.config;
+  aws::AwsClient& client = *session.client;
   const std::string body = notice_json(notice);
   switch (target.kind) {
     case NotifyKind::Sqs: {

@@ -7,6 +7,10 @@
 #include <string_view>
 #include <vector>
 
+namespace snaplake::aws {
+struct AwsSession;
+}
+
 namespace snaplake::landing {
 
 enum class NotifyKind { None, Sqs, Sns, Glue };
@@ -35,8 +39,9 @@ std::string notice_json(const LandingNotice& notice);
 // refuses before copying anything rather than after).
 void check_can_notify(const NotifyTarget& target);
 
-// Sends the notice through the AWS client (credentials chain, AWS_ENDPOINT_URL[_SQS|_SNS|_GLUE],
+// Sends the notice with the session's client (its region, endpoints and credentials chain;
 // retries). Throws on failure; the caller does not mark the landing done until it has.
-void send_notice(const NotifyTarget& target, const LandingNotice& notice);
+void send_notice(const NotifyTarget& target, const LandingNotice& notice,
+                 const aws::AwsSession& session);
 
 }  // namespace snaplake::landing

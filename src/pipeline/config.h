@@ -76,7 +76,8 @@ struct LandingConfig {
 };
 
 struct AwsConfig {
-  std::string region = "eu-west-2";
+  // "" = from the AWS conventions (pipeline/session.h has the precedence)
+  std::string region;
   std::string endpoint_url;
 };
 

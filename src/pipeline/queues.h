@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "aws/aws_client.h"
+#include "aws/session.h"
 #include "pipeline/config.h"
 #include "queue/queue.h"
 
@@ -13,11 +13,9 @@ namespace snaplake::pipeline {
 enum class QueueRole { Events, Tasks };
 std::string_view to_string(QueueRole role);
 
+// `aws` is the process's session (session.h), for SQS; unused by the embedded queue.
 std::unique_ptr<queue::Queue> open_queue(const Config& config, QueueRole role,
+                                         std::shared_ptr<const aws::AwsSession> aws,
                                          queue::Clock clock = queue::system_clock());
-
-// An AWS client as the configuration and the AWS conventions say ([aws] region and
-// endpoint_url first, then AWS_REGION, AWS_ENDPOINT_URL, the credentials chain).
-std::shared_ptr<aws::AwsClient> aws_client(const Config& config);
 
 }  // namespace snaplake::pipeline

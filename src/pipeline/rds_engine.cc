@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "rds_export/documents.h"
 #include "store/s3_store.h"
 
 namespace snaplake::pipeline {
@@ -155,9 +156,11 @@ RdsTaskCheck check_rds_export(const aws::RdsClient& rds, const TaskMessage& task
     return check;
   }
   if (found->status == "FAILED" || found->status == "CANCELED") {
-    // Not retryable: the message goes to the dead-letter queue with RDS's cause.
-    fail(ErrorKind::InvalidInput, "RDS export task '{}' ended {}: {}", id, found->status,
-         found->failure_cause.empty() ? "(no FailureCause given)" : found->failure_cause);
+    // An ended export (Error(Source), exit 4, as a landing says it): not retried, the message
+    // goes to the dead-letter queue with RDS's cause (failure_policy.h).
+    throw rds_export::ExportEnded(fmt::format(
+        "RDS export task '{}' ended {}: {}", id, found->status,
+        found->failure_cause.empty() ? "(no FailureCause given)" : found->failure_cause));
   }
   if (!is_running(found->status)) {
     fail(ErrorKind::Unsupported, "RDS export task '{}' has an unknown status \"{}\"", id,

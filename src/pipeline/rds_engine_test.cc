@@ -18,6 +18,7 @@
 #include <mutex>
 
 #include "aws/fake_http_server_test_util.h"
+#include "pipeline/failure_policy.h"
 #include "pipeline/queues.h"
 #include "pipeline/waits.h"
 #include "pipeline/worker.h"
@@ -224,6 +225,18 @@ ErrorKind kind_of(const std::function<void()>& action, std::string* what = nullp
   return ErrorKind::Internal;
 }
 
+// Whether the worker (and the Lambda loop) would try the failure of `action` again: the one
+// policy they use (failure_policy.h), on the very error thrown.
+bool retried(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const Error& e) {
+    return retry_may_help(e);
+  }
+  ADD_FAILURE() << "expected an Error";
+  return true;
+}
+
 TEST(RdsEngine, ExportBucketIsABucketOrAnS3Uri) {
   EXPECT_EQ(parse_export_bucket("exports").bucket, "exports");
   EXPECT_EQ(parse_export_bucket("exports").prefix, "");
@@ -291,9 +304,8 @@ TEST(RdsEngine, TheNamedSnapshotIsExportedAndWaitedForWhileCreating) {
   fake.snapshots[0].status = "deleting";
   event.snapshot_id = "care-manual";
   std::string what;
-  ErrorKind kind =
-      kind_of([&] { start_rds_export(fake.rds(), care_instance(), event, "e3"); }, &what);
-  EXPECT_FALSE(Error(kind, "").retryable());
+  kind_of([&] { start_rds_export(fake.rds(), care_instance(), event, "e3"); }, &what);
+  EXPECT_FALSE(retried([&] { start_rds_export(fake.rds(), care_instance(), event, "e3"); }));
   EXPECT_NE(what.find("'care-manual' is deleting"), std::string::npos) << what;
 }
 
@@ -419,12 +431,13 @@ TEST(RdsEngine, LandStageWaitsLandsOrDeadLetters) {
   fake.tasks[0].status = "FAILED";
   fake.tasks[0].cause = "The KMS key is disabled.";
   std::string what;
-  ErrorKind kind = kind_of([&] { check_rds_export(fake.rds(), task); }, &what);
-  EXPECT_FALSE(Error(kind, "").retryable());
+  // An ended export is a source failure (exit 4, as `land` says it), and never retried.
+  EXPECT_EQ(kind_of([&] { check_rds_export(fake.rds(), task); }, &what), ErrorKind::Source);
+  EXPECT_FALSE(retried([&] { check_rds_export(fake.rds(), task); }));
   EXPECT_NE(what.find("FAILED: The KMS key is disabled."), std::string::npos) << what;
 
   fake.tasks[0].status = "CANCELED";
-  EXPECT_FALSE(Error(kind_of([&] { check_rds_export(fake.rds(), task); }), "").retryable());
+  EXPECT_FALSE(retried([&] { check_rds_export(fake.rds(), task); }));
 
   task.export_task_identifier = "unknown";
   EXPECT_EQ(kind_of([&] { check_rds_export(fake.rds(), task); }), ErrorKind::NotFound);
@@ -482,8 +495,8 @@ export_bucket = "s3://exports/rds/"
   std::unique_ptr<Worker> worker() {
     return Worker::open(config_, engines_, {.stages = StageSelection::All, .clock = clock()});
   }
-  std::unique_ptr<queue::Queue> events() { return open_queue(config_, QueueRole::Events, clock()); }
-  std::unique_ptr<queue::Queue> tasks() { return open_queue(config_, QueueRole::Tasks, clock()); }
+  std::unique_ptr<queue::Queue> events() { return open_queue(config_, QueueRole::Events, nullptr, clock()); }
+  std::unique_ptr<queue::Queue> tasks() { return open_queue(config_, QueueRole::Tasks, nullptr, clock()); }
   std::unique_ptr<StatusStore> status() {
     return StatusStore::open(config_.status_path(), clock());
   }

@@ -4,10 +4,10 @@
 #include "commit/claim.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "rds_export/documents.h"
 #include "pipeline/events.h"
 #include "pipeline/rds_engine.h"
 #include "pipeline/waits.h"
+#include "rds_export/documents.h"
 #include "store/s3_store.h"
 
 namespace snaplake::pipeline {
@@ -30,8 +30,8 @@ auto recording_failure(StatusStore& status, const std::string& export_id, Work&&
   try {
     return work();
   } catch (const Error& e) {
-    RunStage stage =
-        dynamic_cast<const rds_export::ExportAbandoned*>(&e) ? RunStage::Abandoned : RunStage::Failed;
+    RunStage stage = dynamic_cast<const rds_export::ExportAbandoned*>(&e) ? RunStage::Abandoned
+                                                                          : RunStage::Failed;
     status.update({.export_id = export_id, .stage = stage, .error = log::redact(e.what())});
     throw;
   } catch (const std::exception& e) {
@@ -44,9 +44,8 @@ auto recording_failure(StatusStore& status, const std::string& export_id, Work&&
 // The RDS client of the rds engine, with the [aws] settings of the configuration.
 aws::RdsClient rds_client(const StageContext& context) {
   if (context.engines.rds) return context.engines.rds(context.config);
-  const Config& config = context.config;
-  auto session = aws::AwsSession::from_environment({config.aws.region, config.aws.endpoint_url});
-  return aws::RdsClient::from_session(*session);
+  if (!context.aws) fail(ErrorKind::Internal, "the rds engine needs the process's AWS session");
+  return aws::RdsClient::from_session(*context.aws);
 }
 
 // A message that waits for RDS: where it goes back, as what, and why.
@@ -192,6 +191,7 @@ void handle_event(StageContext& context, const queue::Message& message,
     options.export_id = export_id;
     options.source_arn = event.source_arn;
     options.lease = context.config.export_.lease;
+    options.aws = context.aws;
     // A redelivered or duplicated event whose export is COMPLETE: keep it, send the task again
     // (the landing of an export already landed changes nothing).
     options.if_complete = exporter::IfComplete::Keep;
@@ -271,6 +271,7 @@ void handle_task(StageContext& context, const queue::Message& message,
     options.kms_key_id = context.config.landing.kms_key_id;
     options.notify = context.config.landing.notify;
     options.lease = context.config.landing.lease;
+    options.aws = context.aws;
     log::info("landing {} into {}", log::redact(task.export_location),
               log::redact(context.config.landing.to));
     landing::LandResult result = context.engines.land(options);

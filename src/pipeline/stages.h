@@ -5,6 +5,7 @@
 // cause. Both are idempotent: a redelivered message never duplicates an export or a landing.
 #pragma once
 
+#include "aws/session.h"
 #include "pipeline/config.h"
 #include "pipeline/engines.h"
 #include "pipeline/status_store.h"
@@ -16,6 +17,9 @@ struct StageContext {
   const Config& config;
   const Engines& engines;
   StatusStore& status;
+  // The process's one AWS session (session.h): every store, queue, notifier and RDS client the
+  // stages make uses it.
+  std::shared_ptr<const aws::AwsSession> aws;
   queue::Queue* tasks = nullptr;   // where the export stage sends export-task messages, and
                                    // where the land stage re-sends a task it waits on
   queue::Queue* events = nullptr;  // where the export stage re-sends an event it waits on

@@ -6,8 +6,8 @@
 
 #include "common/error.h"
 #include "common/log.h"
-#include "rds_export/documents.h"
-#include "pipeline/waits.h"
+#include "pipeline/dispatch.h"
+#include "pipeline/session.h"
 
 namespace snaplake::pipeline {
 namespace {
@@ -56,19 +56,15 @@ class Heartbeat {
 
 }  // namespace
 
-bool retry_may_help(ErrorKind kind) {
-  return kind == ErrorKind::Network || kind == ErrorKind::Conflict || kind == ErrorKind::Source ||
-         kind == ErrorKind::Io;
-}
-
 Worker::Worker(const Config& config, Engines engines, WorkerOptions options)
     : config_(config), engines_(std::move(engines)), options_(std::move(options)) {}
 
 std::unique_ptr<Worker> Worker::open(const Config& config, Engines engines, WorkerOptions options) {
   std::unique_ptr<Worker> worker(new Worker(config, std::move(engines), std::move(options)));
   // Both queues either way: the export stage sends to tasks.
-  worker->events_ = open_queue(config, QueueRole::Events, worker->options_.clock);
-  worker->tasks_ = open_queue(config, QueueRole::Tasks, worker->options_.clock);
+  worker->aws_ = worker->options_.aws ? worker->options_.aws : aws_session(config);
+  worker->events_ = open_queue(config, QueueRole::Events, worker->aws_, worker->options_.clock);
+  worker->tasks_ = open_queue(config, QueueRole::Tasks, worker->aws_, worker->options_.clock);
   worker->status_ = StatusStore::open(config.status_path(), worker->options_.clock);
   return worker;
 }
@@ -82,67 +78,22 @@ bool Worker::serve_once(QueueRole role, std::chrono::milliseconds wait) {
   std::string queue_name(to_string(role));
   log::Scope scope_queue("queue", queue_name);
   log::Scope scope_message("message_id", message.id);
-  StageContext context{config_, engines_, *status_, tasks_.get(), events_.get()};
-  try {
-    {
-      Heartbeat heartbeat(queue, message.receipt, visibility);
-      if (role == QueueRole::Events) {
-        handle_event(context, message, queue_name);
-      } else {
-        handle_task(context, message, queue_name);
-      }
-    }
-    queue.remove(message.receipt);
+  StageContext context{config_, engines_, *status_, aws_, tasks_.get(), events_.get()};
+  Dispatched outcome;
+  {
+    Heartbeat heartbeat(queue, message.receipt, visibility);
+    outcome = dispatch(context, role, message, config_.queue.max_receives, options_.retry_delay,
+                       visibility);
+  }
+  apply_on_queue(queue, message, outcome);
+  if (outcome.done) {
     ++counts_.done;
-    return true;
-  } catch (const Error& e) {
-    std::string cause = fmt::format("{}: {}", to_string(e.kind()), log::redact(e.what()));
-    // A wait that ran out (waits.h) was itself the retrying; an abandoned export does not come
-    // back by waiting (its event, redelivered, exports it afresh).
-    bool may_retry = retry_may_help(e.kind()) && !dynamic_cast<const WaitExhausted*>(&e) &&
-                     !dynamic_cast<const rds_export::ExportAbandoned*>(&e);
-    if (may_retry && message.receive_count < config_.queue.max_receives) {
-      auto delay = options_.retry_delay * (1 << std::min(message.receive_count - 1, 10));
-      delay = std::min<std::chrono::milliseconds>(delay, visibility);
-      log::warn("attempt {} of {} failed, retrying in {} ms: {}", message.receive_count,
-                config_.queue.max_receives, delay.count(), cause);
-      queue.change_visibility(message.receipt, delay);
-      status_->note(queue_name, message.id, "retrying",
-                    fmt::format("attempt {}: {}", message.receive_count, cause));
-      ++counts_.retried;
-      return true;
-    }
-    if (may_retry) {
-      cause = fmt::format("gave up after {} attempts: {}", message.receive_count, cause);
-    }
-    log::error("dead-lettering message {}: {}", message.id, cause);
-    if (const auto* wait = dynamic_cast<const WaitExhausted*>(&e)) {
-      queue.dead_letter(message, cause, wait->first_body());  // a redrive waits afresh
-    } else {
-      queue.dead_letter(message, cause);
-    }
-    record_dead_letter(context, queue_name, message, cause,
-                       dynamic_cast<const rds_export::ExportAbandoned*>(&e) != nullptr);
-    return true;
-  } catch (const std::exception& e) {
-    std::string cause = fmt::format("internal: {}", log::redact(e.what()));
-    log::error("dead-lettering message {}: {}", message.id, cause);
-    queue.dead_letter(message, cause);
-    record_dead_letter(context, queue_name, message, cause, false);
-    return true;
+  } else if (outcome.failure.action == FailureDecision::Action::Retry) {
+    ++counts_.retried;
+  } else {
+    ++counts_.dead_lettered;
   }
-}
-
-void Worker::record_dead_letter(const StageContext& context, std::string_view queue_name,
-                                const queue::Message& message, const std::string& cause,
-                                bool abandoned) {
-  status_->note(queue_name, message.id, "dead-lettered", cause);
-  if (!context.export_id.empty()) {
-    status_->update({.export_id = context.export_id,
-                     .stage = abandoned ? RunStage::Abandoned : RunStage::DeadLettered,
-                     .error = cause});
-  }
-  ++counts_.dead_lettered;
+  return true;
 }
 
 bool Worker::drained() {

@@ -1,6 +1,7 @@
 // The worker loop: receives messages from the stage queues one at a time, runs the stage,
 // deletes what is done, retries what may succeed later (a bounded number of times, the queue's
-// max_receives) and dead-letters the rest with its cause, and keeps serving. While a stage runs,
+// max_receives) and dead-letters the rest with its cause (dispatch.h, failure_policy.h), and
+// keeps serving. While a stage runs,
 // the message's visibility is extended (a heartbeat), so a long export is not delivered to a
 // second worker; if the worker dies, the message becomes visible again and another worker does
 // it. Stop (SIGTERM) is honoured between messages: the current one is finished first.
@@ -34,6 +35,8 @@ struct WorkerOptions {
   const std::atomic<bool>* stop = nullptr;
   const std::atomic<bool>* also_stop = nullptr;
   queue::Clock clock = queue::system_clock();
+  // The process's AWS session (session.h), shared by its workers; null: made from the config.
+  std::shared_ptr<const aws::AwsSession> aws;
 };
 
 struct WorkerCounts {
@@ -58,9 +61,7 @@ class Worker {
  private:
   Worker(const Config& config, Engines engines, WorkerOptions options);
   bool drained();
-  // The dead letter in the status store: a note, and the run it was about ends there.
-  void record_dead_letter(const StageContext& context, std::string_view queue_name,
-                          const queue::Message& message, const std::string& cause, bool abandoned);
+
   bool stopping() const {
     return (options_.stop && options_.stop->load()) ||
            (options_.also_stop && options_.also_stop->load());
@@ -69,15 +70,11 @@ class Worker {
   const Config& config_;
   Engines engines_;
   WorkerOptions options_;
+  std::shared_ptr<const aws::AwsSession> aws_;
   std::unique_ptr<queue::Queue> events_;
   std::unique_ptr<queue::Queue> tasks_;
   std::unique_ptr<StatusStore> status_;
   WorkerCounts counts_;
 };
-
-// Whether a failure of this kind may go away when the same message is tried again later.
-// Error::retryable() (network, conflict) and also the source database and local I/O: a database
-// restarting or a full disk being cleared. Always bounded by max_receives.
-bool retry_may_help(ErrorKind kind);
 
 }  // namespace snaplake::pipeline

@@ -75,8 +75,8 @@ source = "postgresql://postgres@127.0.0.1/social_care"
                          .idle_wait = std::chrono::milliseconds(10),
                          .retry_delay = std::chrono::milliseconds(0)});
   }
-  std::unique_ptr<queue::Queue> events() { return open_queue(config_, QueueRole::Events); }
-  std::unique_ptr<queue::Queue> tasks() { return open_queue(config_, QueueRole::Tasks); }
+  std::unique_ptr<queue::Queue> events() { return open_queue(config_, QueueRole::Events, nullptr); }
+  std::unique_ptr<queue::Queue> tasks() { return open_queue(config_, QueueRole::Tasks, nullptr); }
   std::unique_ptr<StatusStore> status() { return StatusStore::open(config_.status_path()); }
 
   std::string rds_event(std::string source_id, std::string code = "RDS-EVENT-0091") {

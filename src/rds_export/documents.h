@@ -137,9 +137,15 @@ std::vector<ExportedTable> parse_tables_info(std::string_view json, std::string_
 // IN_PROGRESS while its writer's lease lives (the caller may retry later), ExportAbandoned
 // (Error(Source)) once that lease is gone, Error(Source) with the failure cause for FAILED,
 // CANCELING and CANCELED, Error(InvalidInput) for a status snaplake does not know.
-class ExportAbandoned : public Error {
+// An export that ended without anything to land: FAILED, CANCELED (RDS's or snaplake's), or
+// abandoned by a writer that died. Error(Source); waiting or retrying cannot change it.
+class ExportEnded : public Error {
  public:
-  explicit ExportAbandoned(std::string message) : Error(ErrorKind::Source, std::move(message)) {}
+  explicit ExportEnded(std::string message) : Error(ErrorKind::Source, std::move(message)) {}
+};
+class ExportAbandoned : public ExportEnded {
+ public:
+  explicit ExportAbandoned(std::string message) : ExportEnded(std::move(message)) {}
 };
 void require_complete(const ExportInfo& info);
 

@@ -295,8 +295,9 @@ void require_complete(const ExportInfo& info) {
     case ExportStatus::Failed:
     case ExportStatus::Canceling:
     case ExportStatus::Canceled:
-      fail(ErrorKind::Source, "export {} is {}: {}", info.export_id, info.status_text,
-           info.failure_cause.empty() ? "no failure cause recorded" : info.failure_cause);
+      throw ExportEnded(fmt::format(
+          "export {} is {}: {}", info.export_id, info.status_text,
+          info.failure_cause.empty() ? "no failure cause recorded" : info.failure_cause));
     case ExportStatus::Unknown:
       break;
   }

@@ -557,24 +557,29 @@ void LocalStore::remove(std::span<const std::string> keys) {
   }
 }
 
-uint64_t LocalStore::copy_from(LocalStore& source, std::string_view source_key,
-                               std::string_view target_key, const WriteOptions& options) {
-  auto staged = stage_copy_from(source, source_key, target_key, options);
-  staged->publish();
-  return staged->size();
+std::optional<NativeLocation> LocalStore::locate(std::string_view key) const {
+  validate_key(key);
+  return NativeLocation{NativeLocation::Kind::File, "", "", "", path_of(key).string()};
 }
 
-std::unique_ptr<StagedObject> LocalStore::stage_copy_from(LocalStore& source,
-                                                          std::string_view source_key,
-                                                          std::string_view target_key,
-                                                          const WriteOptions& options) {
-  validate_key(source_key);
+std::unique_ptr<StagedObject> LocalStore::stage_native_copy(const NativeLocation& from, uint64_t,
+                                                            std::string_view target_key,
+                                                            const WriteOptions& options) {
+  if (from.kind != NativeLocation::Kind::File) return nullptr;
   validate_key(target_key);
-  fs::path path = source.path_of(source_key);
+  fs::path path = from.path;
   auto [fd, object_size] = open_object(path, "copy");
   auto upload = create(target_key, options);
   static_cast<LocalUpload&>(*upload).append_file(fd.get(), object_size, path);
   return upload->stage();
+}
+
+bool LocalStore::native_copy(const NativeLocation& from, uint64_t size, std::string_view target_key,
+                             const WriteOptions& options) {
+  auto staged = stage_native_copy(from, size, target_key, options);
+  if (!staged) return false;
+  staged->publish();
+  return true;
 }
 
 void LocalStore::copy(std::string_view source_key, std::string_view target_key,

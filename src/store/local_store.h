@@ -37,14 +37,14 @@ class LocalStore final : public ObjectStore {
   void copy(std::string_view source_key, std::string_view target_key,
             const WriteOptions& options = {}) override;
 
-  // Copies an object of another local store (or this one) in the kernel, with the same
-  // temp file + fsync + rename guarantee as create(). Returns the size copied.
-  uint64_t copy_from(LocalStore& source, std::string_view source_key, std::string_view target_key,
-                     const WriteOptions& options = {});
-  // The same copy, staged (the temp file written and fsynced, renamed on publish()).
-  std::unique_ptr<StagedObject> stage_copy_from(LocalStore& source, std::string_view source_key,
-                                                std::string_view target_key,
-                                                const WriteOptions& options = {});
+  // Files are copied in the kernel (copy_file_range(2)), with the same temp file + fsync + rename
+  // guarantee as create(); staged, the temp file waits to be renamed.
+  std::optional<NativeLocation> locate(std::string_view key) const override;
+  std::unique_ptr<StagedObject> stage_native_copy(const NativeLocation& from, uint64_t size,
+                                                  std::string_view target_key,
+                                                  const WriteOptions& options) override;
+  bool native_copy(const NativeLocation& from, uint64_t size, std::string_view target_key,
+                   const WriteOptions& options) override;
 
  private:
   explicit LocalStore(std::filesystem::path root) : root_(std::move(root)) {}

@@ -20,35 +20,22 @@ void ObjectStore::put(std::string_view key, std::string_view bytes, const WriteO
 
 namespace {
 
-// Both in S3 behind the same endpoint: S3 can copy without the bytes passing through this host.
-std::pair<S3Store*, S3Store*> same_s3(ObjectStore& source, ObjectStore& target) {
-  auto* s3_source = dynamic_cast<S3Store*>(&source);
-  auto* s3_target = dynamic_cast<S3Store*>(&target);
-  if (s3_source && s3_target &&
-      s3_source->client()->endpoint() == s3_target->client()->endpoint()) {
-    return {s3_source, s3_target};
-  }
-  return {nullptr, nullptr};
-}
-
 // The target's credentials may not read the source (another account): the copy is then streamed,
 // reading with the source store's own credentials.
-void log_refused_server_copy(ObjectStore& source, std::string_view key, const Error& e) {
+void log_refused_native_copy(ObjectStore& source, std::string_view key, const Error& e) {
   log::warn("server-side copy of '{}' refused ({}); copying through this host",
             source.describe(key), e.what());
 }
 
-// Streams the object into `upload` in bounded chunks; returns the size.
-uint64_t stream_into(ObjectStore& source, std::string_view source_key, Upload& upload) {
-  auto info = source.head(source_key);
-  if (!info)
-    fail(ErrorKind::NotFound, "cannot copy '{}': no such object", source.describe(source_key));
+// Streams the object (of `size` bytes) into `upload` in bounded chunks; returns the size.
+uint64_t stream_into(ObjectStore& source, std::string_view source_key, uint64_t size,
+                     Upload& upload) {
   uint64_t offset = 0;
-  while (offset < info->size) {
-    std::string chunk = source.read(source_key, offset, std::min(kCopyChunk, info->size - offset));
+  while (offset < size) {
+    std::string chunk = source.read(source_key, offset, std::min(kCopyChunk, size - offset));
     if (chunk.empty()) {
       fail(ErrorKind::Conflict, "cannot copy '{}': object shrank while copying (at byte {} of {})",
-           source.describe(source_key), offset, info->size);
+           source.describe(source_key), offset, size);
     }
     upload.write(std::span(reinterpret_cast<const uint8_t*>(chunk.data()), chunk.size()));
     offset += chunk.size();
@@ -58,30 +45,36 @@ uint64_t stream_into(ObjectStore& source, std::string_view source_key, Upload& u
 
 }  // namespace
 
+std::optional<NativeLocation> ObjectStore::locate(std::string_view) const {
+  return std::nullopt;
+}
+
+std::unique_ptr<StagedObject> ObjectStore::stage_native_copy(const NativeLocation&, uint64_t,
+                                                             std::string_view,
+                                                             const WriteOptions&) {
+  return nullptr;
+}
+
+bool ObjectStore::native_copy(const NativeLocation&, uint64_t, std::string_view,
+                              const WriteOptions&) {
+  return false;
+}
+
 uint64_t copy_between(ObjectStore& source, std::string_view source_key, ObjectStore& target,
                       std::string_view target_key, const WriteOptions& options) {
-  if (auto [s3_source, s3_target] = same_s3(source, target); s3_source) {
-    auto info = source.head(source_key);
-    if (!info)
-      fail(ErrorKind::NotFound, "cannot copy '{}': no such object", source.describe(source_key));
+  auto info = source.head(source_key);
+  if (!info)
+    fail(ErrorKind::NotFound, "cannot copy '{}': no such object", source.describe(source_key));
+  if (auto from = source.locate(source_key)) {
     try {
-      s3_target->client()->copy_object(s3_source->bucket(), s3_source->full_key(source_key),
-                                       s3_target->bucket(), s3_target->full_key(target_key),
-                                       {options.kms_key_id, options.acl, options.content_type});
-      return info->size;
+      if (target.native_copy(*from, info->size, target_key, options)) return info->size;
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::Auth) throw;
-      log_refused_server_copy(source, source_key, e);
+      log_refused_native_copy(source, source_key, e);
     }
   }
-  // Folder to folder: in the kernel, without passing the bytes through this process.
-  auto* local_source = dynamic_cast<LocalStore*>(&source);
-  auto* local_target = dynamic_cast<LocalStore*>(&target);
-  if (local_source && local_target) {
-    return local_target->copy_from(*local_source, source_key, target_key, options);
-  }
   auto upload = target.create(target_key, options);
-  uint64_t size = stream_into(source, source_key, *upload);
+  uint64_t size = stream_into(source, source_key, info->size, *upload);
   upload->commit();
   return size;
 }
@@ -89,21 +82,20 @@ uint64_t copy_between(ObjectStore& source, std::string_view source_key, ObjectSt
 std::unique_ptr<StagedObject> stage_copy(ObjectStore& source, std::string_view source_key,
                                          ObjectStore& target, std::string_view target_key,
                                          const WriteOptions& options) {
-  if (auto [s3_source, s3_target] = same_s3(source, target); s3_source) {
+  auto info = source.head(source_key);
+  if (!info)
+    fail(ErrorKind::NotFound, "cannot copy '{}': no such object", source.describe(source_key));
+  if (auto from = source.locate(source_key)) {
     try {
-      return s3_target->stage_server_copy(*s3_source, source_key, target_key, options);
+      if (auto staged = target.stage_native_copy(*from, info->size, target_key, options))
+        return staged;
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::Auth) throw;
-      log_refused_server_copy(source, source_key, e);
+      log_refused_native_copy(source, source_key, e);
     }
   }
-  auto* local_source = dynamic_cast<LocalStore*>(&source);
-  auto* local_target = dynamic_cast<LocalStore*>(&target);
-  if (local_source && local_target) {
-    return local_target->stage_copy_from(*local_source, source_key, target_key, options);
-  }
   auto upload = target.create(target_key, options);
-  stream_into(source, source_key, *upload);
+  stream_into(source, source_key, info->size, *upload);
   return upload->stage();
 }
 

@@ -81,6 +81,17 @@ struct Precondition {
   static Precondition matches(std::string version) { return {Kind::Version, std::move(version)}; }
 };
 
+// Where an object physically is, for copies a backend makes without the bytes passing through
+// this process (ObjectStore::locate): an S3 object behind an endpoint, or a file.
+struct NativeLocation {
+  enum class Kind { S3, File };
+  Kind kind = Kind::File;
+  std::string endpoint;  // S3: the endpoint URL (a copy needs both sides behind one)
+  std::string bucket;    // S3
+  std::string key;       // S3: the key in the bucket
+  std::string path;      // File: the file's path
+};
+
 struct VersionedObject {
   std::string bytes;
   std::string version;  // S3: the ETag; a folder, memory: a digest of the bytes
@@ -117,6 +128,20 @@ class ObjectStore {
   // Copies source_key of this store to target_key of this store (server-side where possible).
   virtual void copy(std::string_view source_key, std::string_view target_key,
                     const WriteOptions& options = {}) = 0;
+
+  // Capabilities for copies between stores (copy_between, stage_copy): where this store's object
+  // is, if it is somewhere another backend can copy from natively (nullopt: nowhere such, e.g. in
+  // memory); and this store's native copy of an object at `from` of `size` bytes, staged, or
+  // nullptr when it cannot copy from there. May throw Error(Auth) when its credentials cannot read
+  // the source (another account): the copy is then streamed.
+  virtual std::optional<NativeLocation> locate(std::string_view key) const;
+  virtual std::unique_ptr<StagedObject> stage_native_copy(const NativeLocation& from, uint64_t size,
+                                                          std::string_view target_key,
+                                                          const WriteOptions& options);
+  // The same copy made visible at once, in the fewest requests (S3: one CopyObject). false when
+  // this store cannot copy from there.
+  virtual bool native_copy(const NativeLocation& from, uint64_t size, std::string_view target_key,
+                           const WriteOptions& options);
 
   // Convenience: create + write + commit.
   void put(std::string_view key, std::string_view bytes, const WriteOptions& options = {});

@@ -334,36 +334,41 @@ std::optional<std::string> S3Store::put_if(std::string_view key, std::string_vie
   return std::nullopt;
 }
 
-std::unique_ptr<StagedObject> S3Store::stage_server_copy(S3Store& source,
-                                                         std::string_view source_key,
+std::optional<NativeLocation> S3Store::locate(std::string_view key) const {
+  return NativeLocation{NativeLocation::Kind::S3, client_->endpoint(), bucket_, full_key(key), ""};
+}
+
+bool S3Store::native_copy(const NativeLocation& from, uint64_t, std::string_view target_key,
+                          const WriteOptions& options) {
+  if (from.kind != NativeLocation::Kind::S3 || from.endpoint != client_->endpoint()) return false;
+  validate_key(target_key);
+  client_->copy_object(from.bucket, from.key, bucket_, full_key(target_key), s3_options(options));
+  return true;
+}
+
+std::unique_ptr<StagedObject> S3Store::stage_native_copy(const NativeLocation& from, uint64_t size,
                                                          std::string_view target_key,
                                                          const WriteOptions& options) {
-  validate_key(source_key);
-  validate_key(target_key);
-  auto info = source.head(source_key);
-  if (!info) {
-    fail(ErrorKind::NotFound, "cannot copy '{}': no such object", source.describe(source_key));
+  if (from.kind != NativeLocation::Kind::S3 || from.endpoint != client_->endpoint()) {
+    return nullptr;
   }
+  validate_key(target_key);
   std::string key = full_key(target_key);
   std::string upload_id = client_->create_multipart_upload(bucket_, key, s3_options(options));
   try {
     // One UploadPartCopy up to S3's 5 GiB part limit, 512 MiB parts above; an empty object is
     // one empty part (a copy range cannot be empty).
     std::vector<aws::S3Part> parts;
-    if (info->size == 0) {
-      parts.push_back({1, client_->upload_part(bucket_, key, upload_id, 1, "")});
-    }
-    const uint64_t part_size =
-        info->size <= aws::S3Client::kMaxPartSize ? info->size : (512ull << 20);
+    if (size == 0) parts.push_back({1, client_->upload_part(bucket_, key, upload_id, 1, "")});
+    const uint64_t part_size = size <= aws::S3Client::kMaxPartSize ? size : (512ull << 20);
     int number = 1;
-    for (uint64_t first = 0; first < info->size; first += part_size, ++number) {
-      uint64_t last = std::min(info->size, first + part_size) - 1;
-      parts.push_back(
-          {number, client_->upload_part_copy(bucket_, key, upload_id, number, source.bucket(),
-                                             source.full_key(source_key), first, last)});
+    for (uint64_t first = 0; first < size; first += part_size, ++number) {
+      uint64_t last = std::min(size, first + part_size) - 1;
+      parts.push_back({number, client_->upload_part_copy(bucket_, key, upload_id, number,
+                                                         from.bucket, from.key, first, last)});
     }
     return std::make_unique<S3Staged>(client_, bucket_, std::move(key), std::move(upload_id),
-                                      std::move(parts), info->size);
+                                      std::move(parts), size);
   } catch (...) {
     try {
       client_->abort_multipart_upload(bucket_, key, upload_id);

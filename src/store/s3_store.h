@@ -47,11 +47,15 @@ class S3Store final : public ObjectStore {
   const std::string& bucket() const { return bucket_; }
   const std::string& prefix() const { return prefix_; }
   const std::shared_ptr<aws::S3Client>& client() const { return client_; }
-  // A server-side copy of source's object into this store, staged: a multipart upload of
-  // UploadPartCopy parts, completed on publish(). With this store's credentials.
-  std::unique_ptr<StagedObject> stage_server_copy(S3Store& source, std::string_view source_key,
+  // Objects of S3 behind the same endpoint are copied server-side, with this store's
+  // credentials: CopyObject (UploadPartCopy above 5 GiB); staged, a multipart upload of
+  // UploadPartCopy parts completed on publish().
+  std::optional<NativeLocation> locate(std::string_view key) const override;
+  std::unique_ptr<StagedObject> stage_native_copy(const NativeLocation& from, uint64_t size,
                                                   std::string_view target_key,
-                                                  const WriteOptions& options = {});
+                                                  const WriteOptions& options) override;
+  bool native_copy(const NativeLocation& from, uint64_t size, std::string_view target_key,
+                   const WriteOptions& options) override;
   // The bucket key of a store key: "<prefix>/<key>".
   std::string full_key(std::string_view key) const;
 

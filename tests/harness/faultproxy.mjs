@@ -7,6 +7,8 @@
 //   const proxy = await FaultProxy.start(moto.endpoint, FaultProxy.every({ 503: 5, 500: 7, drop: 9 }));
 //   ... point AWS_ENDPOINT_URL at proxy.url ...
 //   proxy.stats  // { requests, forwarded, injected: { 500, 503, drop } }
+//   proxy.log    // [{ n, method, url, action, region, service, target }]: every request, with the
+//                // region and service its signature is scoped to
 //   await proxy.close();
 //
 // CLI (for C++ tests or by hand): node faultproxy.mjs TARGET_URL [503=N] [500=N] [drop=N] [midUpload=N]
@@ -68,7 +70,11 @@ export class FaultProxy {
     let action = this.plan(req, n);
     if (action !== 'pass' && (this.faults.get(key) ?? 0) >= this.maxFaultsPerRequest) action = 'pass';
     if (action !== 'pass') this.faults.set(key, (this.faults.get(key) ?? 0) + 1);
-    this.log.push({ n, method: req.method, url: req.url, action });
+    // The credential scope of the request's SigV4 signature (Credential=<key>/<date>/<region>/
+    // <service>/aws4_request), so a test can check which region and service a client signed for.
+    const scope = /Credential=[^/]+\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? '');
+    this.log.push({ n, method: req.method, url: req.url, action,
+      region: scope?.[2] ?? null, service: scope?.[3] ?? null, target: req.headers['x-amz-target'] ?? null });
     if (action === 'drop') {
       this.stats.injected.drop++;
       req.socket.destroy();

@@ -1,7 +1,7 @@
-// Reads the row count of a Parquet file from its footer, without reading any data page.
-// RDS-written exports carry no per-file row counts in export_tables_info, so the landing stage
-// counts rows from the footers of what it landed (docs/layouts.md, "Landing zone": verified row
-// counts).
+// Reads the row count of a Parquet file from its footer, without reading any data page, beside
+// the footer structs and field ids the writer encodes (metadata.h). RDS-written exports carry no
+// per-file row counts in export_tables_info, so the landing counts rows from the footers of what
+// it landed (docs/layouts.md, "Landing zone": verified row counts).
 //
 // File layout (Parquet spec, "File Format"):
 //   "PAR1" <column chunks…> <FileMetaData, Thrift compact protocol> <4-byte LE length> "PAR1"
@@ -10,14 +10,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
+#include <string>
 #include <string_view>
 
-namespace snaplake::store {
-class ObjectStore;
-}
-
-namespace snaplake::landing {
+namespace snaplake::parquet {
 
 struct FooterRows {
   int64_t num_rows = 0;        // FileMetaData.num_rows
@@ -33,8 +31,12 @@ FooterRows decode_file_metadata(std::span<const uint8_t> bytes, std::string_view
 // Error(InvalidInput) when the magic is wrong (Error(Unsupported) for an encrypted "PARE" footer).
 uint32_t footer_length(std::span<const uint8_t> tail8, std::string_view name);
 
-// Reads the footer of `key` (whose size is `size`) with one ranged read in the common case and
-// returns its row count; checks that FileMetaData.num_rows equals the sum over row groups.
-uint64_t read_parquet_row_count(store::ObjectStore& store, std::string_view key, uint64_t size);
+// Reads bytes [offset, offset + length) of the file being read.
+using ReadRange = std::function<std::string(uint64_t offset, uint64_t length)>;
 
-}  // namespace snaplake::landing
+// Reads the footer of a file of `size` bytes (named `name` in messages) with one ranged read in
+// the common case and returns its row count; checks that FileMetaData.num_rows equals the sum
+// over row groups.
+uint64_t read_row_count(uint64_t size, const ReadRange& read, std::string_view name);
+
+}  // namespace snaplake::parquet

@@ -1,4 +1,4 @@
-#include "landing/parquet_footer.h"
+#include "parquet/footer_reader.h"
 
 #include <algorithm>
 #include <cstring>
@@ -6,9 +6,8 @@
 #include <string>
 
 #include "common/error.h"
-#include "store/object_store.h"
 
-namespace snaplake::landing {
+namespace snaplake::parquet {
 namespace {
 
 // Thrift compact protocol type ids (thrift/doc/specs/thrift-compact-protocol.md).
@@ -215,14 +214,13 @@ uint32_t footer_length(std::span<const uint8_t> tail8, std::string_view name) {
          static_cast<uint32_t>(tail8[2]) << 16 | static_cast<uint32_t>(tail8[3]) << 24;
 }
 
-uint64_t read_parquet_row_count(store::ObjectStore& store, std::string_view key, uint64_t size) {
-  const std::string name = store.describe(key);
+uint64_t read_row_count(uint64_t size, const ReadRange& read, std::string_view name) {
   // "PAR1" + footer + length + "PAR1": a file shorter than 12 bytes cannot be Parquet.
   if (size < 12) fail(ErrorKind::InvalidInput, "'{}' is not a Parquet file: {} bytes", name, size);
   // One ranged read of the tail usually holds the whole footer; a second read fetches the rest.
   constexpr uint64_t kGuess = 64 * 1024;
   uint64_t tail_size = std::min(size, kGuess);
-  std::string tail = store.read(key, size - tail_size, tail_size);
+  std::string tail = read(size - tail_size, tail_size);
   if (tail.size() != tail_size) {
     fail(ErrorKind::Io, "cannot read the footer of '{}': got {} of {} bytes", name, tail.size(),
          tail_size);
@@ -239,7 +237,7 @@ uint64_t read_parquet_row_count(store::ObjectStore& store, std::string_view key,
   if (uint64_t{length} + 8 <= tail_size) {
     footer = tail.substr(tail_size - 8 - length, length);
   } else {
-    footer = store.read(key, size - 8 - length, length);
+    footer = read(size - 8 - length, length);
   }
   FooterRows rows = decode_file_metadata(as_bytes(footer), name);
   if (rows.num_rows != rows.row_group_rows) {
@@ -250,4 +248,4 @@ uint64_t read_parquet_row_count(store::ObjectStore& store, std::string_view key,
   return static_cast<uint64_t>(rows.num_rows);
 }
 
-}  // namespace snaplake::landing
+}  // namespace snaplake::parquet

@@ -1,0 +1,40 @@
+// The same binary as the reference system's two Lambda functions: `snaplake lambda export` (the
+// export function, on the events queue) and `snaplake lambda land` (the copier, on the tasks
+// queue). Each invocation is an SQS batch {"Records":[{"messageId","receiptHandle","body",
+// "attributes":{"ApproximateReceiveCount"}},…]}; every record goes through the worker's own
+// dispatch and failure policy (dispatch.h), and the answer reports the records to try again as
+// {"batchItemFailures":[{"itemIdentifier":<messageId>}]} (ReportBatchItemFailures):
+// - done: not reported, so SQS deletes it;
+// - to be retried: reported (SQS delivers it again after the queue's visibility timeout; the
+//   retry delay is applied with ChangeMessageVisibility where the record's queue is known);
+// - to be dead-lettered: moved to the dead-letter queue here, with its cause and the body the
+//   policy says (a wait that ran out keeps the message as first received, so a redrive waits
+//   afresh), and not reported; where no dead-letter queue is known, reported, for SQS's redrive
+//   policy to move it after maxReceiveCount.
+// An event that is not an SQS batch is handled as one message body.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "pipeline/lambda_runtime.h"
+#include "pipeline/queues.h"
+#include "pipeline/stages.h"
+
+namespace snaplake::pipeline {
+
+// One invocation's answer. `own_queue` is the queue the batch came from (nullptr: unknown).
+std::string handle_invocation(StageContext& context, QueueRole role, queue::Queue* own_queue,
+                              int max_receives, std::string_view event);
+
+struct LambdaOptions {
+  QueueRole role = QueueRole::Events;
+  int max_invocations = 0;  // 0 = serve for ever (tests: stop after this many)
+};
+
+// Opens the queues and the status store, then serves invocations from `runtime`. An error before
+// the first invocation is reported to the runtime as an init error and thrown.
+void serve_lambda(const Config& config, const Engines& engines, LambdaRuntime& runtime,
+                  const LambdaOptions& options);
+
+}  // namespace snaplake::pipeline

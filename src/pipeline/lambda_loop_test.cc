@@ -1,0 +1,179 @@
+// The Lambda loop's handling of SQS batches, with stand-in engines and the embedded queue in SQS's
+// place: the records are received from it first, so each carries a real receipt handle, as SQS's
+// event source mapping hands them over. The loop itself against a Runtime API stand-in is
+// tests/e2e/pipeline_lambda.test.mjs.
+#include "pipeline/lambda_loop.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "pipeline/engines.h"
+#include "pipeline/events.h"
+#include "pipeline/status_store.h"
+#include "pipeline/waits.h"
+
+namespace snaplake::pipeline {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+class LambdaLoopTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::atomic<int> counter{0};
+    dir_ = std::filesystem::temp_directory_path() /
+           fmt::format("snaplake-lambda-{}-{}", getpid(), counter++);
+    std::filesystem::remove_all(dir_);
+    config_ = parse_config(R"(
+[queue]
+max_receives = 3
+[[instances]]
+id = "care"
+source = "postgresql://postgres@127.0.0.1/care"
+)",
+                           (dir_ / "snaplake.toml").string(), dir_,
+                           [](std::string_view) { return std::nullopt; });
+    engines_.run_export = [this](const exporter::ExportOptions& o) {
+      ++exports_;
+      if (export_error_) export_error_();
+      exporter::ExportResult r;
+      r.export_id = o.export_id;
+      r.export_root = o.to + "/" + o.export_id;
+      return r;
+    };
+    engines_.land = [](const landing::LandOptions&) {
+      landing::LandResult r;
+      r.outcome = landing::TableOutcome::Landed;
+      return r;
+    };
+    events_ = open_queue(config_, QueueRole::Events, nullptr);
+    tasks_ = open_queue(config_, QueueRole::Tasks, nullptr);
+    status_ = StatusStore::open(config_.status_path());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Sends the bodies to the events queue, receives them as SQS's event source does (the n-th
+  // receive of each), and returns the batch Lambda would be invoked with.
+  std::string batch(const std::vector<std::string>& bodies, int receives = 1) {
+    for (const auto& b : bodies) events_->send(b);
+    std::vector<queue::Message> got;
+    for (int r = 0; r < receives; ++r) {
+      got = events_->receive(10, std::chrono::milliseconds(r + 1 < receives ? 0 : 60000));
+    }
+    json records = json::array();
+    for (const auto& m : got) {
+      records.push_back(
+          {{"messageId", m.id},
+           {"receiptHandle", m.receipt},
+           {"body", m.body},
+           {"attributes", {{"ApproximateReceiveCount", std::to_string(m.receive_count)}}},
+           {"eventSource", "aws:sqs"},
+           {"eventSourceARN", "arn:aws:sqs:eu-west-2:123456789012:events"}});
+    }
+    return json{{"Records", records}}.dump();
+  }
+
+  json invoke(const std::string& event) {
+    StageContext context{config_, engines_, *status_, nullptr, tasks_.get(), events_.get()};
+    return json::parse(handle_invocation(context, QueueRole::Events, events_.get(),
+                                         config_.queue.max_receives, event));
+  }
+
+  std::string event() { return snaplake_event_json("care", "2026-11-25T09:14:03Z"); }
+
+  std::filesystem::path dir_;
+  Config config_;
+  Engines engines_;
+  std::unique_ptr<queue::Queue> events_, tasks_;
+  std::unique_ptr<StatusStore> status_;
+  int exports_ = 0;
+  std::function<void()> export_error_;  // throws the failure the export is to end with
+};
+
+TEST_F(LambdaLoopTest, ADoneRecordIsNotReportedAndItsTaskIsSent) {
+  json answer = invoke(batch({event()}));
+  EXPECT_EQ(answer["batchItemFailures"], json::array());
+  EXPECT_EQ(exports_, 1);
+  EXPECT_EQ(tasks_->counts().visible, 1u);
+}
+
+TEST_F(LambdaLoopTest, AMalformedRecordIsDeadLetteredHereWithItsCauseNotRetried) {
+  json answer = invoke(batch({"{not json", event()}));
+  EXPECT_EQ(answer["batchItemFailures"], json::array());
+  auto dead = events_->dead_letters();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].body, "{not json");
+  EXPECT_THAT(dead[0].cause, HasSubstr("invalid input: "));
+  EXPECT_EQ(exports_, 1);  // the other record of the batch went on
+}
+
+TEST_F(LambdaLoopTest, ARetryableFailureIsReportedUntilMaxReceivesThenDeadLettered) {
+  export_error_ = [] { fail(ErrorKind::Network, "cannot connect to 'care': connection refused"); };
+  std::string first = batch({event()});
+  json answer = invoke(first);
+  ASSERT_EQ(answer["batchItemFailures"].size(), 1u);
+  EXPECT_TRUE(events_->dead_letters().empty());
+  // The third receive (max_receives 3) gives up, as the worker does: dead-lettered here.
+  events_->change_visibility(json::parse(first)["Records"][0]["receiptHandle"].get<std::string>(),
+                             std::chrono::milliseconds(0));
+  answer = invoke(batch({}, 2));
+  EXPECT_EQ(answer["batchItemFailures"], json::array());
+  auto dead = events_->dead_letters();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_THAT(dead[0].cause, HasSubstr("gave up after 3 attempts: network: cannot connect"));
+  auto runs = status_->recent_runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].stage, RunStage::DeadLettered);
+}
+
+TEST_F(LambdaLoopTest, AWaitThatRanOutIsDeadLetteredAsFirstReceived) {
+  export_error_ = [this] {
+    throw WaitExhausted("RDS snapshot 'x' still creating after 9 checks over 1h: giving up",
+                        event());
+  };
+  json answer = invoke(batch({wrap_waiting_message(event(), 8)}));
+  EXPECT_EQ(answer["batchItemFailures"], json::array());
+  auto dead = events_->dead_letters();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].body, event());  // so that a redrive waits afresh
+  EXPECT_THAT(dead[0].cause, HasSubstr("still creating after 9 checks"));
+}
+
+TEST_F(LambdaLoopTest, RecordsOfOddShapesAreHandledNotFatal) {
+  // A numeric messageId and a missing body: the record is named by what it has.
+  json odd = {
+      {"Records", json::array({{{"messageId", 42}, {"receiptHandle", ""}}, "not a record"})}};
+  json answer = invoke(odd.dump());
+  // The empty body is invalid input; with no receipt it cannot be dead-lettered here, so SQS's
+  // redrive policy is left to do it.
+  ASSERT_EQ(answer["batchItemFailures"].size(), 1u);
+  EXPECT_EQ(answer["batchItemFailures"][0]["itemIdentifier"], "42");
+}
+
+TEST_F(LambdaLoopTest, RecordsOfAnotherQueueAreLeftToSqs) {
+  // A record whose queue is not the configured one: this function cannot delete or dead-letter
+  // it there, so it is reported, and SQS's own redrive policy moves it.
+  json records = json::parse(batch({"{not json"}));
+  records["Records"][0]["eventSourceARN"] = "arn:aws:sqs:eu-west-2:123456789012:some-other-queue";
+  json answer = invoke(records.dump());
+  ASSERT_EQ(answer["batchItemFailures"].size(), 1u);
+  EXPECT_TRUE(events_->dead_letters().empty());
+}
+
+TEST_F(LambdaLoopTest, AnEventThatIsNotABatchIsOneMessage) {
+  EXPECT_EQ(invoke(event()), json::object());
+  EXPECT_EQ(exports_, 1);
+  StageContext context{config_, engines_, *status_, nullptr, tasks_.get(), events_.get()};
+  EXPECT_THROW(handle_invocation(context, QueueRole::Events, nullptr, 3, "{\"nonsense\": 1}"),
+               Error);
+}
+
+}  // namespace
+}  // namespace snaplake::pipeline
