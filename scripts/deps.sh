@@ -45,7 +45,7 @@ fi
 
 if [[ ! -d $here/tests/node_modules/@duckdb/node-api ]] ||
    [[ $here/tests/package.json -nt $here/tests/node_modules/.package-lock.json ]]; then
-  echo "snaplake: installing the test readers from npm (DuckDB, hyparquet, parquet-wasm)" >&2
+  echo "snaplake: installing the test readers from npm (DuckDB, hyparquet, parquet-wasm, nodejs-polars)" >&2
   (cd "$here/tests" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 

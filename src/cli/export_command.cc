@@ -89,8 +89,14 @@ void add_export_command(CLI::App& root, int& exit_status) {
                   "for strings)");
   cmd->add_option("--types", *profile,
                   "Type profile: rds (AWS's mapping, default) or typed (DECIMAL, DATE, TIMESTAMP, "
-                  "UUID, JSON, ENUM kept as such)")
+                  "JSON, ENUM and arrays as LIST kept as such; see --type)")
       ->check(CLI::IsMember(types::kProfileNames.names()));
+  auto overrides = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("--type", *overrides,
+                  "typed profile: how a type is written, TYPE=VALUE (repeatable): uuid=string "
+                  "(default) or uuid; time=string (default), micros (plain INT64) or time; "
+                  "timestamp=micros (default) or millis")
+      ->type_name("TYPE=VALUE");
   cmd->add_flag("--all-databases", options->all_databases,
                 "Export every database of the server, even when the URI names one");
   auto lease = std::make_shared<double>(60);
@@ -100,12 +106,13 @@ void add_export_command(CLI::App& root, int& exit_status) {
       ->capture_default_str()
       ->check(CLI::Range(1.0, 86400.0));
   cmd->add_flag("--json", *as_json, "Print the result as JSON on stdout");
-  cmd->callback([options, compression, profile, as_json, lease, &exit_status] {
+  cmd->callback([options, compression, profile, overrides, as_json, lease, &exit_status] {
     // The names were checked against the same tables while parsing.
     options->lease = std::chrono::milliseconds(static_cast<int64_t>(*lease * 1000));
     options->interrupt = &interrupt_on_signals();
     options->codec = parquet::parse_codec(*compression);
     options->types = *types::kProfileNames.find(*profile);
+    for (const auto& text : *overrides) types::parse_override(options->type_overrides, text);
     options->validate();  // before anything is created
     options->show_progress = isatty(STDERR_FILENO) != 0;
     exporter::ExportResult result = exporter::run_export(*options);

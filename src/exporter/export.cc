@@ -88,6 +88,20 @@ void ExportOptions::validate(const Names& names) const {
   if (to.starts_with("s3://")) named(names.to, [&] { store::parse_s3_location(to); });
   if (!export_id.empty()) named(names.export_id, [&] { validate_export_id(export_id); });
   for (const auto& text : only) named(names.only, [&] { pg::parse_only_filter(text); });
+  // Overrides shape the typed profile; the rds profile is AWS's mapping, which they would
+  // silently not change.
+  if (types == types::Profile::Rds) {
+    const types::TypeOverrides defaults;
+    for (std::string_view key : types::kOverrideKeys) {
+      if (types::override_value(type_overrides, key) == types::override_value(defaults, key))
+        continue;
+      fail(ErrorKind::InvalidInput,
+           "invalid {} {}: type overrides apply to the typed profile only (the rds profile is "
+           "AWS's mapping)",
+           fmt::format(fmt::runtime(names.type_override), key),
+           types::override_value(type_overrides, key));
+    }
+  }
 }
 
 namespace {
@@ -108,8 +122,10 @@ struct TableJob {
   uint64_t rows = 0;
   uint64_t bytes = 0;
   std::vector<uint64_t> unrepresentable;
-  std::map<int, int> next_part;  // per batch: the number of the next part file
-  size_t slices_pending = 0;     // slices not yet done
+  std::vector<uint64_t> flattened;
+  std::vector<std::string> renamed;  // "'a' written as 'a~2'" per renamed column
+  std::map<int, int> next_part;      // per batch: the number of the next part file
+  size_t slices_pending = 0;         // slices not yet done
   std::string start_time;
   std::string end_time;
 };
@@ -308,6 +324,24 @@ void describe_destination(const std::string& to, const std::string& id, ExportIn
   doc.exported_files_path = std::string(rest) + "/" + id;
 }
 
+// Column names that differ only in case ("A" and "a") are one column to case-insensitive
+// engines (Athena, Glue, Spark by default): the file gets names unique case-insensitively by the
+// rule the export's folders follow (rds_export::unique_column_names: the first in byte order
+// keeps its name, the others get "~2", "~3"…); originalTypeMappings keep the original name and
+// record the written one (exportedColumnName), and the table's warningMessage says so.
+void name_columns(TableJob& job) {
+  std::vector<std::string> names;
+  for (const auto& m : job.mappings) names.push_back(m.source_name);
+  const std::vector<std::string> unique = rds_export::unique_column_names(names);
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (unique[i] == names[i]) continue;
+    job.mappings[i].column.name = unique[i];
+    job.renamed.push_back(
+        fmt::format("column '{}' written as '{}' (its name differs from another's only in case)",
+                    names[i], unique[i]));
+  }
+}
+
 class Exporter {
  public:
   Exporter(const ExportOptions& options) : o_(options) {}
@@ -405,7 +439,9 @@ void Exporter::discover(const std::vector<std::string>& databases) {
       auto job = std::make_unique<TableJob>();
       job->database = name;
       job->target = name + "." + table.schema + "." + table.name;
-      for (const auto& c : table.columns) job->mappings.push_back(types::map_column(c, o_.types));
+      for (const auto& c : table.columns)
+        job->mappings.push_back(types::map_column(c, o_.types, o_.type_overrides));
+      name_columns(*job);
       bool parts_readable = std::all_of(table.parts.begin(), table.parts.end(),
                                         [](const pg::Relation& r) { return r.readable; });
       if (!table.readable || !parts_readable) {
@@ -504,6 +540,9 @@ void Exporter::worker(DatabaseJob& db, std::vector<FileTask>& tasks, std::atomic
     for (size_t c = 0; c < outcome.unrepresentable.size(); ++c) {
       table.unrepresentable[c] += outcome.unrepresentable[c];
     }
+    table.flattened.resize(std::max(table.flattened.size(), outcome.flattened.size()));
+    for (size_t c = 0; c < outcome.flattened.size(); ++c)
+      table.flattened[c] += outcome.flattened[c];
     if (--table.slices_pending == 0) table.end_time = now_iso8601();
   }
 }
@@ -571,11 +610,15 @@ void Exporter::finish_tables_info() {
       doc.target = t->target;
       doc.folder = t->folder;
       doc.columns = t->table.columns;
-      for (const auto& m : t->mappings) doc.expected_types.push_back(m.expected_exported_type);
+      for (const auto& m : t->mappings) {
+        doc.expected_types.push_back(m.expected_exported_type);
+        doc.exported_names.push_back(m.column.name);
+      }
       doc.partitions = std::max<size_t>(t->table.parts.size(), 1);
       if (!t->skip_reason.empty()) {
         doc.status = "SKIPPED";
         doc.warning_message = t->skip_reason;
+        for (const auto& r : t->renamed) doc.warning_message += "; " + r;
         docs.push_back(std::move(doc));
         continue;
       }
@@ -587,7 +630,13 @@ void Exporter::finish_tables_info() {
                 [](const FileDoc& a, const FileDoc& b) { return a.key < b.key; });
       doc.start_time = t->start_time;
       doc.end_time = t->end_time;
-      std::vector<std::string> notes;
+      std::vector<std::string> notes = t->renamed;
+      for (size_t c = 0; c < t->flattened.size(); ++c) {
+        if (t->flattened[c] == 0) continue;
+        notes.push_back(fmt::format(
+            "column '{}': {} multi-dimensional array(s) flattened to one list in row-major order",
+            t->mappings[c].column.name, t->flattened[c]));
+      }
       for (size_t c = 0; c < t->unrepresentable.size(); ++c) {
         if (t->unrepresentable[c] == 0) continue;
         notes.push_back(
@@ -637,6 +686,7 @@ ExportResult Exporter::run() {
   info_.source_snapshot = o_.source_snapshot;
   info_.task_start_time = now_iso8601();
   info_.type_profile = o_.types;
+  info_.type_overrides = o_.type_overrides;
   info_.compression = o_.codec;
   describe_destination(o_.to, info_.export_id, info_);
   writer_options_.codec = o_.codec;
@@ -745,6 +795,13 @@ ExportResult Exporter::run() {
       r.bytes = t->bytes;
       r.files = t->files.size();
       if (!t->skip_reason.empty()) r.warnings.push_back(t->skip_reason);
+      for (const auto& n : t->renamed) r.warnings.push_back(n);
+      for (size_t c = 0; c < t->flattened.size(); ++c) {
+        if (t->flattened[c] > 0) {
+          r.warnings.push_back(fmt::format("column '{}': {} multi-dimensional array(s) flattened",
+                                           t->mappings[c].column.name, t->flattened[c]));
+        }
+      }
       for (size_t c = 0; c < t->unrepresentable.size(); ++c) {
         if (t->unrepresentable[c] > 0) {
           r.warnings.push_back(fmt::format("column '{}': {} value(s) written as NULL",

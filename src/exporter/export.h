@@ -13,6 +13,7 @@
 
 #include "parquet/options.h"
 #include "rds_export/documents.h"
+#include "types/overrides.h"
 #include "types/profile.h"
 
 namespace snaplake::aws {
@@ -37,6 +38,9 @@ struct ExportOptions {
   parquet::Codec codec = parquet::Codec::Snappy;
   int compression_level = 0;
   types::Profile types = types::Profile::Rds;
+  // How the typed profile writes uuid, time and timestamp (types/overrides.h); the rds profile
+  // takes none but the defaults.
+  types::TypeOverrides type_overrides;
   std::string source_arn;      // recorded as sourceArn (pipeline: the snapshot ARN)
   // pipeline: the snapshot and time of the event the export stands for (rds_export/documents.h)
   rds_export::ExportInfoDoc::SourceSnapshot source_snapshot;
@@ -62,6 +66,8 @@ struct ExportOptions {
     std::string only = "--only";
     std::string jobs = "--jobs";
     std::string compression_level = "--compression-level";
+    // One override: "{}" is its key ("uuid"), e.g. "--type {}" or "[export] type_{}".
+    std::string type_override = "--type {}";
   };
   // Every rule the export applies to its options, checked without I/O; Error(InvalidInput)
   // naming the option for the first one broken. run_export calls it before anything else, and

@@ -29,6 +29,20 @@ std::string refusal(const ExportOptions& o, const ExportOptions::Names& names = 
   return "";
 }
 
+TEST(ExportOptions, TypeOverridesNeedTheTypedProfile) {
+  ExportOptions o = valid();
+  o.type_overrides.uuid = types::UuidAs::String;  // the defaults are fine with rds
+  EXPECT_NO_THROW(o.validate());
+  o.type_overrides.time = types::TimeAs::Micros;
+  EXPECT_THAT(refusal(o), HasSubstr("invalid --type time micros: type overrides apply to the "
+                                    "typed profile only"));
+  ExportOptions::Names names;
+  names.type_override = "[export] type_{}";
+  EXPECT_THAT(refusal(o, names), HasSubstr("invalid [export] type_time micros"));
+  o.types = types::Profile::Typed;
+  EXPECT_NO_THROW(o.validate());
+}
+
 TEST(ExportOptions, AcceptsWhatTheExportRuns) {
   ExportOptions o = valid();
   EXPECT_NO_THROW(o.validate());

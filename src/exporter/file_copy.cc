@@ -21,7 +21,7 @@ std::string copy_sql(const std::string& schema, const std::string& relation,
   std::string select;
   for (const auto& c : columns) {
     if (!select.empty()) select += ", ";
-    std::string name = pg::Connection::quote_identifier(c.column.name);
+    std::string name = pg::Connection::quote_identifier(c.source_name);
     if (c.render_with_format) {
       // format() turns NULL into '', so NULL is kept apart.
       select +=
@@ -29,6 +29,7 @@ std::string copy_sql(const std::string& schema, const std::string& relation,
     } else {
       select += name;
       if (c.cast_to_text) select += "::text";
+      if (c.cast_elements_to_text) select += "::text[]";
     }
   }
   std::string sql = "COPY (SELECT " + select + " FROM ONLY " +
@@ -46,21 +47,34 @@ namespace {
        length);
 }
 
-// Appends one field to column i; returns false when the value was unrepresentable (NULL written).
+// Microseconds to milliseconds, floored (the instant's millisecond, also before 1970).
+int64_t floor_millis(int64_t micros) {
+  return micros / 1000 - (micros % 1000 < 0 ? 1 : 0);
+}
+
+// Per column, what the Parquet column could not take as it was: values written as NULL, and
+// multi-dimensional arrays flattened (types/mapping.h, the two rules).
+struct ColumnNotes {
+  uint64_t* unrepresentable;
+  uint64_t* flattened;
+};
+
+// Appends one non-NULL value, arriving as `decode` says, to column i (an element, inside a LIST
+// column's open list); returns false when the value was unrepresentable (NULL written).
 // `scratch` is reused for text rendered on the client (numeric's can be long); the fixed-size
 // renderings go to the stack, so no value allocates.
-bool append_field(parquet::FileWriter& w, size_t i, const types::ColumnMapping& c,
-                  const pg::CopyField& f, std::vector<char>& scratch) {
+// Inlined into append_field's two calls: the value path stays one switch per value, as fast as
+// before arrays existed (bench/README.md, "Export").
+[[gnu::always_inline]] inline bool append_value(parquet::FileWriter& w, size_t i,
+                                                const types::ColumnMapping& c, types::Decode decode,
+                                                const pg::CopyField& f,
+                                                std::vector<char>& scratch) {
   namespace b = pg::binary;
   namespace text = pg::text;
-  if (f.is_null()) {
-    w.append_null(i);
-    return true;
-  }
   auto need = [&](int32_t width) {
     if (f.length != width) bad_width(c, f.length);
   };
-  switch (c.decode) {
+  switch (decode) {
     case Decode::Text:
     case Decode::Bytes:
       w.append_bytes(i, f.view());
@@ -107,6 +121,15 @@ bool append_field(parquet::FileWriter& w, size_t i, const types::ColumnMapping& 
       w.append_int64(i, *micros);
       return true;
     }
+    case Decode::TimestampMillis: {
+      need(8);
+      auto micros = b::timestamp_unix_micros(f.data);
+      if (!micros) break;
+      w.append_int64(i, floor_millis(*micros));
+      return true;
+    }
+    case Decode::Array:
+      fail(ErrorKind::Internal, "column '{}': an array inside an array", c.column.name);
     case Decode::Decimal: {
       auto n = b::numeric_unscaled(f.data, f.length, c.column.scale);
       if (n.kind != b::NumericKind::Finite) break;
@@ -132,7 +155,7 @@ bool append_field(parquet::FileWriter& w, size_t i, const types::ColumnMapping& 
     case Decode::TimestampTzText: {
       need(8);
       char buf[text::kMaxTimestampChars];
-      size_t n = text::timestamp(b::int8(f.data), c.decode == Decode::TimestampTzText, buf);
+      size_t n = text::timestamp(b::int8(f.data), decode == Decode::TimestampTzText, buf);
       w.append_bytes(i, {buf, n});
       return true;
     }
@@ -145,6 +168,31 @@ bool append_field(parquet::FileWriter& w, size_t i, const types::ColumnMapping& 
   }
   w.append_null(i);
   return false;
+}
+
+// Appends one field to column i: NULL, a value, or (Decode::Array) a list of its elements.
+void append_field(parquet::FileWriter& w, size_t i, const types::ColumnMapping& c,
+                  const pg::CopyField& f, std::vector<char>& scratch, const ColumnNotes& notes) {
+  if (f.is_null()) {
+    w.append_null(i);
+    return;
+  }
+  if (c.decode != Decode::Array) {
+    if (!append_value(w, i, c, c.decode, f, scratch)) ++notes.unrepresentable[i];
+    return;
+  }
+  pg::binary::ArrayReader array(f.data, f.length);
+  if (array.dimensions() > 1) ++notes.flattened[i];
+  w.begin_list(i);
+  pg::binary::ArrayReader::Element e;
+  while (array.next(e)) {
+    if (e.is_null()) {
+      w.append_null(i);
+    } else if (!append_value(w, i, c, c.element_decode, {e.data, e.length}, scratch)) {
+      ++notes.unrepresentable[i];
+    }
+  }
+  w.end_list(i);
 }
 
 // Starts loading the dictionary slot that appending field f to column i will probe (see
@@ -235,22 +283,20 @@ class PartEncoder {
     const size_t rows = width == 0 ? batch.rows : cells_.size() / width;
     if (rows == 0) return;
     constexpr size_t kAhead = 8;
+    const ColumnNotes notes{part_.unrepresentable.data(), part_.flattened.data()};
     writer_->begin_rows(rows);
     for (size_t i = 0; i < width; ++i) {
       const types::ColumnMapping& c = columns_[i];
       if (!writer_->dictionary_active(i)) {  // nothing to prefetch (keys, timestamps, UUIDs…)
-        for (size_t r = 0; r < rows; ++r) {
-          if (!append_field(*writer_, i, c, cells_[r * width + i], scratch_))
-            ++part_.unrepresentable[i];
-        }
+        for (size_t r = 0; r < rows; ++r)
+          append_field(*writer_, i, c, cells_[r * width + i], scratch_, notes);
         continue;
       }
       for (size_t r = 0; r < std::min(kAhead, rows); ++r)
         prefetch_field(*writer_, i, c, cells_[r * width + i]);
       for (size_t r = 0; r < rows; ++r) {
         if (r + kAhead < rows) prefetch_field(*writer_, i, c, cells_[(r + kAhead) * width + i]);
-        if (!append_field(*writer_, i, c, cells_[r * width + i], scratch_))
-          ++part_.unrepresentable[i];
+        append_field(*writer_, i, c, cells_[r * width + i], scratch_, notes);
       }
     }
     writer_->end_rows();
@@ -279,6 +325,7 @@ class PartEncoder {
     writer_ = std::make_unique<parquet::FileWriter>(schema_, options_, *upload_);
     part_ = FileOutcome{};
     part_.unrepresentable.assign(columns_.size(), 0);
+    part_.flattened.assign(columns_.size(), 0);
   }
   void close_part() {
     part_.bytes = writer_->close().bytes;
@@ -291,8 +338,11 @@ class PartEncoder {
     totals_.rows += part_.rows;
     totals_.bytes += part_.bytes;
     totals_.unrepresentable.resize(columns_.size());
-    for (size_t i = 0; i < columns_.size(); ++i)
+    totals_.flattened.resize(columns_.size());
+    for (size_t i = 0; i < columns_.size(); ++i) {
       totals_.unrepresentable[i] += part_.unrepresentable[i];
+      totals_.flattened[i] += part_.flattened[i];
+    }
   }
 
   const std::vector<types::ColumnMapping>& columns_;
@@ -419,12 +469,15 @@ FileOutcome copy_to_parts(pg::Connection& conn, const std::string& sql,
 
   FileOutcome totals;
   totals.unrepresentable.assign(columns.size(), 0);
+  totals.flattened.assign(columns.size(), 0);
   if (rows == 0) parts[0]->finish(true);  // a slice without rows still has its (empty) part
   for (const auto& p : parts) {
     totals.rows += p->totals().rows;
     totals.bytes += p->totals().bytes;
-    for (size_t i = 0; i < p->totals().unrepresentable.size(); ++i)
+    for (size_t i = 0; i < p->totals().unrepresentable.size(); ++i) {
       totals.unrepresentable[i] += p->totals().unrepresentable[i];
+      totals.flattened[i] += p->totals().flattened[i];
+    }
   }
   return totals;
 }

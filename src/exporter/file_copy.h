@@ -28,8 +28,11 @@ std::string copy_sql(const std::string& schema, const std::string& relation,
 struct FileOutcome {
   uint64_t rows = 0;
   uint64_t bytes = 0;
-  // Per column: values the Parquet type could not hold, written as NULL (typed profile).
+  // Per column: values the Parquet type could not hold, written as NULL (typed profile; array
+  // elements count one each).
   std::vector<uint64_t> unrepresentable;
+  // Per column: multi-dimensional arrays flattened into one LIST (typed profile).
+  std::vector<uint64_t> flattened;
 };
 
 struct CopyControl {

@@ -41,7 +41,9 @@ ColumnChunkWriter::ColumnChunkWriter(const Column& column, const WriterOptions& 
                                      Compressor& compressor)
     : column_(column),
       compressor_(compressor),
-      optional_(column.nullable()),
+      max_definition_(column.max_definition_level()),
+      has_definitions_(max_definition_ > 0),
+      repeated_(column.max_repetition_level() > 0),
       width_(fixed_width(column)),
       use_dictionary_(options.dictionary && column.physical != Physical::Boolean),
       page_bytes_(options.page_bytes == 0 ? 1 : options.page_bytes),
@@ -52,11 +54,7 @@ ColumnChunkWriter::ColumnChunkWriter(const Column& column, const WriterOptions& 
       stats_(column, options.statistics_max_bytes) {}
 
 void ColumnChunkWriter::append_null() {
-  stats_.add_null();
-  if (optional_) defs_.push_back(0);
-  ++page_values_;
-  ++page_nulls_;
-  ++chunk_values_;
+  push_entry_without_value(max_definition_ - 1);
   end_value();
 }
 
@@ -94,7 +92,13 @@ void ColumnChunkWriter::append_byte_array(std::string_view value) {
 
 void ColumnChunkWriter::on_dictionary_insert() {
   index_bit_width_ = bit_width_for(static_cast<uint32_t>(dictionary_.size() - 1));
-  if (dictionary_.bytes() > dictionary_bytes_) on_dictionary_full();
+  if (dictionary_.bytes() > dictionary_bytes_) {
+    // Inside a LIST's row the page cannot be cut: the dictionary takes the rest of the row.
+    if (repeated_)
+      dictionary_full_ = true;
+    else
+      on_dictionary_full();
+  }
 }
 
 // Dictionary encoding pays when the dictionary plus the bit-packed indices are clearly smaller
@@ -116,6 +120,7 @@ void ColumnChunkWriter::probe_dictionary() {
 }
 
 void ColumnChunkWriter::on_dictionary_full() {
+  if (mode_ != Mode::Dictionary) return;
   cut_page(true);  // the values so far: as dictionary indices, or replayed as PLAIN
   mode_ = Mode::Plain;
 }
@@ -136,26 +141,35 @@ void ColumnChunkWriter::cut_page(bool decide) {
 void ColumnChunkWriter::abandon_dictionary() {
   std::swap(indices_, replay_indices_);
   std::swap(defs_, replay_defs_);
+  std::swap(reps_, replay_reps_);
   const uint32_t values = page_values_;
   indices_.clear();
   defs_.clear();
+  reps_.clear();
   page_values_ = 0;
   page_nulls_ = 0;
   mode_ = Mode::Plain;
   size_t next_index = 0;
+  auto full = [&] { return open_page_bytes() >= page_bytes_ || page_values_ >= kMaxPageValues; };
   for (uint32_t i = 0; i < values; ++i) {
-    if (optional_ && replay_defs_.data()[i] == 0) {
-      defs_.push_back(0);
+    if (repeated_) {
+      // A LIST's page ends where a row does: before an entry that starts one.
+      if (replay_reps_.data()[i] == 0 && page_values_ > 0 && full()) flush_page();
+      reps_.push_back(replay_reps_.data()[i]);
+    }
+    if (has_definitions_ && replay_defs_.data()[i] != max_definition_) {
+      defs_.push_back(replay_defs_.data()[i]);
       ++page_nulls_;
     } else {
-      if (optional_) defs_.push_back(1);
+      if (has_definitions_) defs_.push_back(static_cast<uint8_t>(max_definition_));
       plain_.append(dictionary_.plain_entry(replay_indices_[next_index++]));
     }
     ++page_values_;
-    if (open_page_bytes() >= page_bytes_ || page_values_ >= kMaxPageValues) flush_page();
+    if (!repeated_ && full()) flush_page();
   }
   replay_indices_.clear();
   replay_defs_.clear();
+  replay_reps_.clear();
   dictionary_.clear();
   plain_equivalent_bytes_ = 0;
 }
@@ -169,11 +183,15 @@ void ColumnChunkWriter::flush_page() {
         std::max<uint64_t>(1024, page_bytes_ * 8 / static_cast<uint64_t>(index_bit_width_));
     size_t value = 0, index = 0;
     while (value < page_values_) {
-      const size_t n = static_cast<size_t>(std::min<uint64_t>(per_page, page_values_ - value));
+      size_t n = static_cast<size_t>(std::min<uint64_t>(per_page, page_values_ - value));
+      // A LIST's page ends where a row does.
+      if (repeated_)
+        while (value + n < page_values_ && reps_.data()[value + n] != 0) ++n;
       size_t present = n;
-      if (optional_) {
+      if (has_definitions_) {
         present = 0;
-        for (size_t i = value; i < value + n; ++i) present += defs_.data()[i];
+        for (size_t i = value; i < value + n; ++i)
+          present += defs_.data()[i] == max_definition_ ? 1 : 0;
       }
       encode_data_page(value, n, index, present, true);
       value += n;
@@ -183,6 +201,7 @@ void ColumnChunkWriter::flush_page() {
     encode_data_page(0, page_values_, 0, 0, false);
   }
   defs_.clear();
+  reps_.clear();
   indices_.clear();
   plain_.clear();
   page_values_ = 0;
@@ -195,14 +214,17 @@ void ColumnChunkWriter::flush_page() {
 void ColumnChunkWriter::encode_data_page(size_t value, size_t count, size_t index, size_t present,
                                          bool indices) {
   body_.clear();
-  if (optional_) {
-    // Data page v1: repetition levels (none: max level 0), then definition levels as the
-    // RLE hybrid behind its 4-byte little-endian length.
-    body_.resize(4);
-    encode_rle_hybrid(defs_.span().subspan(value, count), 1, body_);
-    auto length = static_cast<uint32_t>(body_.size() - 4);
-    std::memcpy(body_.data(), &length, 4);
-  }
+  // Data page v1: repetition levels (a LIST only), then definition levels (OPTIONAL or LIST),
+  // each as the RLE hybrid behind its 4-byte little-endian length.
+  auto levels = [&](const ByteBuffer& entries, int max_level) {
+    const size_t start = body_.size();
+    body_.resize(start + 4);
+    encode_rle_hybrid(entries.span().subspan(value, count), bit_width_for(max_level), body_);
+    auto length = static_cast<uint32_t>(body_.size() - start - 4);
+    std::memcpy(body_.data() + start, &length, 4);
+  };
+  if (repeated_) levels(reps_, column_.max_repetition_level());
+  if (has_definitions_) levels(defs_, max_definition_);
   Encoding encoding = Encoding::Plain;
   if (indices && present > 0) {
     encoding = Encoding::RleDictionary;
@@ -256,7 +278,7 @@ ColumnChunk ColumnChunkWriter::write_chunk(OutputStream& out, uint64_t offset) {
   ColumnChunk chunk;
   ColumnMetaData& m = chunk.meta_data;
   m.type = column_.physical;
-  m.path_in_schema = {column_.name};
+  m.path_in_schema = leaf_path(column_);
   m.codec = compressor_.codec();
   m.num_values = static_cast<int64_t>(chunk_values_);
   int64_t uncompressed = data_uncompressed_;
@@ -301,6 +323,7 @@ ColumnChunk ColumnChunkWriter::write_chunk(OutputStream& out, uint64_t offset) {
   mode_ = use_dictionary_ ? Mode::Dictionary : Mode::Plain;
   index_bit_width_ = 1;
   chunk_values_ = 0;
+  chunk_rows_ = 0;
   plain_equivalent_bytes_ = 0;
   data_uncompressed_ = 0;
   dictionary_data_pages_ = 0;

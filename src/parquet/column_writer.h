@@ -10,6 +10,12 @@
 //     it turns out useless (about as large as the values themselves) before its first page,
 //     it is abandoned and the chunk is written in PLAIN only.
 //   - definition levels: RLE hybrid with bit width 1 behind a 4-byte length (data page v1).
+//   - a LIST column (schema.h) writes one level entry per element, or one for a NULL or empty
+//     list: repetition levels (0 starts a row, 1 continues its list; RLE hybrid, bit width 1,
+//     behind a 4-byte length) come first, then the definition levels (max 3: bit width 2), then
+//     the element values. Pages start at row boundaries only (a reader may then skip a page
+//     by its row count without looking into the neighbour), so a LIST column's page is cut
+//     when a row ends, never inside one.
 // The caller (FileWriter) checks that each value fits the column before appending it.
 #pragma once
 
@@ -34,7 +40,20 @@ class ColumnChunkWriter {
  public:
   ColumnChunkWriter(const Column& column, const WriterOptions& options, Compressor& compressor);
 
+  // A NULL value; in an open list, a NULL element.
   void append_null();
+  // LIST columns: a row's list is begin_list(), its elements (append_* / append_null), then
+  // end_list(); a NULL list is append_null_list() alone.
+  void begin_list() { next_repetition_ = 0; }
+  void end_list() {
+    if (next_repetition_ == 0) push_entry_without_value(max_definition_ - 2);  // empty list
+    end_record();
+  }
+  void append_null_list() {
+    next_repetition_ = 0;
+    push_entry_without_value(0);
+    end_record();
+  }
   void append_bool(bool value);
   void append_int32(int32_t value) {
     stats_.add_int32(value);
@@ -72,8 +91,9 @@ class ColumnChunkWriter {
   }
 
   const Column& column() const { return column_; }
-  // Values (NULLs included) appended since the last write_chunk().
-  uint64_t num_values() const { return chunk_values_; }
+  // Rows appended since the last write_chunk(): values (NULLs included) of a flat column,
+  // lists (NULL and empty ones included) of a LIST column.
+  uint64_t num_rows() const { return repeated_ ? chunk_rows_ : chunk_values_; }
   // Encoded bytes held for this chunk: finished pages, the dictionary, the open page.
   uint64_t buffered_bytes() const {
     return pages_.size() + dictionary_.bytes() + open_page_bytes();
@@ -123,18 +143,45 @@ class ColumnChunkWriter {
   }
   void on_dictionary_insert();
   void begin_value() {
-    if (optional_) defs_.push_back(1);
+    if (has_definitions_) defs_.push_back(static_cast<uint8_t>(max_definition_));
+    if (repeated_) {
+      reps_.push_back(next_repetition_);
+      next_repetition_ = 1;
+    }
     ++page_values_;
     ++chunk_values_;
+  }
+  // A level entry without a value: a NULL list (0), an empty list (max - 2), a NULL element or
+  // value (max - 1).
+  void push_entry_without_value(int definition) {
+    stats_.add_null();
+    if (has_definitions_) defs_.push_back(static_cast<uint8_t>(definition));
+    if (repeated_) {
+      reps_.push_back(next_repetition_);
+      next_repetition_ = 1;
+    }
+    ++page_values_;
+    ++page_nulls_;
+    ++chunk_values_;
+  }
+  // A LIST column's row is complete: the one place its page may be cut.
+  void end_record() {
+    ++chunk_rows_;
+    if (dictionary_full_) {
+      dictionary_full_ = false;
+      on_dictionary_full();
+    }
+    if (open_page_bytes() >= page_bytes_ || page_values_ >= kMaxPageValues) cut_page(false);
   }
 
   uint64_t open_page_bytes() const {
     uint64_t values = mode_ == Mode::Dictionary
                           ? (static_cast<uint64_t>(indices_.size()) * index_bit_width_ + 7) / 8
                           : plain_.size();
-    return values + defs_.size() / 8;
+    return values + (defs_.size() + reps_.size()) / 8;
   }
   void end_value() {
+    if (repeated_) return;  // end_record() cuts
     if (open_page_bytes() >= page_bytes_ || page_values_ >= kMaxPageValues) cut_page(false);
   }
   bool dictionary_worth_it() const;
@@ -152,15 +199,19 @@ class ColumnChunkWriter {
 
   const Column& column_;
   Compressor& compressor_;
-  const bool optional_;
-  const size_t width_;  // bytes per value for fixed-width types, 0 for BYTE_ARRAY/BOOLEAN
+  const int max_definition_;  // 0 (REQUIRED), 1 (OPTIONAL), 3 (OPTIONAL LIST)
+  const bool has_definitions_;
+  const bool repeated_;  // a LIST column: repetition levels, rows != values
+  const size_t width_;   // bytes per value for fixed-width types, 0 for BYTE_ARRAY/BOOLEAN
   const bool use_dictionary_;
   const uint64_t page_bytes_;
   const uint64_t dictionary_bytes_;
 
   Mode mode_;
   // The open page.
-  ByteBuffer defs_;                // one definition level per value (OPTIONAL only)
+  ByteBuffer defs_;                // one definition level per entry (OPTIONAL or LIST)
+  ByteBuffer reps_;                // one repetition level per entry (LIST only)
+  uint8_t next_repetition_ = 0;    // LIST: 0 for a row's first entry, then 1
   std::vector<uint32_t> indices_;  // Mode::Dictionary
   ByteBuffer plain_;               // Mode::Plain: PLAIN-encoded values
   uint32_t page_values_ = 0;
@@ -174,6 +225,8 @@ class ColumnChunkWriter {
   ChunkBuffer pages_;            // encoded data pages, headers included
   ChunkBuffer dictionary_page_;  // the encoded dictionary page, at write_chunk()
   uint64_t chunk_values_ = 0;
+  uint64_t chunk_rows_ = 0;       // LIST columns
+  bool dictionary_full_ = false;  // LIST: the dictionary filled up inside a row; settled at its end
   uint64_t plain_equivalent_bytes_ = 0;  // what the dictionary-encoded values would take PLAIN
   int64_t data_uncompressed_ = 0;
   int32_t dictionary_data_pages_ = 0;
@@ -183,6 +236,7 @@ class ColumnChunkWriter {
   ByteBuffer body_, header_;
   std::vector<uint32_t> replay_indices_;
   ByteBuffer replay_defs_;
+  ByteBuffer replay_reps_;
 };
 
 }  // namespace snaplake::parquet

@@ -38,6 +38,7 @@ FileWriter::FileWriter(Schema schema, WriterOptions options, OutputStream& out)
   footer_ = std::make_unique<Footer>(options_);
   for (const Column& c : schema_) {
     columns_.push_back(std::make_unique<ColumnChunkWriter>(c, options_, footer_->compressor));
+    list_state_.push_back(c.list ? kListClosed : kFlat);
     footer_->decimal_limits.push_back(c.logical == Logical::Decimal ? power_of_ten(c.precision)
                                                                     : 0);
   }
@@ -48,12 +49,12 @@ FileWriter::~FileWriter() = default;
 void FileWriter::reject(size_t column, std::string_view why) const {
   // The row this column's next value belongs to (rows are appended column by column between
   // begin_rows and end_rows).
-  const uint64_t row = rows_ + (columns_[column]->num_values() - rows_in_group_) + 1;
+  const uint64_t row = rows_ + (columns_[column]->num_rows() - rows_in_group_) + 1;
   fail(ErrorKind::InvalidInput, "cannot write row {} of column '{}': {}", row, schema_[column].name,
        why);
 }
 
-ColumnChunkWriter& FileWriter::column_for(size_t column, const char* kind) {
+ColumnChunkWriter& FileWriter::column_for(size_t column, const char* kind, bool is_value) {
   if (closed_ || footer_->broken)
     fail(ErrorKind::InvalidInput, "cannot append {} to a Parquet file that is {}", kind,
          closed_ ? "closed" : "broken by an earlier write failure");
@@ -61,13 +62,15 @@ ColumnChunkWriter& FileWriter::column_for(size_t column, const char* kind) {
     fail(ErrorKind::InvalidInput, "cannot append {} to column {}: the file has {} columns", kind,
          column, columns_.size());
   ColumnChunkWriter& writer = *columns_[column];
-  if (writer.num_values() >= rows_in_group_ + rows_open_) {
+  if (writer.num_rows() >= rows_in_group_ + rows_open_) {
     fail(ErrorKind::InvalidInput, "cannot write row {} of column '{}': {}", rows_ + rows_open_,
          schema_[column].name,
          rows_open_ == 1
              ? fmt::format("{} is a second value in the same row", kind)
              : fmt::format("{} is one value more than the {} rows begun", kind, rows_open_));
   }
+  if (is_value && list_state_[column] == kListClosed)
+    reject(column, fmt::format("{} outside begin_list/end_list of a LIST column", kind));
   return writer;
 }
 
@@ -79,9 +82,31 @@ void FileWriter::check_decimal(size_t column, Int128 unscaled) const {
 }
 
 void FileWriter::append_null(size_t column) {
-  ColumnChunkWriter& w = column_for(column, "NULL");
+  ColumnChunkWriter& w = column_for(column, "NULL", false);
+  if (list_state_[column] == kListOpen) {
+    w.append_null();  // elements are always OPTIONAL
+    return;
+  }
   if (!schema_[column].nullable()) reject(column, "NULL in a REQUIRED column");
-  w.append_null();
+  if (list_state_[column] == kListClosed)
+    w.append_null_list();
+  else
+    w.append_null();
+}
+
+void FileWriter::begin_list(size_t column) {
+  ColumnChunkWriter& w = column_for(column, "a list", false);
+  if (list_state_[column] == kFlat) reject(column, "begin_list on a column that is not a LIST");
+  if (list_state_[column] == kListOpen) reject(column, "begin_list inside an open list");
+  list_state_[column] = kListOpen;
+  w.begin_list();
+}
+
+void FileWriter::end_list(size_t column) {
+  ColumnChunkWriter& w = column_for(column, "the end of a list", false);
+  if (list_state_[column] != kListOpen) reject(column, "end_list without begin_list");
+  list_state_[column] = kListClosed;
+  w.end_list();
 }
 
 void FileWriter::append_bool(size_t column, bool value) {
@@ -180,7 +205,7 @@ void FileWriter::begin_rows(size_t n) {
          closed_ ? "closed" : "broken by an earlier write failure");
   if (n == 0) fail(ErrorKind::InvalidInput, "cannot begin 0 rows of a Parquet file");
   for (size_t i = 0; i < columns_.size(); ++i) {
-    if (columns_[i]->num_values() != rows_in_group_) reject(i, "rows begun inside a row");
+    if (columns_[i]->num_rows() != rows_in_group_) reject(i, "rows begun inside a row");
   }
   rows_open_ = n;
 }
@@ -192,7 +217,8 @@ void FileWriter::end_rows() {
   uint64_t bytes = 0;
   for (size_t i = 0; i < columns_.size(); ++i) {
     const ColumnChunkWriter& w = *columns_[i];
-    if (w.num_values() != rows_in_group_ + rows_open_)
+    if (list_state_[i] == kListOpen) reject(i, "the row's list is still open (no end_list)");
+    if (w.num_rows() != rows_in_group_ + rows_open_)
       reject(i, "the row has no value for this column");
     bytes += w.buffered_bytes();
   }

@@ -8,12 +8,15 @@
 //   w.close();   // writes the footer; the caller then commits the stream
 //
 // Each append_* must match the column's physical type (append_bytes serves BYTE_ARRAY and
-// FIXED_LEN_BYTE_ARRAY). A value that does not fit its column (wrong width, a DECIMAL beyond its
-// precision, NULL in a REQUIRED column) throws Error(InvalidInput) naming the column. Such a
-// rejected value is not appended and leaves the writer as it was, so the caller may append
-// another value (e.g. NULL) for the column instead; end_row() on an incomplete row throws the
-// same way. After any other failure (the stream threw) every call throws and the file must be
-// abandoned (abort the stream): a FileWriter never writes a corrupt file.
+// FIXED_LEN_BYTE_ARRAY). A LIST column (schema.h) takes, per row, either append_null (a NULL
+// list) or begin_list, any number of element appends (append_null for a NULL element), and
+// end_list; an element append outside begin_list/end_list is rejected. A value that does not fit
+// its column (wrong width, a DECIMAL beyond its precision, NULL in a REQUIRED column) throws
+// Error(InvalidInput) naming the column. Such a rejected value is not appended and leaves the
+// writer as it was, so the caller may append another value (e.g. NULL) for the column instead;
+// end_row() on an incomplete row throws the same way. After any other failure (the stream threw)
+// every call throws and the file must be abandoned (abort the stream): a FileWriter never writes a
+// corrupt file.
 //
 // What lands in the file (parquet-format): "PAR1" | row groups | FileMetaData (Thrift compact,
 // thrift_compact.h / metadata.cc) | its length (LE int32) | "PAR1". Each column chunk is an
@@ -53,7 +56,11 @@ class FileWriter {
 
   const Schema& schema() const { return schema_; }
 
+  // NULL; on a LIST column a NULL list, or a NULL element between begin_list and end_list.
   void append_null(size_t column);
+  // LIST columns: opens / closes the row's list (no element in between: an empty list).
+  void begin_list(size_t column);
+  void end_list(size_t column);
   void append_bool(size_t column, bool value);
   void append_int32(size_t column, int32_t value);  // INT32, incl. DATE, INT16, DECIMAL(p<=9)
   void append_int64(size_t column, int64_t value);  // INT64, incl. TIME, TIMESTAMP, DECIMAL
@@ -91,8 +98,9 @@ class FileWriter {
  private:
   void flush_row_group();
   // The column's writer after checking the index, the writer's state and that the row has no
-  // value for it yet; `kind` names the append for the error message.
-  ColumnChunkWriter& column_for(size_t column, const char* kind);
+  // value for it yet (and, for a value, that a LIST column's list is open); `kind` names the
+  // append for the error message.
+  ColumnChunkWriter& column_for(size_t column, const char* kind, bool is_value = true);
   [[noreturn]] void reject(size_t column, std::string_view why) const;
   void check_decimal(size_t column, Int128 unscaled) const;
 
@@ -100,6 +108,9 @@ class FileWriter {
   WriterOptions options_;
   OutputStream& out_;
   std::vector<std::unique_ptr<ColumnChunkWriter>> columns_;
+  // Per column: kFlat, or a LIST column's kListClosed / kListOpen.
+  enum : uint8_t { kFlat, kListClosed, kListOpen };
+  std::vector<uint8_t> list_state_;
   uint64_t rows_ = 0;
   uint64_t rows_in_group_ = 0;
   uint64_t rows_open_ = 1;  // rows being appended: 1, or n after begin_rows(n)

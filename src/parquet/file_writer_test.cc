@@ -445,7 +445,9 @@ TEST(FileWriter, RowGroupsCutByRowsAndBytes) {
   }
   EXPECT_EQ(wa.close().row_groups, 3u);
   std::vector<int64_t> rows;
-  for (const TValue& rg : testing::read_footer(a.data)[4].list) rows.push_back(rg[3].i);
+  // The footer outlives the loop (a range-for over a member of a temporary would not).
+  const TValue footer = testing::read_footer(a.data);
+  for (const TValue& rg : footer[4].list) rows.push_back(rg[3].i);
   EXPECT_EQ(rows, (std::vector<int64_t>{100, 100, 50}));
 
   WriterOptions by_bytes;

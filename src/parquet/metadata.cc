@@ -21,6 +21,8 @@ std::optional<ConvertedType> converted_type(const Column& c) {
       return ConvertedType::TimeMicros;
     case Logical::TimestampMicros:
       return ConvertedType::TimestampMicros;
+    case Logical::TimestampMillis:
+      return ConvertedType::TimestampMillis;
     case Logical::Int16:
       return ConvertedType::Int16;
     case Logical::Uuid:  // UUID has no ConvertedType
@@ -54,10 +56,11 @@ void write_logical_type(ThriftWriter& w, const Column& c) {
       break;
     case Logical::TimeMicros:       // 7: TimeType { 1: isAdjustedToUTC, 2: unit }
     case Logical::TimestampMicros:  // 8: TimestampType { 1: isAdjustedToUTC, 2: unit }
+    case Logical::TimestampMillis:
       w.begin_field_struct(c.logical == Logical::TimeMicros ? 7 : 8);
-      w.field_bool(1, c.logical == Logical::TimestampMicros && c.utc_adjusted);
-      w.begin_field_struct(2);  // TimeUnit union
-      w.begin_field_struct(2);  // 2: MicroSeconds
+      w.field_bool(1, c.logical != Logical::TimeMicros && c.utc_adjusted);
+      w.begin_field_struct(2);  // TimeUnit union: 1 MilliSeconds, 2 MicroSeconds
+      w.begin_field_struct(c.logical == Logical::TimestampMillis ? 1 : 2);
       w.end_struct();
       w.end_struct();
       w.end_struct();
@@ -143,14 +146,50 @@ void write_statistics(ThriftWriter& w, const Statistics& s) {
 void write_schema_element(ThriftWriter& w, const Column& c) {
   w.field_i32(1, static_cast<int32_t>(c.physical));
   if (c.physical == Physical::FixedLenByteArray) w.field_i32(2, c.type_length);
-  w.field_i32(3, static_cast<int32_t>(c.repetition));
-  w.field_binary(4, c.name);
+  // A LIST's element is always OPTIONAL: PostgreSQL arrays may hold NULLs.
+  w.field_i32(3, static_cast<int32_t>(c.list ? Repetition::Optional : c.repetition));
+  w.field_binary(4, c.list ? std::string_view(kListElementName) : std::string_view(c.name));
   if (auto converted = converted_type(c)) w.field_i32(6, static_cast<int32_t>(*converted));
   if (c.logical == Logical::Decimal) {
     w.field_i32(7, c.scale);
     w.field_i32(8, c.precision);
   }
   if (c.logical != Logical::None) write_logical_type(w, c);
+}
+
+size_t schema_element_count(const Column& c) {
+  return c.list ? 3 : 1;
+}
+
+std::vector<std::string> leaf_path(const Column& c) {
+  if (!c.list) return {c.name};
+  return {c.name, kListGroupName, kListElementName};
+}
+
+void write_schema_elements(ThriftWriter& w, const Column& c) {
+  if (c.list) {
+    // LogicalTypes.md, "Lists": the outer group carries the LIST annotation (the legacy
+    // converted type too, for readers that predate LogicalType) and the list's repetition.
+    w.begin_struct();
+    w.field_i32(3, static_cast<int32_t>(c.repetition));
+    w.field_binary(4, c.name);
+    w.field_i32(5, 1);  // num_children
+    w.field_i32(6, static_cast<int32_t>(ConvertedType::List));
+    w.begin_field_struct(10);  // logicalType
+    w.begin_field_struct(3);   // 3: ListType
+    w.end_struct();
+    w.end_struct();
+    w.end_struct();
+    // The middle level must be a repeated group named "list" with one child.
+    w.begin_struct();
+    w.field_i32(3, static_cast<int32_t>(Repetition::Repeated));
+    w.field_binary(4, kListGroupName);
+    w.field_i32(5, 1);
+    w.end_struct();
+  }
+  w.begin_struct();
+  write_schema_element(w, c);
+  w.end_struct();
 }
 
 void write_page_header(ByteBuffer& out, const PageHeader& h) {
@@ -182,17 +221,15 @@ void write_file_metadata(ByteBuffer& out, const FileMetaData& m) {
   w.begin_struct();
   w.field_i32(1, m.version);
   // The schema is the depth-first flattening of the tree: the root group first (name and
-  // num_children only, as parquet-mr writes it), then the leaves.
-  w.begin_field_list(2, ThriftType::Struct, static_cast<uint32_t>(schema.size() + 1));
+  // num_children only, as parquet-mr writes it), then each column's elements.
+  size_t elements = 1;
+  for (const Column& c : schema) elements += schema_element_count(c);
+  w.begin_field_list(2, ThriftType::Struct, static_cast<uint32_t>(elements));
   w.begin_struct();
   w.field_binary(4, "schema");
   w.field_i32(5, static_cast<int32_t>(schema.size()));
   w.end_struct();
-  for (const Column& c : schema) {
-    w.begin_struct();
-    write_schema_element(w, c);
-    w.end_struct();
-  }
+  for (const Column& c : schema) write_schema_elements(w, c);
   w.field_i64(3, m.num_rows);
   w.begin_field_list(4, ThriftType::Struct, static_cast<uint32_t>(m.row_groups.size()));
   for (const RowGroup& rg : m.row_groups) {

@@ -30,10 +30,12 @@ enum class PageType : int32_t { DataPage = 0, IndexPage = 1, DictionaryPage = 2,
 // parquet.thrift `enum ConvertedType` (the legacy annotations).
 enum class ConvertedType : int32_t {
   Utf8 = 0,
+  List = 3,
   Enum = 4,
   Decimal = 5,
   Date = 6,
   TimeMicros = 8,
+  TimestampMillis = 9,
   TimestampMicros = 10,
   Int16 = 16,
   Json = 19,
@@ -117,6 +119,13 @@ void write_page_header(ByteBuffer& out, const PageHeader& header);
 void write_file_metadata(ByteBuffer& out, const FileMetaData& metadata);
 // Exposed for tests.
 void write_statistics(ThriftWriter& w, const Statistics& stats);
+// The leaf's SchemaElement (for a LIST column: its "element").
 void write_schema_element(ThriftWriter& w, const Column& column);
+// Every SchemaElement of one top-level column, each as a struct element of the schema list: one
+// for a leaf, three for a LIST (the LIST group, the repeated group, the element).
+void write_schema_elements(ThriftWriter& w, const Column& column);
+// How many SchemaElements a column takes; ColumnMetaData.path_in_schema of its leaf.
+size_t schema_element_count(const Column& column);
+std::vector<std::string> leaf_path(const Column& column);
 
 }  // namespace snaplake::parquet

@@ -51,7 +51,8 @@ void validate(const Schema& schema) {
         break;
       case Physical::Int64:
         if (c.logical != Logical::None && c.logical != Logical::TimeMicros &&
-            c.logical != Logical::TimestampMicros && c.logical != Logical::Decimal)
+            c.logical != Logical::TimestampMicros && c.logical != Logical::TimestampMillis &&
+            c.logical != Logical::Decimal)
           bad("INT64 takes only TIME, TIMESTAMP or DECIMAL");
         if (c.logical == Logical::Decimal && c.precision > 18)
           bad("DECIMAL on INT64 needs precision <= 18");

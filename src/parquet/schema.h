@@ -1,6 +1,16 @@
-// The schema of a Parquet file as snaplake writes it: a flat list of leaf columns under one
-// root, each REQUIRED or OPTIONAL (never REPEATED). Enum values are the Thrift ones from
-// parquet.thrift so they can be written as they are.
+// The schema of a Parquet file as snaplake writes it: a list of top-level columns under one
+// root, each REQUIRED or OPTIONAL, each either a leaf or a LIST of leaves. A LIST column is the
+// three-level structure of LogicalTypes.md ("Lists"):
+//
+//   <optional|required> group <name> (LIST) {
+//     repeated group list {
+//       optional <element type> element;
+//     }
+//   }
+//
+// (the list may be NULL, empty, or hold NULL elements); its element's physical and logical type
+// are the Column's own fields. Enum values are the Thrift ones from parquet.thrift so they can be
+// written as they are.
 #pragma once
 
 #include <cstdint>
@@ -37,10 +47,11 @@ enum class Logical : int32_t {
   Date,             // INT32 days since 1970-01-01, DATE
   TimeMicros,       // INT64 micros since midnight, TIME(MICROS, isAdjustedToUTC=false), TIME_MICROS
   TimestampMicros,  // INT64 micros since the epoch, TIMESTAMP(MICROS, utc_adjusted)
+  TimestampMillis,  // INT64 millis since the epoch, TIMESTAMP(MILLIS, utc_adjusted)
   Int16,            // INT32, INTEGER(16, signed), INT_16
 };
 
-enum class Repetition : int32_t { Required = 0, Optional = 1 };
+enum class Repetition : int32_t { Required = 0, Optional = 1, Repeated = 2 };
 
 struct Column {
   std::string name;
@@ -51,9 +62,20 @@ struct Column {
   int32_t precision = 0;      // DECIMAL: total digits (1..38)
   int32_t scale = 0;          // DECIMAL: digits after the point (0..precision)
   bool utc_adjusted = false;  // TIMESTAMP: isAdjustedToUTC
+  // A LIST of OPTIONAL elements of the type above; `repetition` is the list's own.
+  bool list = false;
 
   bool nullable() const { return repetition == Repetition::Optional; }
+  // Definition and repetition levels of the leaf (Parquet's Dremel encoding): a flat OPTIONAL
+  // column 1 / 0; a LIST 1 (list NULL or not) + 1 (repeated: empty or not) + 1 (element NULL or
+  // not) / 1.
+  int max_definition_level() const { return (nullable() ? 1 : 0) + (list ? 2 : 0); }
+  int max_repetition_level() const { return list ? 1 : 0; }
 };
+
+// The names of the LIST structure's inner nodes (LogicalTypes.md's recommended names).
+inline constexpr const char* kListGroupName = "list";
+inline constexpr const char* kListElementName = "element";
 
 using Schema = std::vector<Column>;
 

@@ -1,5 +1,7 @@
 #include "pg/binary_values.h"
 
+#include <algorithm>
+
 #include "common/error.h"
 
 namespace snaplake::pg::binary {
@@ -47,6 +49,48 @@ Numeric numeric_unscaled(const uint8_t* p, int32_t length, int32_t scale) {
     if (unscaled >= kMax38) return {NumericKind::TooLarge, 0};
   }
   return {NumericKind::Finite, sign == kNeg ? -unscaled : unscaled};
+}
+
+ArrayReader::ArrayReader(const uint8_t* p, int32_t length) : p_(p), end_(p + length) {
+  // MAXDIM is 6 (utils/array.h): array_recv refuses more.
+  constexpr int32_t kMaxDimensions = 6;
+  if (length < 12) fail(ErrorKind::Source, "malformed binary array ({} bytes)", length);
+  ndim_ = int4(p_);
+  const int32_t flags = int4(p_ + 4);
+  if (ndim_ < 0 || ndim_ > kMaxDimensions || (flags & ~1) != 0)
+    fail(ErrorKind::Source, "malformed binary array header (ndim {}, flags {})", ndim_, flags);
+  p_ += 12;
+  if (end_ - p_ < 8 * ndim_)
+    fail(ErrorKind::Source, "malformed binary array ({} dimensions in {} bytes)", ndim_, length);
+  count_ = ndim_ == 0 ? 0 : 1;
+  for (int32_t d = 0; d < ndim_; ++d) {
+    const int32_t size = int4(p_ + 8 * d);
+    if (size < 0) fail(ErrorKind::Source, "malformed binary array (dimension of {})", size);
+    count_ *= static_cast<uint64_t>(size);
+    // Each element takes at least its 4-byte length: a count beyond that is malformed.
+    if (count_ > static_cast<uint64_t>(length) / 4)
+      fail(ErrorKind::Source, "malformed binary array ({} elements in {} bytes)", count_, length);
+  }
+  p_ += 8 * ndim_;
+}
+
+bool ArrayReader::next(Element& element) {
+  if (read_ == count_) {
+    if (p_ != end_)
+      fail(ErrorKind::Source, "malformed binary array ({} bytes after its {} elements)", end_ - p_,
+           count_);
+    return false;
+  }
+  if (end_ - p_ < 4) fail(ErrorKind::Source, "malformed binary array (element {} cut)", read_);
+  element.length = int4(p_);
+  p_ += 4;
+  if (element.length < -1 || end_ - p_ < std::max(element.length, 0))
+    fail(ErrorKind::Source, "malformed binary array (element {} of {} bytes)", read_,
+         element.length);
+  element.data = p_;
+  if (element.length > 0) p_ += element.length;
+  ++read_;
+  return true;
 }
 
 }  // namespace snaplake::pg::binary

@@ -2,7 +2,8 @@
 // *_send functions): network byte order integers and IEEE floats; date as int32 days since
 // 2000-01-01; time, timestamp and timestamptz as int64 microseconds (since midnight, resp. since
 // 2000-01-01 00:00 UTC); ±infinity as INT32/INT64 min/max; uuid as 16 raw bytes; numeric as
-// base-10000 digits (numeric_send: ndigits, weight, sign, dscale, digits[], all 16-bit).
+// base-10000 digits (numeric_send: ndigits, weight, sign, dscale, digits[], all 16-bit); arrays
+// as array_send writes them (ArrayReader below).
 #pragma once
 
 #include <bit>
@@ -81,5 +82,35 @@ struct Numeric {
 // the scale are truncated; a column's typmod guarantees there are none). TooLarge when the
 // value needs more than 38 digits.
 Numeric numeric_unscaled(const uint8_t* p, int32_t length, int32_t scale);
+
+// An array in array_send's layout (src/backend/utils/adt/arrayfuncs.c):
+//   int32 ndim | int32 flags (1: has NULLs) | uint32 element type oid |
+//   ndim × (int32 dimension size, int32 lower bound) |
+//   the elements in row-major order, each int32 length (-1: NULL) and that many bytes.
+// An empty array has ndim 0 and nothing after the oid. open() checks the header (and that the
+// element count fits the value); next() checks each element's bounds; both throw Error(Source)
+// for a malformed value.
+class ArrayReader {
+ public:
+  struct Element {
+    const uint8_t* data = nullptr;
+    int32_t length = -1;  // -1: NULL
+    bool is_null() const { return length < 0; }
+  };
+
+  ArrayReader(const uint8_t* p, int32_t length);
+
+  int32_t dimensions() const { return ndim_; }
+  uint64_t size() const { return count_; }
+  // The next element; false after the last one (then checks nothing is left over).
+  bool next(Element& element);
+
+ private:
+  const uint8_t* p_;
+  const uint8_t* end_;
+  int32_t ndim_ = 0;
+  uint64_t count_ = 0;
+  uint64_t read_ = 0;
+};
 
 }  // namespace snaplake::pg::binary

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <vector>
 
+#include "common/error.h"
 #include "pg/numeric_send_test_util.h"
 
 namespace snaplake::pg::binary {
@@ -64,6 +66,76 @@ TEST(Scalars, NetworkByteOrder) {
   EXPECT_EQ(float4(f.data()), 1.5f);
   std::vector<uint8_t> d = {0xc0, 0x04, 0, 0, 0, 0, 0, 0};  // -2.5
   EXPECT_EQ(float8(d.data()), -2.5);
+}
+
+// array_send's bytes, as PostgreSQL 15 sends them:
+// SELECT array_send('{1,NULL}'::int4[]), array_send('{}'::int4[]),
+//        array_send('{{1,2},{3,4}}'::int4[]).
+const std::vector<uint8_t> kOneNull = {0,    0,    0,    1,   0, 0, 0, 1,
+                                       0,    0,    0,    23,               // ndim, flags, oid
+                                       0,    0,    0,    2,   0, 0, 0, 1,  // dim 2, lbound 1
+                                       0,    0,    0,    4,   0, 0, 0, 1,  // 1
+                                       0xff, 0xff, 0xff, 0xff};            // NULL
+const std::vector<uint8_t> kEmpty = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 23};
+const std::vector<uint8_t> kSquare = {0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 23,              //
+                                      0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2,  0, 0, 0, 1,  //
+                                      0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0, 4,  0, 0, 0, 2,  //
+                                      0, 0, 0, 4, 0, 0, 0, 3, 0, 0, 0, 4,  0, 0, 0, 4};
+
+std::vector<std::optional<int32_t>> elements(const std::vector<uint8_t>& bytes, int32_t& ndim) {
+  ArrayReader array(bytes.data(), static_cast<int32_t>(bytes.size()));
+  ndim = array.dimensions();
+  std::vector<std::optional<int32_t>> out;
+  ArrayReader::Element e;
+  while (array.next(e)) {
+    if (e.is_null()) {
+      out.push_back(std::nullopt);
+    } else {
+      EXPECT_EQ(e.length, 4);
+      out.push_back(int4(e.data));
+    }
+  }
+  EXPECT_EQ(out.size(), array.size());
+  return out;
+}
+
+TEST(Arrays, ElementsInRowMajorOrderWithNulls) {
+  int32_t ndim = -1;
+  EXPECT_EQ(elements(kOneNull, ndim), (std::vector<std::optional<int32_t>>{1, std::nullopt}));
+  EXPECT_EQ(ndim, 1);
+  EXPECT_TRUE(elements(kEmpty, ndim).empty());
+  EXPECT_EQ(ndim, 0);
+  EXPECT_EQ(elements(kSquare, ndim), (std::vector<std::optional<int32_t>>{1, 2, 3, 4}));
+  EXPECT_EQ(ndim, 2);
+}
+
+TEST(Arrays, MalformedValuesAreSourceErrors) {
+  auto refused = [](std::vector<uint8_t> bytes) {
+    try {
+      int32_t ndim;
+      elements(bytes, ndim);
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::Source);
+      return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(refused({0, 0, 0, 1}));  // shorter than the header
+  auto cut = kOneNull;
+  cut.pop_back();
+  EXPECT_TRUE(refused(cut));  // the last element's length cut
+  auto extra = kEmpty;
+  extra.push_back(0);
+  EXPECT_TRUE(refused(extra));  // bytes after the elements
+  auto huge = kOneNull;
+  huge[12] = 0x7f;  // a dimension of ~2^31 elements in 32 bytes
+  EXPECT_TRUE(refused(huge));
+  auto dims = kEmpty;
+  dims[3] = 7;  // more than MAXDIM (6)
+  EXPECT_TRUE(refused(dims));
+  auto overlong = kOneNull;
+  overlong[23] = 9;  // an element longer than what is left
+  EXPECT_TRUE(refused(overlong));
 }
 
 }  // namespace

@@ -64,6 +64,10 @@ std::vector<Table> list_tables(Connection& conn) {
     col.numeric_scale = optional_int(c, i, "numeric_scale");
     col.datetime_precision = optional_int(c, i, "datetime_precision");
     col.text_cast_is_output = c.boolean(i, "text_cast_is_output");
+    col.element_type = c.text(i, "element_type");
+    col.element_kind = c.text(i, "element_kind").at(0);
+    col.element_typmod = static_cast<int32_t>(c.integer(i, "element_typmod"));
+    col.element_text_cast_is_output = c.boolean(i, "element_text_cast_is_output");
     tables[it->second].columns.push_back(std::move(col));
   }
   return tables;

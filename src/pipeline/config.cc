@@ -241,6 +241,10 @@ void read_export(SectionReader& r, Config& c) {
   r.string("to", c.export_.to);
   r.choice("compression", c.export_.compression, parquet::kCodecNames);
   r.choice("types", c.export_.types, types::kProfileNames);
+  // The typed profile's per-type overrides (types/overrides.h), as `snaplake export --type`.
+  r.choice("type_uuid", c.export_.type_overrides.uuid, types::kUuidAsNames);
+  r.choice("type_time", c.export_.type_overrides.time, types::kTimeAsNames);
+  r.choice("type_timestamp", c.export_.type_overrides.timestamp, types::kTimestampUnitNames);
   r.integer("jobs", c.export_.jobs, 1);
   r.duration("max_wait", c.export_.max_wait);
   r.duration("lease", c.export_.lease);
@@ -389,6 +393,7 @@ void check_export_options(const Config& config) {
     names.only = label + " databases";
     names.to = "[export] to";
     names.jobs = "[export] jobs";
+    names.type_override = "[export] type_{}";
     try {
       export_options(config, instance).validate(names);
     } catch (const Error& e) {
@@ -573,6 +578,7 @@ exporter::ExportOptions export_options(const Config& config, const InstanceConfi
   options.jobs = config.export_.jobs;
   options.codec = config.export_.compression;
   options.types = config.export_.types;
+  options.type_overrides = config.export_.type_overrides;
   return options;
 }
 

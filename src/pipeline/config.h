@@ -52,6 +52,7 @@ struct ExportConfig {
   std::string to;  // folder (absolute after loading), file://…, or s3://…
   parquet::Codec compression = parquet::Codec::Snappy;
   types::Profile types = types::Profile::Rds;
+  types::TypeOverrides type_overrides;  // type_uuid, type_time, type_timestamp
   int jobs = 2;
   // rds engine: how long an event waits for its snapshot to finish being created, or for a free
   // RDS export slot, before it is dead-lettered.

@@ -166,6 +166,24 @@ TEST(Config, VocabulariesAreTyped) {
   EXPECT_EQ(kQueueBackendNames.name(QueueBackend::Sqlite), "sqlite");
 }
 
+// The typed profile's overrides, read with their name tables and checked by the export's rules.
+TEST(Config, TypeOverridesAreReadAndValidated) {
+  Config c = parse(
+      "[export]\ntypes = \"typed\"\ntype_uuid = \"uuid\"\ntype_time = \"micros\"\n"
+      "type_timestamp = \"millis\"\n");
+  EXPECT_EQ(c.export_.type_overrides.uuid, types::UuidAs::Uuid);
+  EXPECT_EQ(c.export_.type_overrides.time, types::TimeAs::Micros);
+  EXPECT_EQ(c.export_.type_overrides.timestamp, types::TimestampUnit::Millis);
+  EXPECT_TRUE(parse("").export_.type_overrides.is_default());
+  EXPECT_THAT(config_error("[export]\ntypes = \"typed\"\ntype_time = \"nanos\"\n"),
+              HasSubstr("[export] type_time: 'nanos' is not string, micros or time"));
+  EXPECT_THAT(config_error("[export]\ntype_uuid = \"uuid\"\n"),
+              HasSubstr("invalid [export] type_uuid uuid: type overrides apply to the typed "
+                        "profile only"));
+  EXPECT_THAT(config_error("", {{"SNAPLAKE_EXPORT_TYPE_TIMESTAMP", "millis"}}),
+              HasSubstr("[export] type_timestamp millis"));
+}
+
 TEST(Config, EnvironmentValuesAreValidatedAndNamed) {
   EXPECT_THAT(config_error("", {{"SNAPLAKE_EXPORT_JOBS", "many"}}),
               HasSubstr("SNAPLAKE_EXPORT_JOBS"));
@@ -273,7 +291,8 @@ TEST(Config, EveryKeyIsListedWithItsVariable) {
   EXPECT_EQ(variables.at("landing.import_date_from"), "SNAPLAKE_LANDING_IMPORT_DATE_FROM");
   EXPECT_EQ(variables.at("catalog.glue_database"), "SNAPLAKE_CATALOG_GLUE_DATABASE");
   EXPECT_EQ(variables.at("instances.export_bucket"), "");
-  EXPECT_EQ(variables.size(), 8u + 7u + 7u + 2u + 2u + 7u);
+  EXPECT_EQ(variables.at("export.type_uuid"), "SNAPLAKE_EXPORT_TYPE_UUID");
+  EXPECT_EQ(variables.size(), 8u + 10u + 7u + 2u + 2u + 7u);
 }
 
 std::string read_file(const std::string& path) {

@@ -22,6 +22,7 @@
 #include "common/error.h"
 #include "parquet/options.h"
 #include "types/mapping.h"
+#include "types/overrides.h"
 
 namespace snaplake::rds_export {
 
@@ -44,6 +45,7 @@ struct ExportInfoDoc {
   std::string warning_message;
   // snaplake's own
   types::Profile type_profile = types::Profile::Rds;
+  types::TypeOverrides type_overrides;  // recorded as snaplake.typeOverrides (typed profile)
   parquet::Codec compression = parquet::Codec::Snappy;
   struct Database {
     std::string name;
@@ -81,6 +83,9 @@ struct TableDoc {
   std::string warning_message;
   std::vector<types::SourceColumn> columns;
   std::vector<std::string> expected_types;  // per column
+  // Per column: its name in the Parquet files, where it differs from columnName (a column
+  // renamed for case-insensitive engines) recorded as exportedColumnName.
+  std::vector<std::string> exported_names;
   std::optional<uint64_t> rows;
   uint64_t bytes = 0;
   std::vector<FileDoc> files;

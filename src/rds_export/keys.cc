@@ -76,6 +76,12 @@ std::vector<std::string> unique_folders(const std::vector<FolderName>& names) {
   return out;
 }
 
+std::vector<std::string> unique_column_names(const std::vector<std::string>& names) {
+  std::vector<FolderName> folders;
+  for (const auto& n : names) folders.push_back({n, n});
+  return unique_folders(folders);
+}
+
 std::string data_key(std::string_view export_id, std::string_view database_folder,
                      std::string_view table_folder, int batch, int part, parquet::Codec codec) {
   std::string infix = parquet::codec_file_infix(codec);

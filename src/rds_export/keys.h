@@ -32,6 +32,10 @@ struct FolderName {
 // the first by identity (byte order) keeps it and the others get "~2", "~3"…
 std::vector<std::string> unique_folders(const std::vector<FolderName>& names);
 
+// The names of a table's columns made unique case-insensitively by the same rule (a Parquet
+// file's columns, for engines that fold case): in the input's order.
+std::vector<std::string> unique_column_names(const std::vector<std::string>& names);
+
 // "<schema>.<table>" with each part sanitized (not unique yet).
 std::string table_folder(std::string_view schema, std::string_view table);
 

@@ -66,6 +66,12 @@ std::string export_info_json(const ExportInfoDoc& d) {
     j["snaplake"]["sourceSnapshot"] = {{"snapshotId", d.source_snapshot.snapshot_id},
                                        {"eventTime", d.source_snapshot.event_time}};
   }
+  if (d.type_profile == types::Profile::Typed) {
+    json overrides = json::object();
+    for (std::string_view key : types::kOverrideKeys)
+      overrides[std::string(key)] = types::override_value(d.type_overrides, key);
+    j["snaplake"]["typeOverrides"] = overrides;
+  }
   if (!d.attempt.is_null()) j["snaplake"]["attempt"] = d.attempt;
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
@@ -83,6 +89,8 @@ std::string tables_info_json(const std::vector<TableDoc>& tables) {
            {"originalCharMaxLength", c.char_max_length.value_or(0)},
            {"originalNumPrecision", c.numeric_precision.value_or(0)},
            {"originalDateTimePrecision", c.datetime_precision.value_or(0)}});
+      if (i < t.exported_names.size() && t.exported_names[i] != c.name)
+        mappings.back()["exportedColumnName"] = t.exported_names[i];
     }
     json entry;
     entry["target"] = t.target;

@@ -31,6 +31,7 @@ ColumnMapping native(const SourceColumn& c, Physical physical, Logical logical, 
                      std::string expected) {
   ColumnMapping m;
   m.column.name = c.name;
+  m.source_name = c.name;
   m.column.physical = physical;
   m.column.logical = logical;
   m.column.repetition = parquet::Repetition::Optional;
@@ -47,7 +48,33 @@ ColumnMapping text(const SourceColumn& c, Logical logical = Logical::String,
   return m;
 }
 
-std::optional<ColumnMapping> typed_only(const SourceColumn& c) {
+// The mapping both profiles share (AWS: "PostgreSQL to Parquet data type mapping").
+std::optional<ColumnMapping> shared(const SourceColumn& c) {
+  const std::string& t = c.base_type;
+  if (t == "int8") return native(c, Physical::Int64, Logical::None, Decode::Int64, "int64");
+  if (t == "int4") return native(c, Physical::Int32, Logical::None, Decode::Int32, "int32");
+  if (t == "int2") {
+    return native(c, Physical::Int32, Logical::Int16, Decode::Int16, "int32 (INT 16)");
+  }
+  if (t == "float4") return native(c, Physical::Float, Logical::None, Decode::Float32, "float");
+  if (t == "float8") return native(c, Physical::Double, Logical::None, Decode::Float64, "double");
+  if (t == "bool") return native(c, Physical::Boolean, Logical::None, Decode::Bool, "boolean");
+  if (t == "bytea") return native(c, Physical::ByteArray, Logical::None, Decode::Bytes, "binary");
+  return std::nullopt;
+}
+
+ColumnMapping timestamp(const SourceColumn& c, const TypeOverrides& o) {
+  const bool utc = c.base_type == "timestamptz";
+  const bool millis = o.timestamp == TimestampUnit::Millis;
+  ColumnMapping m = native(
+      c, Physical::Int64, millis ? Logical::TimestampMillis : Logical::TimestampMicros,
+      millis ? Decode::TimestampMillis : Decode::Timestamp,
+      fmt::format("int64 (TIMESTAMP_{}{})", millis ? "MILLIS" : "MICROS", utc ? ", UTC" : ""));
+  m.column.utc_adjusted = utc;
+  return m;
+}
+
+std::optional<ColumnMapping> typed_only(const SourceColumn& c, const TypeOverrides& o) {
   const std::string& t = c.base_type;
   if (t == "numeric") {
     // numeric(p,s): typmod = ((p << 16) | (s & 0x7ff)) + VARHDRSZ, the scale an 11-bit signed
@@ -72,16 +99,19 @@ std::optional<ColumnMapping> typed_only(const SourceColumn& c) {
   }
   if (t == "date") return native(c, Physical::Int32, Logical::Date, Decode::Date, "int32 (DATE)");
   if (t == "time") {
-    return native(c, Physical::Int64, Logical::TimeMicros, Decode::Time, "int64 (TIME_MICROS)");
+    switch (o.time) {
+      case TimeAs::String:
+        return native(c, Physical::ByteArray, Logical::String, Decode::TimeText, "binary (UTF8)");
+      case TimeAs::Micros:
+        return native(c, Physical::Int64, Logical::None, Decode::Time, "int64");
+      case TimeAs::Time:
+        return native(c, Physical::Int64, Logical::TimeMicros, Decode::Time, "int64 (TIME_MICROS)");
+    }
   }
-  if (t == "timestamp" || t == "timestamptz") {
-    ColumnMapping m =
-        native(c, Physical::Int64, Logical::TimestampMicros, Decode::Timestamp,
-               t == "timestamptz" ? "int64 (TIMESTAMP_MICROS, UTC)" : "int64 (TIMESTAMP_MICROS)");
-    m.column.utc_adjusted = t == "timestamptz";
-    return m;
-  }
+  if (t == "timestamp" || t == "timestamptz") return timestamp(c, o);
   if (t == "uuid") {
+    if (o.uuid == UuidAs::String)
+      return native(c, Physical::ByteArray, Logical::String, Decode::UuidText, "binary (UTF8)");
     ColumnMapping m = native(c, Physical::FixedLenByteArray, Logical::Uuid, Decode::Bytes,
                              "fixed_len_byte_array(16) (UUID)");
     m.column.type_length = 16;
@@ -100,6 +130,30 @@ std::optional<ColumnMapping> typed_only(const SourceColumn& c) {
   return std::nullopt;
 }
 
+// The typed profile's array: a LIST of the element's typed mapping. The elements arrive in the
+// array's binary form, each in its type's binary form, or each cast to text ("col"::text[]) when
+// the element's mapping is a text one; an element type whose ::text is not its output function
+// (inet, xml…) keeps the array as PostgreSQL's text (nullopt).
+std::optional<ColumnMapping> typed_array(const SourceColumn& c, const TypeOverrides& o) {
+  SourceColumn e = c;
+  e.base_type = c.element_type;
+  e.base_kind = c.element_kind;
+  e.typmod = c.element_typmod;
+  e.text_cast_is_output = c.element_text_cast_is_output;
+  std::optional<ColumnMapping> element = shared(e);
+  if (!element) element = typed_only(e, o);
+  if (!element) element = text(e);
+  ColumnMapping m = std::move(*element);
+  if (m.render_with_format) return std::nullopt;
+  m.element_decode = m.cast_to_text ? Decode::Text : m.decode;
+  m.cast_elements_to_text = m.cast_to_text;
+  m.cast_to_text = false;
+  m.decode = Decode::Array;
+  m.column.list = true;
+  m.expected_exported_type = fmt::format("list<{}>", m.expected_exported_type);
+  return m;
+}
+
 // The rds profile's STRING columns whose text the client renders from the binary value, byte
 // for byte as the server's output function (pg/text_render.h; DateStyle ISO, TimeZone UTC).
 std::optional<Decode> rendered_on_client(std::string_view base) {
@@ -114,20 +168,14 @@ std::optional<Decode> rendered_on_client(std::string_view base) {
 
 }  // namespace
 
-ColumnMapping map_column(const SourceColumn& c, Profile profile) {
+ColumnMapping map_column(const SourceColumn& c, Profile profile, const TypeOverrides& overrides) {
   const std::string& t = c.base_type;
-  // The mapping both profiles share (AWS: "PostgreSQL to Parquet data type mapping").
-  if (t == "int8") return native(c, Physical::Int64, Logical::None, Decode::Int64, "int64");
-  if (t == "int4") return native(c, Physical::Int32, Logical::None, Decode::Int32, "int32");
-  if (t == "int2") {
-    return native(c, Physical::Int32, Logical::Int16, Decode::Int16, "int32 (INT 16)");
-  }
-  if (t == "float4") return native(c, Physical::Float, Logical::None, Decode::Float32, "float");
-  if (t == "float8") return native(c, Physical::Double, Logical::None, Decode::Float64, "double");
-  if (t == "bool") return native(c, Physical::Boolean, Logical::None, Decode::Bool, "boolean");
-  if (t == "bytea") return native(c, Physical::ByteArray, Logical::None, Decode::Bytes, "binary");
+  if (auto m = shared(c)) return *m;
   if (profile == Profile::Typed) {
-    if (auto m = typed_only(c)) return *m;
+    if (auto m = typed_only(c, overrides)) return *m;
+    if (!c.element_type.empty()) {
+      if (auto m = typed_array(c, overrides)) return *m;
+    }
   } else if (auto decode = rendered_on_client(t)) {
     ColumnMapping m = text(c);
     m.decode = *decode;

@@ -123,14 +123,14 @@ TEST(Mapping, TypedKeepsWhatParquetCanExpress) {
        true, "binary (UTF8)"},
       {col("numeric"), Physical::ByteArray, Logical::String, Decode::Text, true, "binary (UTF8)"},
       {col("date"), Physical::Int32, Logical::Date, Decode::Date, false, "int32 (DATE)"},
-      {col("time", 3), Physical::Int64, Logical::TimeMicros, Decode::Time, false,
-       "int64 (TIME_MICROS)"},
+      // Defaults every engine reads (docs/type-mapping.md, "Overrides"): time and uuid as text.
+      {col("time", 3), Physical::ByteArray, Logical::String, Decode::TimeText, false,
+       "binary (UTF8)"},
       {col("timestamp"), Physical::Int64, Logical::TimestampMicros, Decode::Timestamp, false,
        "int64 (TIMESTAMP_MICROS)"},
       {col("timestamptz"), Physical::Int64, Logical::TimestampMicros, Decode::Timestamp, false,
        "int64 (TIMESTAMP_MICROS, UTC)"},
-      {col("uuid"), Physical::FixedLenByteArray, Logical::Uuid, Decode::Bytes, false,
-       "fixed_len_byte_array(16) (UUID)"},
+      {col("uuid"), Physical::ByteArray, Logical::String, Decode::UuidText, false, "binary (UTF8)"},
       {col("json"), Physical::ByteArray, Logical::Json, Decode::Text, true, "binary (JSON)"},
       {col("jsonb"), Physical::ByteArray, Logical::Json, Decode::Text, true, "binary (JSON)"},
       {col("mood", -1, 'e'), Physical::ByteArray, Logical::Enum, Decode::Text, true,
@@ -167,7 +167,117 @@ TEST(Mapping, DecimalDetails) {
   auto ts = map_column(col("timestamptz"), Profile::Typed);
   EXPECT_TRUE(ts.column.utc_adjusted);
   EXPECT_FALSE(map_column(col("timestamp"), Profile::Typed).column.utc_adjusted);
-  EXPECT_EQ(map_column(col("uuid"), Profile::Typed).column.type_length, 16);
+  TypeOverrides as_uuid;
+  as_uuid.uuid = UuidAs::Uuid;
+  EXPECT_EQ(map_column(col("uuid"), Profile::Typed, as_uuid).column.type_length, 16);
+}
+
+TEST(Mapping, OverridesChangeTheTypedProfileOnly) {
+  TypeOverrides o;
+  o.uuid = UuidAs::Uuid;
+  o.time = TimeAs::Micros;
+  o.timestamp = TimestampUnit::Millis;
+  const Row typed[] = {
+      {col("uuid"), Physical::FixedLenByteArray, Logical::Uuid, Decode::Bytes, false,
+       "fixed_len_byte_array(16) (UUID)"},
+      {col("time"), Physical::Int64, Logical::None, Decode::Time, false, "int64"},
+      {col("timestamp"), Physical::Int64, Logical::TimestampMillis, Decode::TimestampMillis, false,
+       "int64 (TIMESTAMP_MILLIS)"},
+      {col("timestamptz"), Physical::Int64, Logical::TimestampMillis, Decode::TimestampMillis,
+       false, "int64 (TIMESTAMP_MILLIS, UTC)"},
+  };
+  for (const Row& row : typed) {
+    ColumnMapping m = map_column(row.column, Profile::Typed, o);
+    EXPECT_EQ(m.column.physical, row.physical) << row.column.base_type;
+    EXPECT_EQ(m.column.logical, row.logical) << row.column.base_type;
+    EXPECT_EQ(m.decode, row.decode) << row.column.base_type;
+    EXPECT_EQ(m.expected_exported_type, row.expected) << row.column.base_type;
+  }
+  EXPECT_TRUE(map_column(col("timestamptz"), Profile::Typed, o).column.utc_adjusted);
+  o.time = TimeAs::Time;
+  ColumnMapping t = map_column(col("time"), Profile::Typed, o);
+  EXPECT_EQ(t.column.logical, Logical::TimeMicros);
+  EXPECT_EQ(t.expected_exported_type, "int64 (TIME_MICROS)");
+  // The rds profile is AWS's mapping whatever the overrides say.
+  for (const char* type : {"uuid", "time", "timestamp", "timestamptz"}) {
+    ColumnMapping rds = map_column(col(type), Profile::Rds, o);
+    EXPECT_EQ(rds.column.logical, Logical::String) << type;
+    EXPECT_EQ(rds.expected_exported_type, "binary (UTF8)") << type;
+  }
+}
+
+SourceColumn array(std::string element, int32_t typmod = -1, char kind = 'b') {
+  SourceColumn c = col("_" + element, typmod);
+  c.element_type = std::move(element);
+  c.element_kind = kind;
+  c.element_typmod = typmod;
+  return c;
+}
+
+TEST(Mapping, TypedArraysAreListsOfTheElementsMapping) {
+  struct ArrayRow {
+    SourceColumn column;
+    Physical physical;
+    Logical logical;
+    Decode element;
+    bool cast_elements;
+    const char* expected;
+  };
+  const ArrayRow rows[] = {
+      {array("int4"), Physical::Int32, Logical::None, Decode::Int32, false, "list<int32>"},
+      {array("int2"), Physical::Int32, Logical::Int16, Decode::Int16, false,
+       "list<int32 (INT 16)>"},
+      {array("text"), Physical::ByteArray, Logical::String, Decode::Text, false,
+       "list<binary (UTF8)>"},
+      {array("numeric", numeric_typmod(12, 2)), Physical::Int64, Logical::Decimal, Decode::Decimal,
+       false, "list<int64 (DECIMAL(12,2))>"},
+      // numeric without typmod: text elements, cast by the server.
+      {array("numeric"), Physical::ByteArray, Logical::String, Decode::Text, true,
+       "list<binary (UTF8)>"},
+      {array("date"), Physical::Int32, Logical::Date, Decode::Date, false, "list<int32 (DATE)>"},
+      {array("timestamptz"), Physical::Int64, Logical::TimestampMicros, Decode::Timestamp, false,
+       "list<int64 (TIMESTAMP_MICROS, UTC)>"},
+      {array("uuid"), Physical::ByteArray, Logical::String, Decode::UuidText, false,
+       "list<binary (UTF8)>"},
+      {array("time"), Physical::ByteArray, Logical::String, Decode::TimeText, false,
+       "list<binary (UTF8)>"},
+      {array("bytea"), Physical::ByteArray, Logical::None, Decode::Bytes, false, "list<binary>"},
+      {array("jsonb"), Physical::ByteArray, Logical::Json, Decode::Text, true,
+       "list<binary (JSON)>"},
+      {array("mood", -1, 'e'), Physical::ByteArray, Logical::Enum, Decode::Text, true,
+       "list<binary (ENUM)>"},
+      {array("interval"), Physical::ByteArray, Logical::String, Decode::Text, true,
+       "list<binary (UTF8)>"},
+  };
+  for (const ArrayRow& row : rows) {
+    ColumnMapping m = map_column(row.column, Profile::Typed);
+    const std::string& what = row.column.element_type;
+    EXPECT_TRUE(m.column.list) << what;
+    EXPECT_EQ(m.column.physical, row.physical) << what;
+    EXPECT_EQ(m.column.logical, row.logical) << what;
+    EXPECT_EQ(m.decode, Decode::Array) << what;
+    EXPECT_EQ(m.element_decode, row.element) << what;
+    EXPECT_EQ(m.cast_elements_to_text, row.cast_elements) << what;
+    EXPECT_FALSE(m.cast_to_text) << what;
+    EXPECT_EQ(m.expected_exported_type, row.expected) << what;
+    EXPECT_EQ(m.column.repetition, parquet::Repetition::Optional) << what;
+    // rds: PostgreSQL's text of the whole array.
+    ColumnMapping rds = map_column(row.column, Profile::Rds);
+    EXPECT_FALSE(rds.column.list) << what;
+    EXPECT_TRUE(rds.cast_to_text) << what;
+    EXPECT_EQ(rds.expected_exported_type, "binary (UTF8)") << what;
+  }
+  TypeOverrides o;
+  o.uuid = UuidAs::Uuid;
+  EXPECT_EQ(map_column(array("uuid"), Profile::Typed, o).element_decode, Decode::Bytes);
+  EXPECT_EQ(map_column(array("uuid"), Profile::Typed, o).column.type_length, 16);
+  // An element type whose ::text is not its output function keeps the array as text.
+  SourceColumn inets = array("inet");
+  inets.element_text_cast_is_output = false;
+  ColumnMapping m = map_column(inets, Profile::Typed);
+  EXPECT_FALSE(m.column.list);
+  EXPECT_TRUE(m.cast_to_text);
+  EXPECT_EQ(m.expected_exported_type, "binary (UTF8)");
 }
 
 }  // namespace

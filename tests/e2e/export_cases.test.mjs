@@ -27,7 +27,9 @@ for (const name of cases) {
 
       const root = tempDir('export-');
       const id = `${name.replaceAll('_', '-')}-${profile}`;
-      const args = spec.args ?? [];
+      // A case's `overrides` ({ uuid: 'uuid', … }) become --type flags of its typed export.
+      const overrideArgs = profile === 'typed' ? Object.entries(spec.overrides ?? {}).flatMap(([k, v]) => ['--type', `${k}=${v}`]) : [];
+      const args = [...(spec.args ?? []), ...overrideArgs];
       const codec = args.includes('--compression') ? args[args.indexOf('--compression') + 1] : 'snappy';
       const r = snaplake(['export', '--source', pg.uriFor(db), '--to', root, '--export-id', id, '--types', profile, ...args]);
       assert.equal(r.status, 0, `snaplake export failed: ${r.stderr}`);
@@ -59,15 +61,25 @@ for (const name of cases) {
           `SELECT json_build_array(n.nspname, c.relname, c.relkind) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE '${db}' || '.' || n.nspname || '.' || c.relname = ${"'" + t.target.replaceAll("'", "''") + "'"} AND c.relkind IN ('r', 'p');`, db));
         const columns = catalogColumns(pg, db, schema, table);
-        const types = Object.fromEntries(columns.map((c) => [c.name, expectedParquetType(profile, c)]));
-        assert.deepEqual(t.schemaMetadata.originalTypeMappings.map((m) => m.columnName), columns.map((c) => c.name));
+        const overrides = profile === 'typed' ? spec.overrides ?? {} : {};
+        // Names in the files: the original, or exportedColumnName for a renamed column.
+        const mappings = t.schemaMetadata.originalTypeMappings;
+        assert.deepEqual(mappings.map((m) => m.columnName), columns.map((c) => c.name));
+        const fileNames = mappings.map((m) => m.exportedColumnName ?? m.columnName);
+        assert.deepEqual(Object.fromEntries(mappings.filter((m) => m.exportedColumnName).map((m) => [m.columnName, m.exportedColumnName])),
+          spec.renamed?.[t.target] ?? {}, `${t.target}: renamed columns`);
+        const types = Object.fromEntries(columns.map((c, i) => [fileNames[i], expectedParquetType(profile, c, overrides)]));
+        // What to compare with: a time as plain INT64 microseconds is TIME's value.
+        const asTime = { ...overrides, time: overrides.time === 'micros' ? 'time' : overrides.time };
+        const expect = Object.fromEntries(columns.map((c, i) => [fileNames[i], expectedParquetType(profile, c, asTime)]));
+        const sources = Object.fromEntries(columns.map((c, i) => [fileNames[i], c.name]));
 
         const files = t.tableStatistics.files.map((f) => path.join(root, f.key));
         for (const [i, f] of t.tableStatistics.files.entries()) {
           assert.equal(statSync(files[i]).size, f.bytes, `${f.key}: size in export_tables_info`);
         }
         for (const file of files) assert.deepEqual(await footerTypes(file), types, `${t.target}: Parquet types`);
-        const count = await compareTable(pg, { db, schema, table, kind, files, types });
+        const count = await compareTable(pg, { db, schema, table, kind, files, types: expect, sources, overrides });
         assert.equal(t.tableStatistics.rowCount, count, `${t.target}: rowCount`);
         assert.equal(t.tableStatistics.files.reduce((s, f) => s + f.rows, 0), count);
         rows += count;

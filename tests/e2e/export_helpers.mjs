@@ -37,7 +37,9 @@ export function quoteIdent(name) {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-// The columns of a table with their domain-resolved base type, straight from the catalog.
+// The columns of a table with their domain-resolved base type, straight from the catalog; an
+// array's element too (domain-resolved; `element` is null for other types), with whether its
+// ::text is its output function (no cast function or binary-coercible cast to text).
 export function catalogColumns(pg, db, schema, table) {
   const sql = `
     WITH RECURSIVE base(attnum, attname, typid, typmod, depth) AS (
@@ -48,8 +50,20 @@ export function catalogColumns(pg, db, schema, table) {
       UNION ALL
       SELECT b.attnum, b.attname, t.typbasetype, CASE WHEN b.typmod = -1 THEN t.typtypmod ELSE b.typmod END, b.depth + 1
       FROM base b JOIN pg_type t ON t.oid = b.typid WHERE t.typtype = 'd'
+    ), elem(attnum, typid, typmod) AS (
+      SELECT b.attnum, t.typelem, b.typmod
+      FROM base b JOIN pg_type t ON t.oid = b.typid
+      WHERE t.typtype <> 'd' AND t.typlen = -1 AND t.typelem <> 0
+      UNION ALL
+      SELECT e.attnum, t.typbasetype, CASE WHEN e.typmod = -1 THEN t.typtypmod ELSE e.typmod END
+      FROM elem e JOIN pg_type t ON t.oid = e.typid WHERE t.typtype = 'd'
     )
-    SELECT json_agg(json_build_object('name', b.attname, 'type', t.typname, 'kind', t.typtype, 'typmod', b.typmod)
+    SELECT json_agg(json_build_object('name', b.attname, 'type', t.typname, 'kind', t.typtype, 'typmod', b.typmod,
+                    'element', (SELECT json_build_object('type', et.typname, 'kind', et.typtype, 'typmod', e.typmod,
+                                  'textIsOutput', NOT EXISTS (SELECT 1 FROM pg_cast k WHERE k.castsource = et.oid
+                                    AND k.casttarget = 'text'::regtype AND k.castmethod IN ('f', 'b')))
+                                FROM elem e JOIN pg_type et ON et.oid = e.typid
+                                WHERE e.attnum = b.attnum AND et.typtype <> 'd'))
                     ORDER BY b.attnum)
     FROM base b JOIN pg_type t ON t.oid = b.typid WHERE t.typtype <> 'd';`;
   return JSON.parse(pg.psql(sql, db));
@@ -59,8 +73,9 @@ export function sqlLiteral(s) {
   return `'${s.replaceAll("'", "''")}'`;
 }
 
-// docs/type-mapping.md, as the readers name the Parquet types.
-export function expectedParquetType(profile, column) {
+// docs/type-mapping.md, as the readers name the Parquet types; `overrides` as `--type` sets them
+// ({ uuid: 'string' | 'uuid', time: 'string' | 'micros' | 'time', timestamp: 'micros' | 'millis' }).
+export function expectedParquetType(profile, column, overrides = {}) {
   const shared = { int8: 'INT64', int4: 'INT32', int2: 'INT16', float4: 'FLOAT', float8: 'DOUBLE', bool: 'BOOLEAN', bytea: 'BINARY' };
   if (shared[column.type]) return shared[column.type];
   if (profile === 'typed') {
@@ -69,16 +84,34 @@ export function expectedParquetType(profile, column) {
       const s = ((((column.typmod - 4) & 0x7ff) ^ 1024) - 1024);
       if (p >= 1 && p <= 38 && s >= 0 && s <= p) return `DECIMAL(${p},${s})`;
     }
-    const typed = { date: 'DATE', time: 'TIME', timestamp: 'TIMESTAMP', timestamptz: 'TIMESTAMPTZ', uuid: 'UUID', json: 'JSON', jsonb: 'JSON' };
+    const time = { string: 'STRING', micros: 'INT64', time: 'TIME' }[overrides.time ?? 'string'];
+    const uuid = { string: 'STRING', uuid: 'UUID' }[overrides.uuid ?? 'string'];
+    const typed = { date: 'DATE', time, timestamp: 'TIMESTAMP', timestamptz: 'TIMESTAMPTZ', uuid, json: 'JSON', jsonb: 'JSON' };
     if (typed[column.type]) return typed[column.type];
     if (column.kind === 'e') return 'ENUM';
+    // An array: a LIST of its element's type. Elements that arrive as text (not decoded from
+    // their binary form) are cast ::text[] by the server, so an element type whose ::text is not
+    // its output function (inet, xml) keeps the whole array as text.
+    if (column.element) {
+      const e = column.element;
+      const element = expectedParquetType(profile, e, overrides);
+      const binary = shared[e.type] || ['text', 'varchar', 'bpchar', 'name', 'date', 'time', 'timestamp', 'timestamptz', 'uuid'].includes(e.type)
+        || element.startsWith('DECIMAL');
+      if (binary || e.textIsOutput) return `LIST<${element}>`;
+    }
   }
   return 'STRING';
 }
 
-// The SQL that makes PostgreSQL say, as text, what the reader's normalized value must be.
-function expectedSql(type, col) {
-  const c = quoteIdent(col);
+// The SQL that makes PostgreSQL say, as text, what the reader's normalized value of the
+// (a time written as plain INT64 microseconds, time=micros, is expected as 'TIME': the same text)
+// expression c must be (a LIST: a JSON array of its elements' texts, multi-dimensional arrays in
+// row-major order as unnest reads them).
+export function expectedSql(type, c, overrides = {}) {
+  if (type.startsWith('LIST<')) {
+    const element = expectedSql(type.slice(5, -1), 'e', overrides);
+    return `CASE WHEN ${c} IS NOT NULL THEN COALESCE((SELECT json_agg(${element} ORDER BY o) FROM unnest(${c}) WITH ORDINALITY AS u(e, o)), '[]'::json) END`;
+  }
   if (['INT64', 'INT32', 'INT16'].includes(type)) return `${c}::text`;
   if (type === 'FLOAT' || type === 'DOUBLE') return `${c}::text`;
   if (type === 'BOOLEAN') return `CASE WHEN ${c} THEN 'true' WHEN NOT ${c} THEN 'false' END`;
@@ -90,9 +123,13 @@ function expectedSql(type, col) {
   if (type === 'DATE') return `CASE WHEN isfinite(${c}) THEN (${c} - DATE '1970-01-01')::text END`;
   if (type === 'TIME') return `(EXTRACT(epoch FROM ${c}) * 1000000)::bigint::text`;
   if (type === 'TIMESTAMP' || type === 'TIMESTAMPTZ') {
-    // Beyond int64 microseconds since 1970 (after year 294247) cannot be held either.
+    // Beyond int64 microseconds since 1970 (after year 294247) cannot be held either. With
+    // timestamp=millis the instant's millisecond (floored), in microseconds as readers report it.
+    const micros = overrides.timestamp === 'millis'
+      ? `(floor(EXTRACT(epoch FROM ${c}) * 1000) * 1000)::bigint::text`
+      : `(EXTRACT(epoch FROM ${c}) * 1000000)::bigint::text`;
     return `CASE WHEN isfinite(${c}) AND EXTRACT(epoch FROM ${c}) * 1000000 <= 9223372036854775807
-                 THEN (EXTRACT(epoch FROM ${c}) * 1000000)::bigint::text END`;
+                 THEN ${micros} END`;
   }
   throw new Error(`no expectation for Parquet type ${type}`);
 }
@@ -103,8 +140,9 @@ function canonicalFloat(n) {
 }
 
 // A reader value as the same text as expectedSql's.
-function canonical(type, value, pgText) {
+function canonical(type, value) {
   if (value === null) return null;
+  if (type.startsWith('LIST<')) return value.map((v) => canonical(type.slice(5, -1), v));
   if (type === 'FLOAT') return canonicalFloat(value);
   if (type === 'DOUBLE') return canonicalFloat(value);
   if (type === 'BINARY') return hex(value);
@@ -112,14 +150,17 @@ function canonical(type, value, pgText) {
 }
 function canonicalPg(type, text) {
   if (text === null) return null;
+  if (type.startsWith('LIST<')) return text.map((v) => canonicalPg(type.slice(5, -1), v));
   if (type === 'FLOAT') return canonicalFloat(Math.fround(Number(text)));
   if (type === 'DOUBLE') return canonicalFloat(Number(text));
   return text;
 }
 
 // Reads every file of a table with DuckDB, and PostgreSQL's rows of it, and compares them as
-// multisets of rows (file order follows batches and ctid ranges, not any ORDER BY).
-export async function compareTable(pg, { db, schema, table, kind, files, types }) {
+// multisets of rows (file order follows batches and ctid ranges, not any ORDER BY). `types` maps
+// each column's name in the files to its Parquet type; `sources` (optional) its name in
+// PostgreSQL where that differs (a column renamed for case-insensitive engines).
+export async function compareTable(pg, { db, schema, table, kind, files, types, sources = {}, overrides = {} }) {
   const expectedColumns = Object.keys(types);
   const parts = await Promise.all(files.map((f) => duckdbQuery(`SELECT * FROM read_parquet('${f.replaceAll("'", "''")}')`)));
   for (const part of parts) {
@@ -127,7 +168,7 @@ export async function compareTable(pg, { db, schema, table, kind, files, types }
   }
   const got = parts.flatMap((p) => p.rows).map((row) => JSON.stringify(row.map((v, i) => canonical(types[expectedColumns[i]], v))));
   const only = kind === 'p' ? '' : 'ONLY ';
-  const select = expectedColumns.map((c) => expectedSql(types[c], c)).join(', ');
+  const select = expectedColumns.map((c) => expectedSql(types[c], quoteIdent(sources[c] ?? c), overrides)).join(', ');
   const text = pg.psql(`SELECT COALESCE(json_agg(json_build_array(${select})), '[]') FROM ${only}${quoteIdent(schema)}.${quoteIdent(table)};`, db);
   const want = JSON.parse(text).map((row) => JSON.stringify(row.map((v, i) => canonicalPg(types[expectedColumns[i]], v))));
   got.sort();
@@ -135,6 +176,15 @@ export async function compareTable(pg, { db, schema, table, kind, files, types }
   assert.equal(got.length, want.length, `${schema}.${table}: row count`);
   for (let i = 0; i < want.length; i++) assert.equal(got[i], want[i], `${schema}.${table}: row ${i}`);
   return got.length;
+}
+
+// Every value of a reader's normalized rows as the text compareTable compares (exported for the
+// tests that read with several readers).
+export function canonicalRow(types, row) {
+  return row.map((v, i) => canonical(types[i], v));
+}
+export function canonicalPgRow(types, row) {
+  return row.map((v, i) => canonicalPg(types[i], v));
 }
 
 // The Parquet types of a file as its footer declares them (hyparquet).

@@ -41,6 +41,22 @@ test('--compression-level 99 and --jobs 100 are refused before any export folder
   assert.deepEqual(readdirSync(root), [], 'nothing was written');
 });
 
+test('--type overrides are checked before any export folder is created', () => {
+  const root = tempDir('export-');
+  const source = 'postgresql://postgres@127.0.0.1:1/nowhere';
+  const bad = snaplake(['export', '--source', source, '--to', root, '--types', 'typed', '--type', 'uuid=bytes']);
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.equal(lastLine(bad.stderr), 'snaplake: invalid type override uuid=bytes: uuid is string or uuid');
+  const rds = snaplake(['export', '--source', source, '--to', root, '--type', 'timestamp=millis']);
+  assert.equal(rds.status, 2, rds.stderr);
+  assert.equal(lastLine(rds.stderr), "snaplake: invalid --type timestamp millis: type overrides apply to the typed profile only (the rds profile is AWS's mapping)");
+  assert.deepEqual(readdirSync(root), [], 'nothing was written');
+  const c = config('[export]\ntypes = "rds"\ntype_time = "time"\n');
+  const r = snaplake(['status', '--config', c.file]);
+  assert.equal(r.status, 3, r.stderr);
+  assert.equal(lastLine(r.stderr), `snaplake: ${c.file}: invalid [export] type_time time: type overrides apply to the typed profile only (the rds profile is AWS's mapping)`);
+});
+
 test('a password in a configured source is refused at load, without repeating it', () => {
   const c = config('[[instances]]\nid = "care"\nsource = "postgresql://app:hunter2@db.internal/care"\n');
   const r = snaplake(['status', '--config', c.file]);

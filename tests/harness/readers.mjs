@@ -1,9 +1,10 @@
-// Three independent Parquet readers behind one shape, so a test can read a file that snaplake
+// Four independent Parquet readers behind one shape, so a test can read a file that snaplake
 // wrote and compare what each implementation sees:
 //
 //   readDuckDB(file)       DuckDB's C++ reader (@duckdb/node-api), one instance per process
 //   readHyparquet(file)    hyparquet (pure JS) with hyparquet-compressors (snappy, gzip, zstd, …)
 //   readParquetWasm(file)  Arrow's Rust reader (parquet-wasm) → Arrow IPC → apache-arrow
+//   readPolars(file)       polars' own Rust reader (nodejs-polars), values cast inside polars
 //
 // Each returns { columns: [{ name, type, readerType }], rows: [[value, …], …] }, and
 // duckdbMetadata(file) returns { metadata, schema }: the rows of DuckDB's parquet_metadata()
@@ -28,7 +29,15 @@
 //                            ('-123.45', '0.00', '7' when s = 0); never a float
 //   DATE                     number: days since 1970-01-01 (negative before 1970)
 //   TIME                     BigInt: microseconds since midnight
-//   TIMESTAMP, TIMESTAMPTZ   BigInt: microseconds since 1970-01-01 00:00:00 (UTC when adjusted)
+//   TIMESTAMP, TIMESTAMPTZ   BigInt: microseconds since 1970-01-01 00:00:00 (UTC when adjusted),
+//                            whatever the unit in the file (MILLIS × 1000)
+//   LIST<T>                  an array of T's values (NULL elements null; an empty list [])
+//
+// polars' JS bindings cannot hand Binary values to JavaScript (nor read a schema holding one):
+// readPolars returns BINARY and UUID values (FIXED_LEN_BYTE_ARRAY) as polars' hash of their bytes,
+// a decimal string; polarsHashes(hexes) hashes expected bytes the same way, inside polars.
+// JSON and ENUM (which polars reads as Binary) are cast to String inside polars, DECIMAL to its
+// exact String, dates, times and timestamps to their integers.
 // Column `type` is the canonical name above ('DECIMAL(12,2)', 'TIMESTAMPTZ' for
 // isAdjustedToUTC=true); `readerType` is the reader's own name for it. A reader that cannot tell
 // a logical type reports what it does see (e.g. 'STRING' for an ENUM in DuckDB,
@@ -41,7 +50,9 @@
 // { months, days, micros }, and timestamps of any unit microseconds.
 //
 // Helpers: decimalString(unscaled, scale), uuidFromBytes(bytes), hex(bytes),
-// daysToIso(days), microsToIso(micros).
+// daysToIso(days), microsToIso(micros), footerColumns(file) (the top-level columns of a file with
+// their canonical types, from the footer).
+import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -67,6 +78,8 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import { compressors } from 'hyparquet-compressors';
 import { readParquet } from 'parquet-wasm';
 import { tableFromIPC, Type, Vector } from 'apache-arrow';
+
+const pl = createRequire(import.meta.url)('nodejs-polars');
 
 // ---------------------------------------------------------------------------------------------
 // Value helpers
@@ -158,6 +171,7 @@ function duckdbCanonicalType(t) {
   const m = /^DECIMAL\((\d+),(\d+)\)$/.exec(s);
   if (m) return `DECIMAL(${m[1]},${m[2]})`;
   if (s.startsWith('ENUM(')) return 'ENUM';
+  if (t.valueType && s.endsWith('[]')) return `LIST<${duckdbCanonicalType(t.valueType)}>`;
   return s;
 }
 
@@ -257,14 +271,40 @@ function toArrayBuffer(file) {
   return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
 }
 
+// The top-level columns of a footer's schema: each a leaf, or a three-level LIST (group (LIST),
+// repeated group, leaf) as snaplake writes them. { name, type, leaf, list }.
+function topLevelColumns(schema) {
+  const out = [];
+  for (let i = 1; i < schema.length; i++) {
+    const e = schema[i];
+    if (!e.num_children) {
+      out.push({ name: e.name, type: parquetCanonicalType(e), leaf: e, list: false });
+      continue;
+    }
+    const isList = e.logical_type?.type === 'LIST' || e.converted_type === 'LIST';
+    const leaf = schema[i + 2];
+    if (!isList || e.num_children !== 1 || schema[i + 1].num_children !== 1 || leaf?.num_children) {
+      throw new Error(`readers.mjs: group '${e.name}' is not a three-level LIST of a leaf`);
+    }
+    out.push({ name: e.name, type: `LIST<${parquetCanonicalType(leaf)}>`, leaf, list: true, group: e });
+    i += 2;
+  }
+  return out;
+}
+
+export function footerColumns(file) {
+  return topLevelColumns(parquetMetadata(toArrayBuffer(file)).schema);
+}
+
 export async function readHyparquet(file) {
   const arrayBuffer = toArrayBuffer(file);
   const metadata = parquetMetadata(arrayBuffer);
-  const leaves = metadata.schema.slice(1); // snaplake writes a flat schema: root + leaves
-  const columns = leaves.map((e) => ({
-    name: e.name,
-    type: parquetCanonicalType(e),
-    readerType: [e.type, e.converted_type, e.logical_type?.type].filter(Boolean).join('/'),
+  const top = topLevelColumns(metadata.schema);
+  const leaves = top.map((c) => c.leaf);
+  const columns = top.map((c) => ({
+    name: c.name,
+    type: c.type,
+    readerType: [c.list ? 'LIST' : '', c.leaf.type, c.leaf.converted_type, c.leaf.logical_type?.type].filter(Boolean).join('/'),
   }));
   // hyparquet turns DECIMAL into a float, which loses digits: hand it the schema without the
   // decimal annotation so that it returns the unscaled integers (or FLBA bytes), and scale here.
@@ -290,7 +330,10 @@ export async function readHyparquet(file) {
     },
     onComplete: (r) => { rows = r; },
   });
-  const normalizers = columns.map((c, i) => hyparquetNormalizer(leaves[i], c.type));
+  const normalizers = top.map((c) => {
+    const one = hyparquetNormalizer(c.leaf, c.list ? c.type.slice(5, -1) : c.type);
+    return c.list ? (v) => v.map((x) => (x === null || x === undefined ? null : one(x))) : one;
+  });
   return { columns, rows: rows.map((row) => row.map((v, i) => (v === null || v === undefined ? null : normalizers[i](v)))) };
 }
 
@@ -310,6 +353,9 @@ function hyparquetNormalizer(element, type) {
       return (v) => plainBytes(v);
     case 'TIME':
       return (v) => (element.converted_type === 'TIME_MILLIS' ? BigInt(v) * 1000n : BigInt(v));
+    case 'TIMESTAMP':
+    case 'TIMESTAMPTZ':
+      return (v) => BigInt(v);
     case 'INT64':
       return (v) => BigInt(v);
     default:
@@ -342,6 +388,8 @@ function arrowCanonicalType(field) {
     case Type.Time: return 'TIME';
     case Type.Timestamp: return t.timezone ? 'TIMESTAMPTZ' : 'TIMESTAMP';
     case Type.Dictionary: return arrowCanonicalType({ type: t.dictionary, metadata: field.metadata });
+    case Type.List:
+    case Type.LargeList: return `LIST<${arrowCanonicalType(t.children[0])}>`;
     default: return String(t);
   }
 }
@@ -384,6 +432,19 @@ function arrowGetter(field) {
         : (d, i, vec) => plainBytes(vec.get(i));
     case Type.Int:
       return t.bitWidth === 64 ? (d, i, vec) => BigInt(vec.get(i)) : (d, i, vec) => vec.get(i);
+    case Type.List:
+    case Type.LargeList: {
+      const get = arrowGetter(t.children[0]);
+      return (d, i) => {
+        const child = d.children[0];
+        const vec = new Vector([child]);
+        const out = [];
+        for (let j = Number(d.valueOffsets[d.offset + i]); j < Number(d.valueOffsets[d.offset + i + 1]); j++) {
+          out.push(child.getValid(j) ? get(child, j, vec) : null);
+        }
+        return out;
+      };
+    }
     default:
       return (d, i, vec) => vec.get(i);
   }
@@ -442,4 +503,58 @@ export function pageHeaders(file) {
     }
   });
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// nodejs-polars: everything a JS value cannot carry is converted by polars expressions first.
+
+function polarsHash(e) {
+  return pl.when(e.isNotNull()).then(e.hash().cast(pl.Utf8)).otherwise(pl.lit(null).cast(pl.Utf8));
+}
+
+// The polars expression that turns a value of canonical `type` into something JS can take, and
+// the function that normalizes what comes out.
+function polarsConversion(type, leaf) {
+  const big = (v) => BigInt(v);
+  if (type === 'BINARY' || type === 'UUID' && leaf.type === 'FIXED_LEN_BYTE_ARRAY') {
+    return [polarsHash, (v) => v];
+  }
+  if (type.startsWith('DECIMAL') || type === 'JSON' || type === 'ENUM' || type === 'UUID') {
+    return [(e) => e.cast(pl.Utf8), (v) => v];
+  }
+  switch (type) {
+    case 'INT64': return [(e) => e.cast(pl.Utf8), big];
+    case 'DATE': return [(e) => e.cast(pl.Int32), (v) => v];
+    case 'TIME': return [(e) => e.cast(pl.Int64).cast(pl.Utf8), (v) => BigInt(v) / 1000n]; // nanoseconds
+    case 'TIMESTAMP':
+    case 'TIMESTAMPTZ': {
+      const millis = leaf.logical_type?.unit === 'MILLIS' || leaf.converted_type === 'TIMESTAMP_MILLIS';
+      return [(e) => e.cast(pl.Int64).cast(pl.Utf8), millis ? (v) => BigInt(v) * 1000n : big];
+    }
+    default: return [(e) => e, (v) => v];
+  }
+}
+
+export async function readPolars(file) {
+  const top = footerColumns(file);
+  const conversions = top.map((c) => polarsConversion(c.list ? c.type.slice(5, -1) : c.type, c.leaf));
+  const exprs = top.map((c, i) => {
+    const [convert] = conversions[i];
+    return (c.list ? pl.col(c.name).lst.eval(convert(pl.element())) : convert(pl.col(c.name))).alias(c.name);
+  });
+  const df = pl.scanParquet(file).select(...exprs).collectSync();
+  const columns = top.map((c) => ({ name: c.name, type: c.type, readerType: String(df.getColumn(c.name).dtype) }));
+  const series = top.map((c, i) => {
+    const normalize = conversions[i][1];
+    const one = (v) => (v === null || v === undefined ? null : normalize(v));
+    return df.getColumn(c.name).toArray().map((v) => (v === null || v === undefined ? null : c.list ? Array.from(v, one) : one(v)));
+  });
+  const rows = Array.from({ length: df.height }, (_, r) => series.map((s) => s[r]));
+  return { columns, rows };
+}
+
+// polars' hash of each value's bytes (hex strings, null for NULL), as readPolars reports BINARY.
+export function polarsHashes(hexes) {
+  const df = pl.DataFrame({ h: hexes }).select(polarsHash(pl.col('h').str.decode('hex')).alias('h'));
+  return df.getColumn('h').toArray();
 }

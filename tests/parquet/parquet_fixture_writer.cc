@@ -9,12 +9,15 @@
 //                  "page_bytes": N, "created_by": "...", "key_value_metadata": {"k": "v"} },
 //     "columns": [ { "name": "c", "physical": "INT32", "logical": "DECIMAL", "nullable": true,
 //                    "type_length": 16, "precision": 9, "scale": 2, "utc_adjusted": false,
+//                    "list": false,
 //                    "gen": {…} } ],
 //     "rows": [ [v, …], … ]           // explicit rows, or
 //     "generate": { "rows": N } }     // N generated rows from each column's "gen"
 //
 // physical: BOOLEAN INT32 INT64 FLOAT DOUBLE BYTE_ARRAY FIXED_LEN_BYTE_ARRAY
-// logical:  NONE STRING JSON ENUM UUID DECIMAL DATE TIME TIMESTAMP INT16
+// logical:  NONE STRING JSON ENUM UUID DECIMAL DATE TIME TIMESTAMP TIMESTAMP_MILLIS INT16
+// "list": true makes the column a LIST of OPTIONAL elements of that type; its values (explicit
+// rows only) are null (a NULL list) or a JSON array of element values (null: a NULL element).
 //
 // Values (null is NULL everywhere):
 //   BOOLEAN                  true / false
@@ -160,6 +163,7 @@ pq::Logical parse_logical(const std::string& s) {
   if (s == "DATE") return pq::Logical::Date;
   if (s == "TIME") return pq::Logical::TimeMicros;
   if (s == "TIMESTAMP") return pq::Logical::TimestampMicros;
+  if (s == "TIMESTAMP_MILLIS") return pq::Logical::TimestampMillis;
   if (s == "INT16") return pq::Logical::Int16;
   throw SpecError("unknown logical type '" + s + "'");
 }
@@ -194,6 +198,7 @@ pq::Column parse_column(const json& c) {
   column.precision = c.value("precision", 0);
   column.scale = c.value("scale", 0);
   column.utc_adjusted = c.value("utc_adjusted", false);
+  column.list = c.value("list", false);
   return column;
 }
 
@@ -326,7 +331,17 @@ std::string parse_bytes(const json& v, const pq::Column& column) {
   }
 }
 
+void append_scalar(pq::FileWriter& w, size_t c, const pq::Column& column, const json& v);
+
 void append_value(pq::FileWriter& w, size_t c, const pq::Column& column, const json& v) {
+  if (!column.list || v.is_null()) return append_scalar(w, c, column, v);
+  if (!v.is_array()) throw SpecError("column '" + column.name + "': a list needs an array");
+  w.begin_list(c);
+  for (const json& element : v) append_scalar(w, c, column, element);
+  w.end_list(c);
+}
+
+void append_scalar(pq::FileWriter& w, size_t c, const pq::Column& column, const json& v) {
   if (v.is_null()) {
     w.append_null(c);
     return;
