@@ -10,11 +10,20 @@
 #include "aws/http_client.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/timestamp.h"
 
 namespace snaplake::aws {
 namespace {
 
 using Clock = std::chrono::system_clock;
+
+// An "Expiration" of STS, IMDS or the container endpoint ("2015-08-30T12:36:00Z").
+Clock::time_point expiration_time(std::string_view text) {
+  auto t = parse_iso8601(text);
+  if (!t) fail(ErrorKind::Auth, "invalid timestamp '{}' in AWS credentials", text);
+  return *t;
+}
+
 
 std::string read_text_file(const std::string& path, std::string_view what) {
   std::ifstream in(path);
@@ -43,7 +52,7 @@ Credentials parse_sts_credentials(const std::string& xml, std::string_view what)
     fail(ErrorKind::Auth, "cannot {}: STS answer has no credentials", what);
   }
   if (std::string expiration = node.child("Expiration").text().as_string(); !expiration.empty()) {
-    out.expiration = parse_iso8601(expiration);
+    out.expiration = expiration_time(expiration);
   }
   return out;
 }
@@ -63,7 +72,7 @@ Credentials parse_json_credentials(const std::string& body, std::string_view wha
     fail(ErrorKind::Auth, "cannot {}: the answer has no credentials", what);
   }
   if (auto expiration = json.value("Expiration", ""); !expiration.empty()) {
-    out.expiration = parse_iso8601(expiration);
+    out.expiration = expiration_time(expiration);
   }
   return out;
 }
@@ -393,14 +402,6 @@ class ChainProvider final : public CredentialsProvider {
 };
 
 }  // namespace
-
-Clock::time_point parse_iso8601(std::string_view text) {
-  std::tm tm{};
-  std::string copy(text);
-  const char* end = strptime(copy.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (end == nullptr) fail(ErrorKind::Auth, "invalid timestamp '{}' in AWS credentials", text);
-  return Clock::from_time_t(timegm(&tm));
-}
 
 std::shared_ptr<CredentialsProvider> static_credentials(Credentials credentials) {
   return std::make_shared<StaticProvider>(std::move(credentials));

@@ -72,7 +72,4 @@ std::shared_ptr<CredentialsProvider> default_credentials(const Environment& env,
                                                          const AwsConfig& config,
                                                          std::shared_ptr<HttpClient> http);
 
-// "2026-11-25T15:04:05Z" (optionally with fractional seconds) -> time point.
-std::chrono::system_clock::time_point parse_iso8601(std::string_view text);
-
 }  // namespace snaplake::aws

@@ -283,11 +283,5 @@ TEST(Session, OverridesAndAssumedRole) {
   EXPECT_NE(sent.header("authorization").find("/eu-west-2/sts/aws4_request"), std::string::npos);
 }
 
-TEST(Config, Iso8601) {
-  using namespace std::chrono;
-  EXPECT_EQ(parse_iso8601("2015-08-30T12:36:00Z"), sys_days{2015y / 8 / 30} + 12h + 36min);
-  EXPECT_EQ(parse_iso8601("2015-08-30T12:36:00.123Z"), sys_days{2015y / 8 / 30} + 12h + 36min);
-}
-
 }  // namespace
 }  // namespace snaplake::aws

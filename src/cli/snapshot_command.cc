@@ -7,7 +7,7 @@
 
 #include "cli/commands.h"
 #include "common/error.h"
-#include "commit/lease.h"
+#include "common/timestamp.h"
 #include "common/log.h"
 #include "landing/landing_layout.h"
 #include "pipeline/config.h"
@@ -66,7 +66,7 @@ void add_snapshot_command(CLI::App& root, int& exit_status) {
     auto events =
         pipeline::open_queue(config, pipeline::QueueRole::Events, pipeline::aws_session(config));
     std::string id =
-        events->send(pipeline::snaplake_event_json(flags->instance, commit::iso8601(commit::wall_now()),
+        events->send(pipeline::snaplake_event_json(flags->instance, iso8601(wall_now()),
                                                    flags->snapshot_id, flags->import_date));
     std::printf("published a snapshot event for %s to %s (message %s)\n",
                 log::printable(flags->instance).c_str(), log::printable(events->describe()).c_str(),

@@ -10,32 +10,6 @@ namespace snaplake::commit {
 
 using namespace std::chrono;
 
-WallTime wall_now() {
-  return floor<milliseconds>(system_clock::now());
-}
-
-std::string iso8601(WallTime t) {
-  auto day = floor<days>(t);
-  year_month_day ymd{day};
-  hh_mm_ss hms{t - day};
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                     hms.hours().count(), hms.minutes().count(), hms.seconds().count(),
-                     hms.subseconds().count());
-}
-
-std::optional<WallTime> parse_iso8601(std::string_view text) {
-  int y, mo, d, h, mi, s, ms = 0;
-  char z = 0;
-  std::string str(text);
-  int n =
-      std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &y, &mo, &d, &h, &mi, &s, &ms, &z);
-  if (n < 6) return std::nullopt;
-  year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-  if (!ymd.ok()) return std::nullopt;
-  return sys_days{ymd} + hours{h} + minutes{mi} + seconds{s} + milliseconds{ms};
-}
-
 std::string_view to_string(LeaseState state) {
   switch (state) {
     case LeaseState::Live:

@@ -20,14 +20,10 @@
 #include <thread>
 
 #include "commit/process_identity.h"
+#include "common/timestamp.h"
 
 namespace snaplake::commit {
 
-using WallTime = std::chrono::sys_time<std::chrono::milliseconds>;
-WallTime wall_now();
-// "2026-12-01T19:44:37.123Z"
-std::string iso8601(WallTime t);
-std::optional<WallTime> parse_iso8601(std::string_view text);
 
 enum class LeaseState { Live, Expired, HolderGone };
 std::string_view to_string(LeaseState state);

@@ -300,7 +300,7 @@ commit::Judgement judge_export_info(const std::optional<store::VersionedObject>&
     lease = commit::Lease::from_json(doc["snaplake"]["attempt"]);
   }
   if (!lease) return {Verdict::Take, "an attempt that recorded no lease"};
-  commit::LeaseState state = lease->state(commit::wall_now());
+  commit::LeaseState state = lease->state(wall_now());
   if (state == commit::LeaseState::Live) {
     return {Verdict::Busy, fmt::format("export {} is being written by another process ({})",
                                        export_id, lease->describe())};

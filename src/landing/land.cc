@@ -379,7 +379,7 @@ class Lander {
       result_.superseded_by = by.export_id;
     }
     log::info("table {}: superseded by export {} (snapshot {}) in '{}'", table.info.target,
-              by.export_id, commit::iso8601(by.snapshot_time), target_.describe(table.partition));
+              by.export_id, iso8601(by.snapshot_time), target_.describe(table.partition));
   }
 
   void already_landed(TablePlan& table, const SuccessMarker& marker) {

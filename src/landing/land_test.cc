@@ -300,7 +300,7 @@ TEST(Land, ALiveAttemptsFilesAreNeverSwept) {
   land(*source, target, options());
   EXPECT_TRUE(target.inner->head(p + "exp-0-in-flight.parquet"));
   // Once that attempt is gone (its lease ran out), the next landing sweeps its leftover.
-  other.renew(commit::wall_now() - std::chrono::hours(1));
+  other.renew(wall_now() - std::chrono::hours(1));
   target.inner->put(std::string(commit::kAttemptsPrefix) + other.attempt_id + ".json",
                     nlohmann::json{{"lease", other.to_json()}, {"partitions", {p}}}.dump());
   land(*source, target, options());
@@ -370,7 +370,7 @@ TEST(Land, RefusesAnExportInProgressOrFailed) {
   // A snaplake export whose writer is gone is abandoned, not "not complete yet" for ever.
   commit::Lease gone = commit::Lease::begin("export", std::chrono::seconds(60));
   gone.holder.host = "crashed-worker";
-  gone.renew(commit::wall_now() - std::chrono::minutes(5));
+  gone.renew(wall_now() - std::chrono::minutes(5));
   auto abandoned = rds_export(
       "IN_PROGRESS", fmt::format(R"(, "snaplake": {{"attempt": {}}})", gone.to_json().dump()));
   EXPECT_EQ(kind_of([&] { land(*abandoned, target, options()); }, &message), ErrorKind::Source);

@@ -17,7 +17,7 @@ std::string render_manifest(const LandingManifest& m) {
   ordered_json j;
   j["exportId"] = m.export_id;
   j["sourceArn"] = m.source_arn;
-  j["snapshotTime"] = commit::iso8601(m.snapshot_time);
+  j["snapshotTime"] = iso8601(m.snapshot_time);
   j["importDate"] = m.import_date;
   j["serviceArea"] = m.service_area;
   j["source"] = m.source;

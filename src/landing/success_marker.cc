@@ -13,7 +13,7 @@ std::string render_marker(const SuccessMarker& m) {
   ordered_json j;
   j["exportId"] = m.export_id;
   j["target"] = m.target;
-  j["snapshotTime"] = commit::iso8601(m.snapshot_time);
+  j["snapshotTime"] = iso8601(m.snapshot_time);
   j["importDate"] = m.import_date;
   j["rows"] = m.rows;
   j["bytes"] = m.bytes;

@@ -86,8 +86,8 @@ TEST(ParquetFooter, DecodesHandEncodedMetadata) {
   const std::vector<uint8_t> footer = {
       0x15, 0x04,                               // 1: version i32 2 (zigzag 4)
       0x19, 0x2c,                               // 2: schema list of 2 structs
-      0x38, 0x01, 'r',  0x00,                   //    { 3: name "r" }
-      0x38, 0x01, 'x',  0x11, 0x00,             //    { 3: name "x", 4: bool true (in the header) }
+      0x48, 0x01, 'r',  0x15, 0x02, 0x00,       //    { 4: name "r", 5: num_children 1 }
+      0x48, 0x01, 'x',  0x11, 0x00,             //    { 4: name "x", 5: bool true (in the header; not an i32, so skipped) }
       0x16, 0xc8, 0x01,                         // 3: num_rows i64 100 (zigzag 200)
       0x19, 0x2c,                               // 4: row_groups list of 2 structs
       0x19, 0x1c, 0x00,                         //    { 1: columns [ {} ],

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "common/timestamp.h"
 #include "pipeline/engines.h"
 #include "pipeline/events.h"
 #include "pipeline/status_store.h"
@@ -86,7 +87,9 @@ source = "postgresql://postgres@127.0.0.1/care"
                                          config_.queue.max_receives, event));
   }
 
-  std::string event() { return snaplake_event_json("care", "2026-11-25T09:14:03Z"); }
+  // A recent snapshot: one older than [export] max_event_age is dropped, not exported.
+  std::string event() const { return snaplake_event_json("care", event_time_); }
+  const std::string event_time_ = iso8601(wall_now());
 
   std::filesystem::path dir_;
   Config config_;

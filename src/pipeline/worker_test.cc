@@ -83,7 +83,7 @@ source = "postgresql://postgres@127.0.0.1/social_care"
   // An RDS event notification `age` ago, its time as RDS writes it ("2026-11-25 09:14:03.511").
   std::string rds_event(std::string source_id, std::string code = "RDS-EVENT-0091",
                         std::chrono::milliseconds age = std::chrono::minutes(5)) {
-    std::string time = commit::iso8601(commit::wall_now() - age);  // …T09:14:03.511Z
+    std::string time = iso8601(wall_now() - age);  // …T09:14:03.511Z
     time[10] = ' ';
     time.pop_back();
     nlohmann::json message = {
@@ -144,7 +144,7 @@ TEST_F(WorkerTest, TheConfiguredCodecAndProfileReachTheExport) {
     exports_.clear();
     events()->send(snaplake_event_json(
         "social-care-db",
-        commit::iso8601(commit::wall_now() - std::chrono::seconds(static_cast<int>(codec)))));
+        iso8601(wall_now() - std::chrono::seconds(static_cast<int>(codec)))));
     worker()->run();
     ASSERT_EQ(exports_.size(), 1u);
     EXPECT_EQ(exports_[0].codec, codec);
@@ -190,7 +190,7 @@ TEST_F(WorkerTest, TheImportDateOfTheEventAndTheCatalogReachTheLanding) {
   config_.landing.import_date_from = landing::ImportDateRule::SnapshotId;
   config_.catalog.glue_database = "raw_zone";
   config_.catalog.table_name = "{database}_{table}";
-  events()->send(snaplake_event_json("social-care-db", commit::iso8601(commit::wall_now()), "",
+  events()->send(snaplake_event_json("social-care-db", iso8601(wall_now()), "",
                                      "20240315"));
   worker()->run();
   ASSERT_EQ(lands_.size(), 1u);
@@ -287,7 +287,7 @@ TEST_F(WorkerTest, StagesCanRunSeparately) {
 TEST_F(WorkerTest, ManyWorkersShareTheQueuesWithoutDuplicates) {
   for (int i = 0; i < 12; ++i) {
     events()->send(snaplake_event_json(
-        "social-care-db", commit::iso8601(commit::wall_now() - std::chrono::seconds(i))));
+        "social-care-db", iso8601(wall_now() - std::chrono::seconds(i))));
   }
   std::vector<std::thread> threads;
   for (int i = 0; i < 3; ++i) threads.emplace_back([this] { worker()->run(); });

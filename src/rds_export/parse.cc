@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "common/timestamp.h"
 #include "rds_export/documents.h"
 
 namespace snaplake::rds_export {
@@ -82,64 +83,6 @@ bool parse_int(std::string_view s, int& out) {
 
 using sys_ms = sys_time<milliseconds>;
 
-std::optional<sys_seconds> civil(int y, int mo, int d, int h, int mi, int s) {
-  year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-  if (!ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return std::nullopt;
-  return sys_days{ymd} + hours{h} + minutes{mi} + seconds{s};
-}
-
-// 2026-11-25T00:30:00[.123456][Z|+01:00|+0100], to the millisecond (further digits dropped).
-std::optional<sys_ms> parse_iso(std::string_view t) {
-  if (t.size() < 19 || t[4] != '-' || t[7] != '-' ||
-      (t[10] != 'T' && t[10] != ' ' && t[10] != 't') || t[13] != ':' || t[16] != ':') {
-    return std::nullopt;
-  }
-  int y, mo, d, h, mi, s;
-  if (!parse_int(t.substr(0, 4), y) || !parse_int(t.substr(5, 2), mo) ||
-      !parse_int(t.substr(8, 2), d) || !parse_int(t.substr(11, 2), h) ||
-      !parse_int(t.substr(14, 2), mi) || !parse_int(t.substr(17, 2), s)) {
-    return std::nullopt;
-  }
-  auto whole = civil(y, mo, d, h, mi, s);
-  if (!whole) return std::nullopt;
-  sys_ms time = *whole;
-  std::string_view rest = t.substr(19);
-  if (!rest.empty() && rest[0] == '.') {
-    size_t i = 1;
-    int ms = 0, digits = 0;
-    while (i < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i]))) {
-      if (digits < 3) {
-        ms = ms * 10 + (rest[i] - '0');
-        ++digits;
-      }
-      ++i;
-    }
-    if (i == 1) return std::nullopt;
-    while (digits < 3) {
-      ms *= 10;
-      ++digits;
-    }
-    time += milliseconds{ms};
-    rest.remove_prefix(i);
-  }
-  if (rest.empty() || rest == "Z" || rest == "z") return time;
-  if (rest[0] != '+' && rest[0] != '-') return std::nullopt;
-  int sign = rest[0] == '+' ? 1 : -1;
-  rest.remove_prefix(1);
-  int oh, om = 0;
-  if (rest.size() == 5 && rest[2] == ':') {
-    if (!parse_int(rest.substr(0, 2), oh) || !parse_int(rest.substr(3, 2), om)) return std::nullopt;
-  } else if (rest.size() == 4) {
-    if (!parse_int(rest.substr(0, 2), oh) || !parse_int(rest.substr(2, 2), om)) return std::nullopt;
-  } else if (rest.size() == 2) {
-    if (!parse_int(rest, oh)) return std::nullopt;
-  } else {
-    return std::nullopt;
-  }
-  // Local time = UTC + offset, so UTC = local - offset.
-  return time - sign * (hours{oh} + minutes{om});
-}
-
 // Java's default Date format, as Gson writes it: "Nov 25, 2026 12:30:00 AM" (read as UTC).
 std::optional<sys_seconds> parse_java_default(std::string_view t) {
   static constexpr std::array<std::string_view, 12> kMonths = {
@@ -178,7 +121,7 @@ std::optional<sys_seconds> parse_java_default(std::string_view t) {
   }
   if (h < 1 || h > 12) return std::nullopt;
   h = (h % 12) + (pm ? 12 : 0);
-  return civil(y, mo, d, h, mi, s);
+  return civil_time(y, mo, d, h, mi, s);
 }
 
 }  // namespace
@@ -197,7 +140,7 @@ std::optional<sys_ms> parse_timestamp(std::string_view text) {
     // Epoch seconds until the year 5138; beyond that it must be milliseconds.
     return number < 100'000'000'000 ? sys_ms{seconds{number}} : sys_ms{milliseconds{number}};
   }
-  if (auto t = parse_iso(text)) return t;
+  if (auto t = parse_iso8601(text)) return t;
   return parse_java_default(text);
 }
 
@@ -292,13 +235,13 @@ void require_complete(const ExportInfo& info) {
     case ExportStatus::Starting:
     case ExportStatus::InProgress:
       if (info.lease) {
-        commit::LeaseState state = info.lease->state(commit::wall_now());
+        commit::LeaseState state = info.lease->state(wall_now());
         if (state != commit::LeaseState::Live) {
           throw ExportAbandoned(fmt::format(
               "export {} was abandoned while {}: its attempt {} ({}) stopped renewing its lease "
               "({}, expired at {}); export it again to replace it",
               info.export_id, info.status_text, info.lease->attempt_id, info.lease->describe(),
-              commit::to_string(state), commit::iso8601(info.lease->expires)));
+              commit::to_string(state), iso8601(info.lease->expires)));
         }
         fail(ErrorKind::Conflict, "export {} is not complete yet ({}, being written by {})",
              info.export_id, info.status_text, info.lease->describe());
