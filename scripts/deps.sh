@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what snaplake needs to build, test and run its demo on Debian bookworm:
 # Debian packages (apt-get), the test readers from npm, and the tests' AWS tools (the AWS CLI
-# from Debian, moto_server from PyPI). Idempotent and quiet when all is there.
+# from Debian, moto_server and cfn-lint from PyPI). Idempotent and quiet when all is there.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$here/scripts/tools-path.sh"
@@ -14,6 +14,9 @@ packages=(
   postgresql-15 postgresql-client-15
   mariadb-server mariadb-client libmariadb-dev
   time  # /usr/bin/time, for the benchmarks' peak RSS
+  # The deployment packages (scripts/package-lambda) and their tests: zip, and an empty root to
+  # run them in (bwrap, with a static /bin/sh), openssl for a test endpoint's certificate.
+  zip unzip bubblewrap busybox-static openssl
 )
 # Node.js may come from elsewhere (e.g. NodeSource, whose nodejs bundles npm and conflicts with
 # Debian's npm package): install Debian's only when the commands are missing.
@@ -24,7 +27,8 @@ command -v npm >/dev/null || packages+=(npm)
 # PyPI (below), which needs pip and venv.
 command -v aws >/dev/null || packages+=(awscli)
 need_moto=false
-if ! command -v moto_server >/dev/null; then
+# cfn-lint (which moto[server] installs too) validates the CloudFormation template.
+if ! command -v moto_server >/dev/null || ! command -v cfn-lint >/dev/null; then
   need_moto=true
   packages+=(python3-pip python3-venv)
 fi
@@ -50,16 +54,17 @@ if [[ ! -d $here/tests/node_modules/@duckdb/node-api ]] ||
 fi
 
 if $need_moto; then
-  echo "snaplake: installing moto_server from PyPI (moto[server])" >&2
+  echo "snaplake: installing moto_server and cfn-lint from PyPI (moto[server], cfn-lint)" >&2
   # pip into the Python on PATH where it may install (its scripts on PATH); where it refuses
   # (PEP 668: Debian's own Python is EXTERNALLY-MANAGED) or its scripts are elsewhere, into
   # snaplake's own virtual environment, which tools-path.sh puts on PATH for scripts/test.
-  if ! python3 -m pip install --quiet --disable-pip-version-check 'moto[server]' >/dev/null 2>&1 ||
-     ! command -v moto_server >/dev/null; then
+  if ! python3 -m pip install --quiet --disable-pip-version-check 'moto[server]' cfn-lint >/dev/null 2>&1 ||
+     ! command -v moto_server >/dev/null || ! command -v cfn-lint >/dev/null; then
     mkdir -p "$(dirname "$snaplake_tools_venv")"
     python3 -m venv "$snaplake_tools_venv"
-    "$snaplake_tools_venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]'
+    "$snaplake_tools_venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]' cfn-lint
     source "$here/scripts/tools-path.sh"
   fi
   command -v moto_server >/dev/null || { echo "snaplake: moto_server is still missing" >&2; exit 1; }
+  command -v cfn-lint >/dev/null || { echo "snaplake: cfn-lint is still missing" >&2; exit 1; }
 fi

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 
 #include "common/error.h"
@@ -14,6 +15,17 @@ namespace {
 constexpr size_t kMaxIdleHandles = 16;
 
 std::once_flag g_curl_init;
+
+// The CA certificates servers are verified with: OpenSSL's SSL_CERT_FILE where it is set, else
+// libcurl's built-in bundle (Debian's /etc/ssl/certs/ca-certificates.crt). Amazon Linux keeps its
+// bundle elsewhere; the Lambda package's bootstrap (deploy/lambda/bootstrap) names it.
+const char* ca_bundle() {
+  static const std::string file = [] {
+    const char* value = std::getenv("SSL_CERT_FILE");
+    return std::string(value ? value : "");
+  }();
+  return file.empty() ? nullptr : file.c_str();
+}
 
 struct BodyReader {
   std::string_view body;
@@ -135,6 +147,7 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
   headers.add("Expect:");  // no 100-continue round trip before bodies
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  if (const char* bundle = ca_bundle()) curl_easy_setopt(curl, CURLOPT_CAINFO, bundle);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,

@@ -1,75 +1,17 @@
-// `snaplake lambda export|land` against a small loopback stand-in for the AWS Lambda Runtime
-// API: the stand-in hands out one SQS batch per invocation and records the function's answers.
+// `snaplake lambda export|land` against the loopback stand-in for the AWS Lambda Runtime API
+// (tests/harness/lambda_runtime.mjs): it hands out one SQS batch per invocation and records the
+// function's answers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { RuntimeApi, sqsRecord } from '../harness/lambda_runtime.mjs';
 import { Postgres, tempDir } from '../harness/servers.mjs';
 import { assertLandedLikePostgres, makePipeline, rdsSnsEvent, snaplakeAsync, status } from './pipeline_helpers.mjs';
 
 const pg = Postgres.shared();
-
-// The Runtime API: GET /2018-06-01/runtime/invocation/next answers the queued events in turn;
-// POST …/<id>/response and …/<id>/error are recorded.
-async function runtimeApi(events) {
-  const answers = [];
-  let next = 0;
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      if (req.method === 'GET' && req.url === '/2018-06-01/runtime/invocation/next') {
-        if (next >= events.length) { res.writeHead(500); res.end(); return; }
-        const id = `req-${next + 1}`;
-        res.writeHead(200, {
-          'Content-Type': 'application/json',
-          'Lambda-Runtime-Aws-Request-Id': id,
-          'Lambda-Runtime-Deadline-Ms': String(Date.now() + 900000),
-          'Lambda-Runtime-Invoked-Function-Arn': 'arn:aws:lambda:eu-west-2:123456789012:function:snaplake-export',
-        });
-        res.end(JSON.stringify(events[next++]));
-        return;
-      }
-      const m = req.url.match(/^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/);
-      if (req.method === 'POST' && m) {
-        answers.push({ id: m[1], kind: m[2], body: JSON.parse(body), errorType: req.headers['lambda-runtime-function-error-type'] });
-        res.writeHead(202);
-        res.end('{"status":"OK"}');
-        return;
-      }
-      if (req.method === 'POST' && req.url === '/2018-06-01/runtime/init/error') {
-        answers.push({ kind: 'init-error', body: JSON.parse(body), errorType: req.headers['lambda-runtime-function-error-type'] });
-        res.writeHead(202);
-        res.end('{"status":"OK"}');
-        return;
-      }
-      answers.push({ unexpected: `${req.method} ${req.url}` });
-      res.writeHead(404);
-      res.end();
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, answers, address: `127.0.0.1:${server.address().port}` };
-}
-
-const sqsRecord = (messageId, body, receiveCount = '1') => ({
-  messageId,
-  receiptHandle: `AQEB${messageId}`,
-  body,
-  attributes: {
-    ApproximateReceiveCount: receiveCount,
-    SentTimestamp: '1764062044102',
-    SenderId: 'AIDAIENQZJOLO23YVJ4VO',
-    ApproximateFirstReceiveTimestamp: '1764062044110',
-  },
-  messageAttributes: {},
-  md5OfBody: '0000',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:eu-west-2:123456789012:snaplake-events',
-  awsRegion: 'eu-west-2',
-});
 
 test('lambda export then lambda land: SQS batches with partial batch failures', async () => {
   pg.createDatabase('pipeline_lambda');
@@ -78,7 +20,7 @@ test('lambda export then lambda land: SQS batches with partial batch failures', 
   const p = makePipeline({ instances: [{ id: 'social-care-db', source: pg.uriFor('pipeline_lambda') }] });
   const env = { ...process.env, AWS_LAMBDA_RUNTIME_API: '', SNAPLAKE_CONFIG: p.config };
 
-  const exportApi = await runtimeApi([{
+  const exportApi = await RuntimeApi.start([{
     Records: [
       sqsRecord('11111111-aaaa', rdsSnsEvent({ sourceType: 'db-instance', sourceId: 'social-care-db', code: 'RDS-EVENT-0002', message: 'Finished DB Instance backup' })),
       sqsRecord('22222222-bbbb', '{"Type":"Notification","Message":"{\\"Event'),
@@ -91,7 +33,7 @@ test('lambda export then lambda land: SQS batches with partial batch failures', 
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(exportApi.answers, [{ id: 'req-1', kind: 'response', body: { batchItemFailures: [{ itemIdentifier: '22222222-bbbb' }] }, errorType: undefined }]);
   } finally {
-    exportApi.server.close();
+    await exportApi.close();
   }
 
   // The export-task message went to the tasks queue; hand the same contract to the land function.
@@ -107,7 +49,7 @@ test('lambda export then lambda land: SQS batches with partial batch failures', 
     InstanceId: 'social-care-db',
     ExportLocation: path.join(p.exports, exportId),
   };
-  const landApi = await runtimeApi([
+  const landApi = await RuntimeApi.start([
     { Records: [sqsRecord('44444444-dddd', JSON.stringify(task)), sqsRecord('55555555-eeee', '{"ExportBucket":"b"}', '2')] },
   ]);
   try {
@@ -117,14 +59,14 @@ test('lambda export then lambda land: SQS batches with partial batch failures', 
     assert.deepEqual(landApi.answers.map((a) => [a.id, a.kind, a.body]),
       [['req-1', 'response', { batchItemFailures: [{ itemIdentifier: '55555555-eeee' }] }]]);
   } finally {
-    landApi.server.close();
+    await landApi.close();
   }
   await assertLandedLikePostgres(pg, p, 'pipeline_lambda', 'public.people', ['name']);
   assert.equal(status(p).runs[0].stage, 'landed');
 });
 
 test('lambda reports a configuration error as an init error', async () => {
-  const api = await runtimeApi([]);
+  const api = await RuntimeApi.start([]);
   try {
     const fn = snaplakeAsync(['lambda', 'export', '--config', '/nonexistent/snaplake.toml', '--max-invocations', '1'],
       { env: { ...process.env, AWS_LAMBDA_RUNTIME_API: api.address } });
@@ -135,7 +77,7 @@ test('lambda reports a configuration error as an init error', async () => {
     assert.match(api.answers[0].body.errorMessage, /nonexistent\/snaplake\.toml/);
     assert.equal(api.answers[0].body.errorType, 'snaplake.configuration');
   } finally {
-    api.server.close();
+    await api.close();
   }
 });
 
@@ -196,14 +138,14 @@ export_bucket = "rds-exports"
     ...process.env, SNAPLAKE_CONFIG: p.config, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing',
   };
   const invoke = async (stage, records) => {
-    const api = await runtimeApi([{ Records: records }]);
+    const api = await RuntimeApi.start([{ Records: records }]);
     try {
       const fn = snaplakeAsync(['lambda', stage, '--max-invocations', '1'], { env: { ...env, AWS_LAMBDA_RUNTIME_API: api.address } });
       const r = await fn.done;
       assert.equal(r.status, 0, r.stderr);
       return api.answers;
     } finally {
-      api.server.close();
+      await api.close();
     }
   };
   try {
