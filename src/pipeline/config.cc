@@ -250,6 +250,7 @@ void read_export(SectionReader& r, Config& c) {
   r.duration("max_wait", c.export_.max_wait);
   r.duration("lease", c.export_.lease);
   r.duration("max_event_age", c.export_.max_event_age);
+  r.integer("lambda_mb_per_second", c.export_.lambda_mb_per_second, 1);
 }
 
 void read_landing(SectionReader& r, Config& c) {

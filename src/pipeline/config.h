@@ -64,6 +64,9 @@ struct ExportConfig {
   // The native engine exports the database as it is when the event is handled: an event older
   // than this is not exported as if it were its snapshot (it is dropped with a note). 0: no limit.
   std::chrono::milliseconds max_event_age = std::chrono::hours(24);
+  // The export rate the Lambda export function assumes, per MB of pg_database_size, to refuse a
+  // database it would not export in the time its invocation has left (lambda_budget.h).
+  int lambda_mb_per_second = 20;
 };
 
 struct LandingConfig {

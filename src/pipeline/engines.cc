@@ -1,11 +1,15 @@
 #include "pipeline/engines.h"
 
+#include "pipeline/lambda_budget.h"
+
 namespace snaplake::pipeline {
 
 Engines native_engines() {
   return Engines{
       [](const exporter::ExportOptions& options) { return exporter::run_export(options); },
       [](const landing::LandOptions& options) { return landing::land(options); },
+      {},
+      estimate_postgres_export_bytes,
   };
 }
 

@@ -17,6 +17,9 @@ struct Engines {
   std::function<landing::LandResult(const landing::LandOptions&)> land;
   // Empty: RDS as the configuration's [aws] and the AWS conventions say.
   std::function<aws::RdsClient(const Config&)> rds;
+  // The bytes a native export of these options would read (lambda_budget.h); asked only under
+  // Lambda. Empty: no estimate, so no refusal.
+  std::function<uint64_t(const exporter::ExportOptions&)> estimate_export_bytes = {};
 };
 
 // The real ones (engines.cc).

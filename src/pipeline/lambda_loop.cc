@@ -127,6 +127,11 @@ void serve_lambda(const Config& config, const Engines& engines, LambdaRuntime& r
   for (int served = 0; options.max_invocations == 0 || served < options.max_invocations; ++served) {
     auto invocation = runtime.next();
     log::Scope scope("request_id", invocation.request_id);
+    if (invocation.deadline.time_since_epoch().count() != 0) {
+      context.deadline = invocation.deadline;
+    } else {
+      context.deadline.reset();
+    }
     try {
       runtime.respond(invocation.request_id,
                       handle_invocation(context, options.role, own, config.queue.max_receives,

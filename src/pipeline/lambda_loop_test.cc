@@ -83,6 +83,7 @@ source = "postgresql://postgres@127.0.0.1/care"
 
   json invoke(const std::string& event) {
     StageContext context{config_, engines_, *status_, nullptr, tasks_.get(), events_.get()};
+    context.deadline = deadline_;
     return json::parse(handle_invocation(context, QueueRole::Events, events_.get(),
                                          config_.queue.max_receives, event));
   }
@@ -98,7 +99,44 @@ source = "postgresql://postgres@127.0.0.1/care"
   std::unique_ptr<StatusStore> status_;
   int exports_ = 0;
   std::function<void()> export_error_;  // throws the failure the export is to end with
+  std::optional<std::chrono::system_clock::time_point> deadline_;  // the invocation's
 };
+
+// A database the export function does not expect to export before the invocation's deadline is
+// refused before any export starts, and dead-lettered at once with a cause saying what to do:
+// retrying would be refused again.
+TEST_F(LambdaLoopTest, ADatabaseTooBigForTheTimeLeftIsRefusedAndDeadLetteredAtOnce) {
+  uint64_t estimated = 0;
+  engines_.estimate_export_bytes = [&](const exporter::ExportOptions& o) {
+    EXPECT_EQ(o.source_uri, "postgresql://postgres@127.0.0.1/care");
+    return estimated;
+  };
+  deadline_ = std::chrono::system_clock::now() + std::chrono::minutes(14);
+  estimated = uint64_t{40} << 30;  // 40 GiB at 20 MB/s: about 36 minutes
+  json answer = invoke(batch({event()}));
+  EXPECT_EQ(answer["batchItemFailures"], json::array());
+  EXPECT_EQ(exports_, 0);
+  auto dead = events_->dead_letters();
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_THAT(dead[0].cause, HasSubstr("unsupported: instance care holds about 40.0 GiB"));
+  EXPECT_THAT(dead[0].cause, HasSubstr("export it with `snaplake run` workers instead"));
+
+  // 1 GiB at 20 MB/s, under a minute: exported.
+  estimated = uint64_t{1} << 30;
+  answer = invoke(batch({snaplake_event_json("care", iso8601(wall_now()))}));
+  EXPECT_EQ(answer["batchItemFailures"], json::array());
+  EXPECT_EQ(exports_, 1);
+}
+
+// Outside Lambda (no deadline) nothing is estimated.
+TEST_F(LambdaLoopTest, WithoutADeadlineNothingIsEstimated) {
+  engines_.estimate_export_bytes = [](const exporter::ExportOptions&) -> uint64_t {
+    ADD_FAILURE() << "estimated without a deadline";
+    return 0;
+  };
+  invoke(batch({event()}));
+  EXPECT_EQ(exports_, 1);
+}
 
 TEST_F(LambdaLoopTest, ADoneRecordIsNotReportedAndItsTaskIsSent) {
   json answer = invoke(batch({event()}));

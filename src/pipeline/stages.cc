@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "pipeline/events.h"
+#include "pipeline/lambda_budget.h"
 #include "pipeline/rds_engine.h"
 #include "pipeline/waits.h"
 #include "rds_export/documents.h"
@@ -220,6 +221,12 @@ void handle_event(StageContext& context, const queue::Message& message,
     // A redelivered or duplicated event whose export is COMPLETE: keep it, send the task again
     // (the landing of an export already landed changes nothing).
     options.if_complete = exporter::IfComplete::Keep;
+    if (context.deadline && context.engines.estimate_export_bytes) {
+      auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+          *context.deadline - std::chrono::system_clock::now());
+      require_time_for_export(instance->id, context.engines.estimate_export_bytes(options),
+                              context.config.export_.lambda_mb_per_second, remaining);
+    }
     exporter::ExportResult result;
     try {
       result = context.engines.run_export(options);

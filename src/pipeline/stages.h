@@ -5,6 +5,9 @@
 // cause. Both are idempotent: a redelivered message never duplicates an export or a landing.
 #pragma once
 
+#include <chrono>
+#include <optional>
+
 #include "aws/session.h"
 #include "pipeline/config.h"
 #include "pipeline/engines.h"
@@ -28,6 +31,9 @@ struct StageContext {
   // Set by the stage once it knows which run the message is about: the worker records a dead
   // letter against it.
   std::string export_id = {};
+  // Under Lambda: when the invocation is stopped. The export stage refuses a database it does
+  // not expect to export by then (lambda_budget.h).
+  std::optional<std::chrono::system_clock::time_point> deadline = {};
 };
 
 // Export stage: a snapshot event -> (the configured instance's) export -> an export-task

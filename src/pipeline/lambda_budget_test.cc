@@ -1,0 +1,68 @@
+#include "pipeline/lambda_budget.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "pg/connection.h"
+#include "pg/test_server.h"
+
+namespace snaplake::pipeline {
+namespace {
+
+using namespace std::chrono;
+using ::testing::HasSubstr;
+
+std::string refusal(uint64_t bytes, int rate, milliseconds remaining) {
+  try {
+    require_time_for_export("care", bytes, rate, remaining);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Unsupported);
+    return e.what();
+  }
+  return "";
+}
+
+TEST(LambdaBudget, RefusesWhatNeedsMoreThanFourFifthsOfTheTimeLeft) {
+  // 10 minutes left, 8 usable: 9,600 MB at 20 MB/s is exactly 8 minutes.
+  EXPECT_EQ(refusal(9'600'000'000, 20, minutes(10)), "");
+  std::string cause = refusal(9'700'000'000, 20, minutes(10));
+  EXPECT_THAT(cause, HasSubstr("instance care holds about 9.0 GiB"));
+  EXPECT_THAT(cause, HasSubstr("lambda_mb_per_second = 20 its export needs about 8m05s"));
+  EXPECT_THAT(cause, HasSubstr("(10m00s left)"));
+  // A faster rate lets it through; a deadline already past refuses anything that is not empty.
+  EXPECT_EQ(refusal(9'700'000'000, 40, minutes(10)), "");
+  EXPECT_THAT(refusal(1'000'000, 20, -seconds(3)), HasSubstr("(0s left)"));
+  EXPECT_EQ(refusal(0, 20, -seconds(3)), "");
+}
+
+// The estimate is PostgreSQL's own size of the databases the export would read.
+TEST(LambdaBudget, EstimatesTheDatabasesAnExportReads) {
+  SNAPLAKE_PG_URI_OR_SKIP(uri);
+  pg::Connection admin = pg::Connection::open(uri, "postgres");
+  admin.exec("DROP DATABASE IF EXISTS budget_a", "reset");
+  admin.exec("CREATE DATABASE budget_a", "create");
+  {
+    pg::Connection a = pg::Connection::open(uri, "budget_a");
+    a.exec("CREATE TABLE t AS SELECT g, repeat('x', 200) AS pad FROM generate_series(1, 50000) g",
+           "fill");
+  }
+  auto size_of = [&](const std::string& db) {
+    std::vector<std::string> params{db};
+    return static_cast<uint64_t>(
+        admin.exec("SELECT pg_database_size($1) AS bytes", params, "size").integer(0, "bytes"));
+  };
+  exporter::ExportOptions options;
+  options.source_uri = uri;
+  options.all_databases = true;
+  options.only = {"budget_a.public.t"};
+  uint64_t a = estimate_postgres_export_bytes(options);
+  EXPECT_EQ(a, size_of("budget_a"));
+  EXPECT_GT(a, uint64_t{10'000'000});  // the 50,000 rows of 200 bytes are in it
+  options.only = {"budget_a", "postgres"};
+  EXPECT_EQ(estimate_postgres_export_bytes(options), size_of("budget_a") + size_of("postgres"));
+  admin.exec("DROP DATABASE budget_a", "drop");
+}
+
+}  // namespace
+}  // namespace snaplake::pipeline
