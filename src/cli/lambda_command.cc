@@ -3,6 +3,7 @@
 // stage is the argument, else the function's Handler setting ($_HANDLER). Call chain: this
 // callback -> pipeline::load_config -> pipeline::serve_lambda (src/pipeline/lambda_loop.h: the
 // Runtime API, each SQS record through the worker's dispatch and failure policy).
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 
@@ -67,7 +68,14 @@ void add_lambda_command(CLI::App& root, int& exit_status) {
     pipeline::serve_lambda(
         *config, pipeline::native_engines(), runtime,
         {.role = stage == "export" ? pipeline::QueueRole::Events : pipeline::QueueRole::Tasks,
-         .max_invocations = flags->max_invocations});
+         .max_invocations = flags->max_invocations,
+         // One EMF line each on stdout, which Lambda sends to CloudWatch Logs (logs go to
+         // stderr); flushed at once, so that a frozen or killed sandbox loses none.
+         .metric_lines = [](const std::string& line) {
+           std::fwrite(line.data(), 1, line.size(), stdout);
+           std::fputc('\n', stdout);
+           std::fflush(stdout);
+         }});
     exit_status = 0;
   });
 }

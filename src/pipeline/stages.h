@@ -6,6 +6,7 @@
 #pragma once
 
 #include "aws/session.h"
+#include "ops/metrics.h"
 #include "pipeline/config.h"
 #include "pipeline/engines.h"
 #include "pipeline/status_store.h"
@@ -28,6 +29,8 @@ struct StageContext {
   // Set by the stage once it knows which run the message is about: the worker records a dead
   // letter against it.
   std::string export_id = {};
+  // Where the stages report exports and landings (run_metrics.h); null: nowhere.
+  ops::Registry* metrics = nullptr;
 };
 
 // Export stage: a snapshot event -> (the configured instance's) export -> an export-task
