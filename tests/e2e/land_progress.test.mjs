@@ -50,6 +50,6 @@ test('land shows per-table progress with a percentage and an ETA on a terminal, 
   assert.equal(plain.status, 0, plain.stderr);
   assert.doesNotMatch(plain.stderr + plain.stdout, /\x1b|%  /);
   for (const line of plain.stderr.trimEnd().split('\n')) {
-    assert.match(line, /^\d{4}-\d\d-\d\dT[\d:.]+Z (INFO|WARN|DEBUG) /, line);
+    assert.match(line, /^\d{4}-\d\d-\d\dT[\d:.]+Z (info|warn|debug) /, line);
   }
 });
