@@ -17,6 +17,8 @@ packages=(
   # The deployment packages (scripts/package-lambda) and their tests: zip, and an empty root to
   # run them in (bwrap, with a static /bin/sh), openssl for a test endpoint's certificate.
   zip unzip bubblewrap busybox-static openssl
+  # The status page of `run --listen`, loaded headless by tests/e2e/ops_listen.test.mjs.
+  chromium
 )
 # Node.js may come from elsewhere (e.g. NodeSource, whose nodejs bundles npm and conflicts with
 # Debian's npm package): install Debian's only when the commands are missing.

@@ -13,5 +13,6 @@ void add_run_command(CLI::App& root, int& exit_status);
 void add_snapshot_command(CLI::App& root, int& exit_status);
 void add_status_command(CLI::App& root, int& exit_status);
 void add_lambda_command(CLI::App& root, int& exit_status);
+void add_redrive_command(CLI::App& root, int& exit_status);
 
 }  // namespace snaplake::cli

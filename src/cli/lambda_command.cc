@@ -3,6 +3,7 @@
 // stage is the argument, else the function's Handler setting ($_HANDLER). Call chain: this
 // callback -> pipeline::load_config -> pipeline::serve_lambda (src/pipeline/lambda_loop.h: the
 // Runtime API, each SQS record through the worker's dispatch and failure policy).
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -32,8 +33,8 @@ void add_lambda_command(CLI::App& root, int& exit_status) {
   cmd->add_option("--config", flags->config,
                   "The configuration file (default: $SNAPLAKE_CONFIG, else snaplake.toml in the "
                   "working directory if there is one, else the environment alone: "
-                  "SNAPLAKE_<SECTION>_<KEY> and SNAPLAKE_INSTANCES). Relative paths in it "
-                  "resolve under $TMPDIR or /tmp");
+                  "SNAPLAKE_<SECTION>_<KEY> and SNAPLAKE_INSTANCES, whose relative paths "
+                  "resolve under $TMPDIR or /tmp)");
   cmd->add_option("--max-invocations", flags->max_invocations,
                   "Exit after this many invocations (tests); 0 = serve forever");
   cmd->callback([flags, &exit_status] {
@@ -55,9 +56,9 @@ void add_lambda_command(CLI::App& root, int& exit_status) {
       }
     }
     pipeline::LambdaRuntime runtime(api);
-    // Lambda's only writable place is /tmp: relative paths of the configuration (the queue's
-    // file, export and landing folders) resolve there, never beside the configuration, which
-    // sits in the read-only /var/task.
+    // Lambda's only writable place is /tmp: a configuration that is only the environment has
+    // no file to resolve relative paths against, so they resolve there. (A file's resolve
+    // against its folder, as everywhere.)
     const char* tmp = std::getenv("TMPDIR");
     std::filesystem::path writable = tmp && *tmp ? tmp : "/tmp";
     std::string config_file = flags->config;
@@ -73,7 +74,7 @@ void add_lambda_command(CLI::App& root, int& exit_status) {
     try {
       config = config_file.empty()
                    ? pipeline::config_from_environment(pipeline::process_environment(), writable)
-                   : pipeline::load_config(config_file, pipeline::process_environment(), writable);
+                   : pipeline::load_config(config_file, pipeline::process_environment());
     } catch (const Error& e) {
       runtime.init_error(e);
       throw;
@@ -81,7 +82,14 @@ void add_lambda_command(CLI::App& root, int& exit_status) {
     pipeline::serve_lambda(
         *config, pipeline::native_engines(), runtime,
         {.role = stage == "export" ? pipeline::QueueRole::Events : pipeline::QueueRole::Tasks,
-         .max_invocations = flags->max_invocations});
+         .max_invocations = flags->max_invocations,
+         // One EMF line each on stdout, which Lambda sends to CloudWatch Logs (logs go to
+         // stderr); flushed at once, so that a frozen or killed sandbox loses none.
+         .metric_lines = [](const std::string& line) {
+           std::fwrite(line.data(), 1, line.size(), stdout);
+           std::fputc('\n', stdout);
+           std::fflush(stdout);
+         }});
     exit_status = 0;
   });
 }

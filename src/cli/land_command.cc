@@ -137,7 +137,8 @@ void add_land_command(CLI::App& root, int& exit_status) {
   cmd->callback([options, as_json, lease, date_rule, &exit_status] {
     // The name was checked against the same table while parsing.
     options->import_date_rule = *landing::kImportDateRuleNames.find(*date_rule);
-    options->show_progress = isatty(STDERR_FILENO) == 1;
+    // Progress only for a person: stdout and stderr both a terminal (not `--json | jq`, not a log).
+    options->show_progress = isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1;
     options->lease = std::chrono::milliseconds(static_cast<int64_t>(*lease * 1000));
     options->interrupt = &interrupt_on_signals();
     landing::LandResult result = landing::land(*options);

@@ -82,7 +82,8 @@ int main(int argc, char** argv) {
       "snaplake"};
   app.footer(
       "Exit codes: 0 success; 2 invalid input or usage; 3 configuration; 4 source database; "
-      "5 local I/O; 6 network; 7 authentication; 8 not found; 9 unsupported; 70 internal; "
+      "5 local I/O; 6 network; 7 authentication; 8 not found; 9 unsupported; 10 run --drain "
+      "dead-lettered messages; 70 internal; "
       "75 not yet (try later); 130 interrupted. A failure prints one line: snaplake: <what>: "
       "<cause>.");
   app.require_subcommand(1);
@@ -107,6 +108,7 @@ int main(int argc, char** argv) {
   cli::add_snapshot_command(app, exit_status);
   cli::add_status_command(app, exit_status);
   cli::add_lambda_command(app, exit_status);
+  cli::add_redrive_command(app, exit_status);
 
   try {
     app.parse(argc, argv);

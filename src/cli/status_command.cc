@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/wrap.h"
 #include "pipeline/config.h"
 #include "pipeline/queues.h"
 #include "pipeline/session.h"
@@ -45,6 +46,20 @@ std::string one_line(std::string text, size_t max) {
 // sources and servers, so they are escaped (log::printable) before they reach the terminal.
 std::string shown(const nlohmann::ordered_json& value, size_t max = 160) {
   return log::printable(truncated(value.get<std::string>(), max));
+}
+
+// A cause in the text view: whole, escaped, wrapped to the output's width under `indent`
+// columns; the first line follows `head`, the others are indented. Causes end with what matters
+// ("HTTP 404 NoSuchBucket"), so they are never cut.
+void print_cause(const std::string& head, const nlohmann::ordered_json& cause, size_t indent) {
+  std::string text = log::printable(cause.get<std::string>());
+  size_t width = output_width();
+  size_t room = width > indent + 20 ? width - indent : 20;
+  auto lines = wrap(text, room);
+  std::printf("%s%s\n", head.c_str(), lines.front().c_str());
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::printf("%*s%s\n", static_cast<int>(indent), "", lines[i].c_str());
+  }
 }
 
 }  // namespace
@@ -146,23 +161,24 @@ void add_status_command(CLI::App& root, int& exit_status) {
                   r["landed"].get<std::string>().c_str(), r["tables"].get<unsigned long long>(),
                   r["rows"].get<unsigned long long>(), r["attempts"].get<int>());
       if (!r["error"].get<std::string>().empty()) {
-        std::printf("      error: %s\n", shown(r["error"]).c_str());
+        print_cause("      error: ", r["error"], 13);
       }
     }
     std::printf("\ndead letters\n");
     if (doc["deadLetters"].empty()) std::printf("  (none)\n");
     for (const auto& d : doc["deadLetters"]) {
-      std::printf("  %s %-6s message %s (received %d times): %s\n",
+      std::printf("  %s %-6s message %s (received %d times)\n",
                   d["time"].get<std::string>().c_str(), d["queue"].get<std::string>().c_str(),
-                  shown(d["messageId"]).c_str(), d["receiveCount"].get<int>(),
-                  shown(d["cause"]).c_str());
+                  shown(d["messageId"]).c_str(), d["receiveCount"].get<int>());
+      print_cause("      cause: ", d["cause"], 13);
     }
     std::printf("\nrecent notes\n");
     if (doc["notes"].empty()) std::printf("  (none)\n");
     for (const auto& n : doc["notes"]) {
-      std::printf("  %s %-6s message %s %s: %s\n", n["time"].get<std::string>().c_str(),
+      std::printf("  %s %-6s message %s %s\n", n["time"].get<std::string>().c_str(),
                   shown(n["queue"]).c_str(), shown(n["messageId"]).c_str(),
-                  shown(n["outcome"]).c_str(), shown(n["detail"]).c_str());
+                  shown(n["outcome"]).c_str());
+      if (!n["detail"].get<std::string>().empty()) print_cause("      ", n["detail"], 6);
     }
     exit_status = 0;
   });

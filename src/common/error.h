@@ -47,7 +47,13 @@ template <typename... Args>
 // An errno-carrying I/O failure: "cannot write '/x/y': No space left on device".
 [[noreturn]] void fail_errno(int errnum, std::string_view what);
 
-// The process exit code for an error kind (documented in README.md, "Exit codes").
+// The process exit code for an error kind (documented in docs/commands.md, "Exit codes").
 int exit_code(ErrorKind kind);
+
+// The one exit code that is not an error kind's: the command did its work, and something it did
+// needs a person. `run --drain` drained the queues, but messages were dead-lettered during the
+// run, so that cron (or whatever runs it) can alert. Distinct from every kind's code
+// (error_test.cc).
+inline constexpr int kExitDeadLettered = 10;
 
 }  // namespace snaplake

@@ -52,6 +52,10 @@ TEST(Error, ExitCodesAreDistinct) {
     EXPECT_TRUE(names.insert(to_string(kind)).second) << "name shared: " << to_string(kind);
   }
   EXPECT_EQ(codes.size(), documented.size());
+  // The drain's "done, but dead-lettered" code is none of the errors' codes.
+  EXPECT_FALSE(codes.contains(kExitDeadLettered));
+  EXPECT_NE(kExitDeadLettered, 0);
+  EXPECT_NE(kExitDeadLettered, 1);
 }
 
 }  // namespace

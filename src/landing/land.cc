@@ -43,6 +43,7 @@
 #include "commit/claim.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "landing/land_progress.h"
 #include "landing/landing_layout.h"
 #include "landing/manifest.h"
 #include "landing/notify.h"
@@ -410,35 +411,32 @@ class Lander {
   // Step 5: every file of every table that goes on, staged in parallel.
   void stage_files() {
     std::vector<SourceFile*> work;
+    std::vector<size_t> table_of;  // work[i]'s line in the progress
+    std::vector<LandProgress::Table> progress_tables;
     uint64_t total_bytes = 0;
     for (TablePlan& table : tables_) {
-      if (!table.go) continue;
+      if (!table.go || table.files.empty()) continue;
+      LandProgress::Table line{fmt::format("{}/{}", table.database, table.folder)};
       for (SourceFile& file : table.files) {
         work.push_back(&file);
+        table_of.push_back(progress_tables.size());
         total_bytes += file.size;
+        ++line.files;
+        line.bytes += file.size;
+        line.rows += file.expected_rows.value_or(0);
       }
+      progress_tables.push_back(std::move(line));
     }
     if (work.empty()) return;
     log::info("landing {} files ({} bytes) of export {} with {} jobs", work.size(), total_bytes,
               result_.export_id, options_.jobs);
-    std::atomic<uint64_t> done_files{0}, done_bytes{0};
-    auto last_progress = std::chrono::steady_clock::now();
-    std::mutex progress_mutex;
+    std::optional<LandProgress> progress;
+    if (options_.show_progress) progress.emplace(std::move(progress_tables), stderr);
     run_parallel(work.size(), options_.jobs, [&](size_t i) {
       throw_if_interrupted(options_, result_.export_id);
       stage_file(*work[i]);
-      uint64_t files = ++done_files;
-      uint64_t bytes = done_bytes += work[i]->size;
-      if (options_.show_progress) {
-        std::lock_guard lock(progress_mutex);
-        auto now = std::chrono::steady_clock::now();
-        if (now - last_progress > std::chrono::milliseconds(500) || files == work.size()) {
-          last_progress = now;
-          std::fprintf(stderr, "\rlanded %llu/%zu files, %.1f/%.1f MB ",
-                       static_cast<unsigned long long>(files), work.size(), bytes / 1e6,
-                       total_bytes / 1e6);
-          if (files == work.size()) std::fprintf(stderr, "\n");
-        }
+      if (progress) {
+        progress->file_done(table_of[i], work[i]->size, work[i]->expected_rows.value_or(0));
       }
     });
   }

@@ -592,8 +592,7 @@ Config parse_config(std::string_view text, std::string_view file_name,
   return config;
 }
 
-Config load_config(const std::filesystem::path& file, const Environment& env,
-                   std::optional<std::filesystem::path> base_dir) {
+Config load_config(const std::filesystem::path& file, const Environment& env) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     fail(ErrorKind::Config, "cannot read configuration '{}': {}", file.string(),
@@ -601,7 +600,7 @@ Config load_config(const std::filesystem::path& file, const Environment& env,
   }
   std::ostringstream text;
   text << in.rdbuf();
-  auto base = base_dir.value_or(std::filesystem::absolute(file).parent_path());
+  auto base = std::filesystem::absolute(file).parent_path();
   Config config = parse_config(text.str(), file.string(), base, env);
   for (const auto& warning : config.warnings) log::warn("{}: {}", config.file, warning);
   return config;

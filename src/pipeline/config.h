@@ -165,10 +165,8 @@ exporter::ExportOptions export_options(const Config& config, const InstanceConfi
 
 // Reads and validates the file, and logs its warnings. Throws Error(Config) naming the file and
 // the key.
-// Relative paths in it (queue path, export and landing folders) resolve against `base_dir`,
-// by default the file's folder.
-Config load_config(const std::filesystem::path& file, const Environment& env,
-                   std::optional<std::filesystem::path> base_dir = std::nullopt);
+// Relative paths in it (queue path, export and landing folders) resolve against its folder.
+Config load_config(const std::filesystem::path& file, const Environment& env);
 // A configuration that is only the environment: SNAPLAKE_<SECTION>_<KEY> and SNAPLAKE_INSTANCES
 // over the defaults (a Lambda function's, or a container's). Logs its warnings.
 Config config_from_environment(const Environment& env, const std::filesystem::path& base_dir);

@@ -1,6 +1,7 @@
 #include "pipeline/dispatch.h"
 
 #include "common/log.h"
+#include "pipeline/run_metrics.h"
 
 namespace snaplake::pipeline {
 
@@ -33,6 +34,7 @@ Dispatched dispatch(StageContext& context, QueueRole role, const queue::Message&
                     std::chrono::milliseconds longest_retry_delay) {
   const std::string queue_name(to_string(role));
   Dispatched out;
+  const auto started = std::chrono::steady_clock::now();
   try {
     if (role == QueueRole::Events) {
       handle_event(context, message, queue_name);
@@ -40,14 +42,16 @@ Dispatched dispatch(StageContext& context, QueueRole role, const queue::Message&
       handle_task(context, message, queue_name);
     }
     out.done = true;
-    return out;
   } catch (const Error& e) {
     out.failure =
         decide(e, message.receive_count, max_receives, first_retry_delay, longest_retry_delay);
   } catch (const std::exception& e) {
     out.failure = decide_internal(e);
   }
-  record(context, queue_name, message, out.failure);
+  if (!out.done) record(context, queue_name, message, out.failure);
+  record_message(context.metrics, role, out,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                 !context.export_id.empty());
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
+#include "ops/emf.h"
 #include "pipeline/dispatch.h"
 #include "pipeline/session.h"
 #include "pipeline/status_store.h"
@@ -122,6 +123,16 @@ void serve_lambda(const Config& config, const Engines& engines, LambdaRuntime& r
   }
   queue::Queue* own = options.role == QueueRole::Events ? events.get() : tasks.get();
   StageContext context{config, engines, *status, session, tasks.get(), events.get()};
+  ops::Registry metrics;
+  if (options.metric_lines) {
+    metrics.set_listener(
+        [&](const ops::MetricFamily& family, const ops::Labels& labels, double value) {
+          auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+              std::chrono::system_clock::now().time_since_epoch());
+          options.metric_lines(ops::emf_line(family, labels, value, now.count()));
+        });
+    context.metrics = &metrics;
+  }
   log::info("serving Lambda invocations of the {} stage",
             options.role == QueueRole::Events ? "export" : "land");
   for (int served = 0; options.max_invocations == 0 || served < options.max_invocations; ++served) {

@@ -14,6 +14,7 @@
 // An event that is not an SQS batch is handled as one message body.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,10 @@ std::string handle_invocation(StageContext& context, QueueRole role, queue::Queu
 struct LambdaOptions {
   QueueRole role = QueueRole::Events;
   int max_invocations = 0;  // 0 = serve for ever (tests: stop after this many)
+  // Where each metric value goes as it is recorded, as one CloudWatch Embedded Metric Format line
+  // (ops/emf.h; the metrics of `run --listen`, run_metrics.h): Lambda sends stdout to CloudWatch
+  // Logs, which extracts them. Null: no metrics.
+  std::function<void(const std::string& line)> metric_lines;
 };
 
 // Opens the queues and the status store, then serves invocations from `runtime`. An error before

@@ -11,9 +11,12 @@
 #include <atomic>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "common/error.h"
 #include "common/timestamp.h"
+#include "ops/emf.h"
+#include "ops/metrics.h"
 #include "pipeline/engines.h"
 #include "pipeline/events.h"
 #include "pipeline/status_store.h"
@@ -153,6 +156,47 @@ TEST_F(LambdaLoopTest, AMalformedRecordIsDeadLetteredHereWithItsCauseNotRetried)
   EXPECT_EQ(dead[0].body, "{not json");
   EXPECT_THAT(dead[0].cause, HasSubstr("invalid input: "));
   EXPECT_EQ(exports_, 1);  // the other record of the batch went on
+}
+
+// The Lambda functions' metrics: each value as recorded, as one Embedded Metric Format line
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html),
+// with the names and labels of `run --listen`'s /metrics.
+TEST_F(LambdaLoopTest, AnInvocationWritesItsMetricsAsEmbeddedMetricFormatLines) {
+  std::vector<json> lines;
+  ops::Registry metrics;
+  metrics.set_listener([&](const ops::MetricFamily& f, const ops::Labels& labels, double v) {
+    lines.push_back(json::parse(ops::emf_line(f, labels, v, 1764633600000)));
+  });
+  StageContext context{config_, engines_, *status_, nullptr, tasks_.get(), events_.get()};
+  context.metrics = &metrics;
+  handle_invocation(context, QueueRole::Events, events_.get(), config_.queue.max_receives,
+                    batch({"{not json", event()}));
+  std::multiset<std::string> seen;
+  for (const json& line : lines) {
+    // The shape the specification requires: _aws with Timestamp and one directive whose
+    // dimension names and metric names are members of the root, strings and numbers.
+    ASSERT_TRUE(line["_aws"]["Timestamp"].is_number_integer()) << line;
+    const json& directive = line["_aws"]["CloudWatchMetrics"].at(0);
+    EXPECT_EQ(directive["Namespace"], "snaplake");
+    std::string key;
+    for (const json& name : directive["Dimensions"].at(0)) {
+      ASSERT_TRUE(line[name.get<std::string>()].is_string()) << line;
+      key += fmt::format("{}={},", name.get<std::string>(),
+                         line[name.get<std::string>()].get<std::string>());
+    }
+    std::string metric = directive["Metrics"].at(0)["Name"];
+    ASSERT_TRUE(line[metric].is_number()) << line;
+    seen.insert(metric + "{" + key + "}");
+  }
+  EXPECT_EQ(seen, (std::multiset<std::string>{
+                      "snaplake_messages_total{queue=events,outcome=dead_lettered,}",
+                      "snaplake_messages_total{queue=events,outcome=done,}",
+                      "snaplake_stage_duration_seconds{stage=export,}",
+                      "snaplake_stage_duration_seconds{stage=export,}",
+                      "snaplake_exports_total{outcome=exported,}",
+                      "snaplake_exported_rows_total{}",
+                      "snaplake_exported_bytes_total{}",
+                  }));
 }
 
 TEST_F(LambdaLoopTest, ARetryableFailureIsReportedUntilMaxReceivesThenDeadLettered) {

@@ -7,6 +7,7 @@
 #include "pipeline/events.h"
 #include "pipeline/lambda_budget.h"
 #include "pipeline/rds_engine.h"
+#include "pipeline/run_metrics.h"
 #include "pipeline/waits.h"
 #include "rds_export/documents.h"
 #include "store/s3_store.h"
@@ -256,6 +257,7 @@ void handle_event(StageContext& context, const queue::Message& message,
                            .rows = result.rows,
                            .bytes = result.bytes,
                            .export_location = task.export_location});
+    record_export(context.metrics, result.rows, result.bytes);
     log::info("exported {} tables, {} rows, {} bytes in {:.2f}s", result.tables.size(), result.rows,
               result.bytes, result.seconds);
   });
@@ -324,6 +326,7 @@ void handle_task(StageContext& context, const queue::Message& message,
                              .bytes = uint64_t{0},
                              .error = detail});
       context.status.note(queue_name, message.id, "superseded", detail);
+      record_landing(context.metrics, LandingOutcome::Superseded, task.instance_id, 0, 0, 0);
       log::info("export {} {}", export_id, detail);
       return;
     }
@@ -332,6 +335,9 @@ void handle_task(StageContext& context, const queue::Message& message,
                            .tables = result.tables.size(),
                            .rows = result.rows,
                            .bytes = result.bytes});
+    record_landing(
+        context.metrics, LandingOutcome::Landed, task.instance_id, result.rows, result.bytes,
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
     log::info("landed {} tables, {} rows (import_date {}) in {:.2f}s", result.tables.size(),
               result.rows, result.import_date, result.seconds);
   });

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "aws/session.h"
+#include "ops/metrics.h"
 #include "pipeline/config.h"
 #include "pipeline/engines.h"
 #include "pipeline/status_store.h"
@@ -34,6 +35,8 @@ struct StageContext {
   // Under Lambda: when the invocation is stopped. The export stage refuses a database it does
   // not expect to export by then (lambda_budget.h).
   std::optional<std::chrono::system_clock::time_point> deadline = {};
+  // Where the stages report exports and landings (run_metrics.h); null: nowhere.
+  ops::Registry* metrics = nullptr;
 };
 
 // Export stage: a snapshot event -> (the configured instance's) export -> an export-task

@@ -57,7 +57,9 @@ class Heartbeat {
 }  // namespace
 
 Worker::Worker(const Config& config, Engines engines, WorkerOptions options)
-    : config_(config), engines_(std::move(engines)), options_(std::move(options)) {}
+    : config_(config), engines_(std::move(engines)), options_(std::move(options)) {
+  if (!options_.activity) options_.activity = std::make_shared<ProcessActivity>();
+}
 
 std::unique_ptr<Worker> Worker::open(const Config& config, Engines engines, WorkerOptions options) {
   std::unique_ptr<Worker> worker(new Worker(config, std::move(engines), std::move(options)));
@@ -79,8 +81,14 @@ bool Worker::serve_once(QueueRole role, std::chrono::milliseconds wait) {
   log::Scope scope_queue("queue", queue_name);
   log::Scope scope_message("message_id", message.id);
   StageContext context{config_, engines_, *status_, aws_, tasks_.get(), events_.get()};
+  context.metrics = options_.metrics;
   Dispatched outcome;
   {
+    ++options_.activity->busy;
+    struct Idle {
+      std::atomic<int>& busy;
+      ~Idle() { --busy; }
+    } idle{options_.activity->busy};
     Heartbeat heartbeat(queue, message.receipt, visibility);
     outcome = dispatch(context, role, message, config_.queue.max_receives, options_.retry_delay,
                        visibility);
@@ -104,6 +112,32 @@ bool Worker::drained() {
   return true;
 }
 
+void Worker::report_wait() {
+  if (options_.activity->busy.load() > 0) return;  // one of ours is on it: it will finish
+  std::string waiting;
+  bool export_stage = options_.stages != StageSelection::Land;
+  bool land_stage = options_.stages != StageSelection::Export;
+  for (auto [role, queue, served] : {std::tuple{QueueRole::Events, events_.get(), export_stage},
+                                     std::tuple{QueueRole::Tasks, tasks_.get(), land_stage}}) {
+    if (!served) continue;
+    auto c = queue->counts();
+    if (c.in_flight == 0 || c.visible > 0) continue;
+    waiting += fmt::format("{}{} message(s) in flight on the {} queue", waiting.empty() ? "" : ", ",
+                           c.in_flight, to_string(role));
+  }
+  std::lock_guard lock(options_.activity->mutex);
+  if (waiting == options_.activity->last_wait) return;
+  options_.activity->last_wait = waiting;
+  if (waiting.empty()) return;
+  // No worker of this process holds them: another process is on them, or a worker died with
+  // them, and the queue delivers them again once their visibility timeout has passed.
+  log::info(
+      "drain: waiting for {}, held by no worker of this process: another worker is on it, or "
+      "one died with it and it is received again when its visibility timeout ({}s) has passed",
+      waiting,
+      std::chrono::duration_cast<std::chrono::seconds>(config_.queue.visibility_timeout).count());
+}
+
 WorkerCounts Worker::run() {
   bool export_stage = options_.stages != StageSelection::Land;
   bool land_stage = options_.stages != StageSelection::Export;
@@ -116,7 +150,10 @@ WorkerCounts Worker::run() {
     if (stopping()) break;
     if (export_stage) served |= serve_once(QueueRole::Events, wait);
     if (served) continue;
-    if (options_.drain && drained()) break;
+    if (options_.drain) {
+      if (drained()) break;
+      report_wait();
+    }
     if (wait.count() == 0) {
       std::this_thread::sleep_for(std::min(options_.idle_wait, std::chrono::milliseconds(200)));
     }

@@ -10,9 +10,12 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
+#include <string>
 
 #include "common/error.h"
 #include "common/name_table.h"
+#include "ops/metrics.h"
 #include "pipeline/config.h"
 #include "pipeline/engines.h"
 #include "pipeline/queues.h"
@@ -26,6 +29,14 @@ inline constexpr auto kStageSelectionNames =
     name_table<StageSelection>({{StageSelection::Export, "export"},
                                 {StageSelection::Land, "land"},
                                 {StageSelection::All, "all"}});
+
+// What the workers of one process share while draining: how many are on a message now, and the
+// last thing a drain said it waits for (so that N idle workers say it once, not N times).
+struct ProcessActivity {
+  std::atomic<int> busy{0};
+  std::mutex mutex;
+  std::string last_wait;
+};
 
 struct WorkerOptions {
   StageSelection stages = StageSelection::All;
@@ -42,6 +53,10 @@ struct WorkerOptions {
   queue::Clock clock = queue::system_clock();
   // The process's AWS session (session.h), shared by its workers; null: made from the config.
   std::shared_ptr<const aws::AwsSession> aws;
+  // Shared by the process's workers; null: this worker alone.
+  std::shared_ptr<ProcessActivity> activity;
+  // The process's metrics registry (run --listen); null: none.
+  ops::Registry* metrics = nullptr;
 };
 
 struct WorkerCounts {
@@ -66,6 +81,8 @@ class Worker {
  private:
   Worker(const Config& config, Engines engines, WorkerOptions options);
   bool drained();
+  // A drain that only waits for messages in flight that no worker of this process holds says so.
+  void report_wait();
 
   bool stopping() const {
     return (options_.stop && options_.stop->load()) ||

@@ -82,6 +82,13 @@ class Queue {
   // The most recent dead letters, newest first.
   virtual std::vector<DeadLetter> dead_letters(size_t limit = 100) = 0;
 
+  // A redrive: moves dead letters back into this queue as new messages that start afresh
+  // (visible now, receive count 0, as the waits assume: waits.h), all of them, or the one whose
+  // id dead_letters() shows as `id`. Returns how many moved. An `id` that is no dead letter of
+  // this queue is Error(NotFound), and nothing moves. A message is sent before it leaves the
+  // dead letters, so a failure in between leaves a duplicate, never a loss.
+  virtual size_t redrive(std::optional<std::string_view> id = std::nullopt) = 0;
+
   virtual Counts counts() = 0;
 };
 

@@ -217,6 +217,50 @@ std::vector<DeadLetter> SqliteQueue::dead_letters(size_t limit) {
   return out;
 }
 
+size_t SqliteQueue::redrive(std::optional<std::string_view> id) {
+  std::lock_guard lock(mutex_);
+  int64_t now = now_ms();
+  // One transaction: the message is back with its own id (its runs in the status store keep
+  // their message), and out of the dead letters, or neither.
+  sqlite::Database::Transaction transaction(*db_);
+  auto rows = db_->prepare(id ? "SELECT seq, id, body FROM queue_dead_letters "
+                                "WHERE queue = ? AND id = ? ORDER BY seq"
+                              : "SELECT seq, id, body FROM queue_dead_letters "
+                                "WHERE queue = ? ORDER BY seq");
+  rows.bind(1, name_);
+  if (id) {
+    int64_t number = 0;
+    try {
+      size_t used = 0;
+      number = std::stoll(std::string(*id), &used);
+      if (used != id->size()) throw std::invalid_argument("trailing characters");
+    } catch (const std::exception&) {
+      fail(ErrorKind::NotFound, "queue '{}' has no dead letter '{}' (its ids are numbers)", name_,
+           *id);
+    }
+    rows.bind(2, number);
+  }
+  std::vector<std::tuple<int64_t, int64_t, std::string>> moved;
+  while (rows.step()) moved.emplace_back(rows.integer(0), rows.integer(1), rows.text(2));
+  if (id && moved.empty()) {
+    fail(ErrorKind::NotFound, "queue '{}' has no dead letter '{}'", name_, *id);
+  }
+  for (const auto& [seq, message_id, body] : moved) {
+    db_->prepare(
+           "INSERT INTO queue_messages (id, queue, body, sent_at, visible_at, receive_count) "
+           "VALUES (?, ?, ?, ?, ?, 0)")
+        .bind(1, message_id)
+        .bind(2, name_)
+        .bind(3, body)
+        .bind(4, now)
+        .bind(5, now)
+        .run();
+    db_->prepare("DELETE FROM queue_dead_letters WHERE seq = ?").bind(1, seq).run();
+  }
+  transaction.commit();
+  return moved.size();
+}
+
 Counts SqliteQueue::counts() {
   std::lock_guard lock(mutex_);
   int64_t now = now_ms();

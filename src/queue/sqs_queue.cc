@@ -191,6 +191,74 @@ std::vector<DeadLetter> SqsQueue::dead_letters(size_t limit) {
   return out;
 }
 
+// Receive-and-send rather than StartMessageMoveTask: a move task moves every message and runs
+// on its own, after the call returns, while a redrive of one id must pick that message, and the
+// command should say what it moved when it has moved it
+// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html).
+// Each dead letter is received for a while, sent here as a new message (receive count 0, no
+// cause), then deleted from the dead-letter queue. With an id, the others received on the way
+// are made visible again at once.
+size_t SqsQueue::redrive(std::optional<std::string_view> id) {
+  if (dead_letter_url_.empty()) {
+    if (id) {
+      fail(ErrorKind::NotFound, "{} has no dead-letter queue, so no dead letter '{}'", queue_url_,
+           *id);
+    }
+    return 0;
+  }
+  constexpr int kHoldSeconds = 60;  // long enough to send and delete a batch
+  size_t moved = 0;
+  std::vector<std::string> passed_over;  // receipts of dead letters that are not `id`
+  auto release = [&] {
+    for (const auto& receipt : passed_over) {
+      try {
+        call("ChangeMessageVisibility",
+             json{{"QueueUrl", dead_letter_url_},
+                  {"ReceiptHandle", receipt},
+                  {"VisibilityTimeout", 0}}
+                 .dump(),
+             "release a dead letter");
+      } catch (const std::exception&) {
+        // Visible again after kHoldSeconds anyway: nothing is lost.
+      }
+    }
+  };
+  bool found = false;
+  try {
+    while (!found) {
+      json request = {{"QueueUrl", dead_letter_url_},
+                      {"MaxNumberOfMessages", 10},
+                      {"VisibilityTimeout", kHoldSeconds},
+                      {"WaitTimeSeconds", 0}};
+      json answer = parse_answer(call("ReceiveMessage", request.dump(), "receive dead letters"),
+                                 "receive dead letters");
+      auto messages = answer.value("Messages", json::array());
+      if (messages.empty()) break;
+      for (const json& m : messages) {
+        std::string receipt = m.value("ReceiptHandle", "");
+        if (id && m.value("MessageId", "") != *id) {
+          passed_over.push_back(receipt);
+          continue;
+        }
+        send_to(queue_url_, m.value("Body", ""), {}, {});
+        call("DeleteMessage",
+             json{{"QueueUrl", dead_letter_url_}, {"ReceiptHandle", receipt}}.dump(),
+             "delete a redriven dead letter");
+        ++moved;
+        if (id) found = true;
+      }
+    }
+  } catch (...) {
+    release();
+    throw;
+  }
+  release();
+  if (id && !found) {
+    fail(ErrorKind::NotFound, "{} has no dead letter '{}'", dead_letter_url_, *id);
+  }
+  return moved;
+}
+
 Counts SqsQueue::counts() {
   auto attributes = [&](const std::string& url) {
     json answer = parse_answer(

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 
 import { Postgres, snaplake, tempDir } from '../harness/servers.mjs';
 
-const commands = 'export, land, run, snapshot, status, lambda';
+const commands = 'export, land, run, snapshot, status, lambda, redrive';
 
 function assertUsageError(args, line) {
   const r = snaplake(args);

@@ -5,7 +5,7 @@
 // instances and non-events are dropped without harm.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { Postgres, snaplake } from '../harness/servers.mjs';
@@ -98,7 +98,7 @@ test('malformed messages are dead-lettered with a clear cause, shown by status, 
   publish(p, '{"snaplake_event": "snapshot", "instance_id": "social-care-db", "size": 1e999}'); // beyond a double
   publish(p, good);
 
-  const r = runDrain(p);
+  const r = runDrain(p, [], process.env, 10);
   assert.match(r.stdout, /4 dead-lettered/);
 
   const s = status(p);
@@ -118,14 +118,16 @@ test('malformed messages are dead-lettered with a clear cause, shown by status, 
   // The text form shows them too.
   const text = snaplake(['status', '--config', p.config]);
   assert.equal(text.status, 0, text.stderr);
-  assert.match(text.stdout, /dead letters\n(.*invalid input: .*\n){4}/);
+  assert.match(text.stdout, /dead letters\n(  .* message \S+ \(received \d+ times\)\n      cause: invalid input: .*\n( {13}\S.*\n)*){4}/);
 });
 
 test('an unreachable database is retried a bounded number of times, then dead-lettered with the cause', () => {
   const p = makePipeline({ instances: [{ id: 'gone-db', source: 'postgresql://postgres@127.0.0.1:1/nothing' }], maxReceives: 2 });
   publish(p, rdsSnsEvent({ sourceType: 'db-instance', sourceId: 'gone-db', code: 'RDS-EVENT-0002', message: 'Finished DB Instance backup' }));
-  const r = runDrain(p);
+  // A drain that dead-lettered exits 10, so that cron can alert; one without exits 0 (above).
+  const r = runDrain(p, [], process.env, 10);
   assert.match(r.stdout, /1 dead-lettered/);
+  assert.match(r.stderr, /drained with dead letters: 1 dead-lettered/);
   const s = status(p);
   assert.equal(s.deadLetters.length, 1);
   assert.match(s.deadLetters[0].cause, /127\.0\.0\.1/);
@@ -133,6 +135,58 @@ test('an unreachable database is retried a bounded number of times, then dead-le
   assert.equal(s.runs[0].stage, 'dead-lettered');
   assert.match(s.runs[0].error, /gave up after 2 attempts: .*127\.0\.0\.1/);
   assert.ok(s.runs[0].attempts >= 1 && s.runs[0].attempts <= 2, `attempts ${s.runs[0].attempts}`);
+});
+
+// The text view's cause as one string: its wrapped lines joined, as printable() escaped it.
+function textCause(stdout) {
+  const m = stdout.match(/dead letters\n  .*\(received \d+ times\)\n      cause: (.*\n(?: {13}\S.*\n)*)/);
+  assert.ok(m, stdout);
+  return m[1].split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+}
+
+test('a message dead-lettered by an unreachable database is redriven once the database is back, and lands', async () => {
+  seed('pipeline_redrive');
+  const gone = 'postgresql://postgres@127.0.0.1:1/pipeline_redrive';
+  const p = makePipeline({ instances: [{ id: 'redrive-db', source: gone }], maxReceives: 2 });
+  publish(p, rdsSnsEvent({ sourceId: 'redrive-db-manual-20261201', code: 'RDS-EVENT-0042' }));
+  runDrain(p, [], process.env, 10);
+  let s = status(p);
+  assert.equal(s.deadLetters.length, 1);
+  const [dead] = s.deadLetters;
+
+  // status shows the whole cause, wrapped rather than cut, also in a narrow terminal's width
+  // (100 columns when stdout is a pipe): its end, where the useful part is, is there.
+  const text = snaplake(['status', '--config', p.config]);
+  assert.equal(text.status, 0, text.stderr);
+  const printable = dead.cause.replaceAll('\n', '\\n').replaceAll('\t', '\\t');
+  assert.ok(printable.length > 100, `a cause longer than a line: ${printable}`);
+  assert.equal(textCause(text.stdout).replace(/ +/g, ' '), printable.replace(/ +/g, ' '));
+  const causeLines = text.stdout.match(/\n      cause: .*\n(?: {13}\S.*\n)*/)[0].split('\n').filter(Boolean);
+  assert.ok(causeLines.length > 1, 'wrapped');
+  for (const line of causeLines) assert.ok([...line].length <= 100, line);
+
+  // Bad input: no such queue, no such id; nothing moves.
+  let r = snaplake(['redrive', '--config', p.config, '--queue', 'nothing']);
+  assert.equal(r.status, 2, r.stderr);
+  r = snaplake(['redrive', '--config', p.config, '--id', '999999']);
+  assert.equal(r.status, 8, r.stderr);
+  assert.match(r.stderr, /no dead letter '999999'/);
+  s = status(p);
+  assert.equal(s.queues.events.dead, 1);
+
+  // The database is back: the same event, redriven by its id, is exported and landed.
+  writeFileSync(p.config, readFileSync(p.config, 'utf8').replace(gone, pg.uriFor('pipeline_redrive')));
+  r = snaplake(['redrive', '--config', p.config, '--queue', 'events', '--id', dead.messageId]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'events: 1 redriven\n');
+  s = status(p);
+  assert.deepEqual([s.queues.events.visible, s.queues.events.dead], [1, 0]);
+  const run = runDrain(p);
+  assert.match(run.stdout, /drained: 2 messages done, 0 retried, 0 dead-lettered/);
+  s = status(p);
+  assert.equal(s.deadLetters.length, 0);
+  assert.equal(s.runs[0].stage, 'landed');
+  await assertLandedLikePostgres(pg, p, 'pipeline_redrive', 'public.people', ['name', 'born', 'balance']);
 });
 
 test('a configuration error names the key and the file', () => {

@@ -56,6 +56,22 @@ test('lambda export then lambda land: SQS batches with partial batch failures', 
     const fn = snaplakeAsync(['lambda', 'land', '--config', p.config, '--max-invocations', '1'], { env: { ...env, AWS_LAMBDA_RUNTIME_API: landApi.address } });
     const r = await fn.done;
     assert.equal(r.status, 0, r.stderr);
+    // The metrics, as CloudWatch Embedded Metric Format lines on stdout (docs/operations.md):
+    // every stdout line is one, and the landing and its instance's last-landing time are there.
+    const emf = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    for (const line of emf) {
+      const [directive] = line._aws.CloudWatchMetrics;
+      assert.equal(directive.Namespace, 'snaplake');
+      assert.ok(Number.isInteger(line._aws.Timestamp));
+      for (const d of directive.Dimensions[0]) assert.equal(typeof line[d], 'string', JSON.stringify(line));
+      assert.equal(typeof line[directive.Metrics[0].Name], 'number', JSON.stringify(line));
+    }
+    const metric = (name, dims = {}) => emf.filter((l) => l._aws.CloudWatchMetrics[0].Metrics[0].Name === name &&
+      Object.entries(dims).every(([k, v]) => l[k] === v));
+    assert.equal(metric('snaplake_landings_total', { outcome: 'landed' }).length, 1);
+    assert.equal(metric('snaplake_landed_rows_total')[0].snaplake_landed_rows_total, 400);
+    assert.equal(metric('snaplake_last_landing_timestamp_seconds', { instance: 'social-care-db' }).length, 1);
+    assert.equal(metric('snaplake_messages_total', { queue: 'tasks', outcome: 'done' }).length, 1);
     assert.deepEqual(landApi.answers.map((a) => [a.id, a.kind, a.body]),
       [['req-1', 'response', { batchItemFailures: [{ itemIdentifier: '55555555-eeee' }] }]]);
   } finally {
