@@ -1,6 +1,8 @@
 // `snaplake status --config F [--json]`: the queues (waiting, in flight, delayed, dead), the
 // recent snapshots with their stage, times, row counts and errors, and the messages that were
-// dead-lettered, dropped or ignored (pipeline/status_store.h).
+// dead-lettered, dropped or ignored, read from the status store the configuration names
+// (pipeline/status_store.h, docs/run-state.md). Looking changes nothing it looks at.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -50,7 +52,14 @@ std::string shown(const nlohmann::ordered_json& value, size_t max = 160) {
 }  // namespace
 
 void add_status_command(CLI::App& root, int& exit_status) {
-  auto* cmd = root.add_subcommand("status", "Show the pipeline's queues and recent snapshots");
+  auto* cmd = root.add_subcommand(
+      "status",
+      "Show the pipeline's queues and recent snapshots, runs, dead letters and notes, as every "
+      "worker records them in the status store: with [queue] backend = \"sqs\" objects under "
+      "<[export] to>/_snaplake/status (or [status] location), shared by every host and the Lambda "
+      "functions; with the embedded queue a SQLite file beside it (docs/run-state.md). Looking "
+      "changes nothing: the dead-letter queues are only counted (GetQueueAttributes), never "
+      "received from.");
   struct Flags {
     std::string config;
     bool json = false;
@@ -62,13 +71,20 @@ void add_status_command(CLI::App& root, int& exit_status) {
   cmd->add_option("--limit", flags->limit, "How many recent entries of each kind");
   cmd->callback([flags, &exit_status] {
     pipeline::Config config = pipeline::load_config(flags->config, pipeline::process_environment());
-    auto status = pipeline::StatusStore::open(config.status_path());
+    auto session = pipeline::aws_session(config);
+    auto status = pipeline::StatusStore::open(config, session);
     nlohmann::ordered_json doc;
     doc["config"] = config.file;
+    doc["state"] = log::redact(status->describe());
     doc["queues"] = nlohmann::ordered_json::object();
     doc["deadLetters"] = nlohmann::ordered_json::array();
-    std::map<std::string, std::string> dead_causes;  // message id -> cause
-    auto session = pipeline::aws_session(config);
+    // Looking changes nothing (docs/run-state.md): the dead letters are those the workers
+    // recorded in the status store as they made them, and the queues' counts are SQS's
+    // approximate numbers (GetQueueAttributes); the dead-letter queue is never received from,
+    // which would raise each message's receive count. The embedded queue's dead letters are
+    // rows read with SELECT, so they are read too: they include the messages the queue moved
+    // itself after max_receives (a worker crashed on each), which no worker recorded.
+    std::vector<pipeline::DeadLetterRecord> dead = status->recent_dead_letters(flags->limit);
     for (auto role : {pipeline::QueueRole::Events, pipeline::QueueRole::Tasks}) {
       auto q = pipeline::open_queue(config, role, session);
       auto c = q->counts();
@@ -77,18 +93,30 @@ void add_status_command(CLI::App& root, int& exit_status) {
                                                      {"inFlight", c.in_flight},
                                                      {"delayed", c.delayed},
                                                      {"dead", c.dead}};
+      if (config.queue.backend != pipeline::QueueBackend::Sqlite) continue;
       for (const auto& d : q->dead_letters(flags->limit)) {
-        dead_causes.emplace(d.id, d.cause.empty() ? "dead-lettered" : d.cause);
-        doc["deadLetters"].push_back(
-            {{"queue", std::string(to_string(role))},
-             {"messageId", d.id},
-             {"receiveCount", d.receive_count},
-             {"time", time_of(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  d.when.time_since_epoch())
-                                  .count())},
-             {"cause", d.cause},
-             {"body", one_line(d.body, 400)}});
+        std::string queue_name(to_string(role));
+        std::erase_if(dead, [&](const pipeline::DeadLetterRecord& r) {
+          return r.queue == queue_name && r.message_id == d.id;
+        });
+        dead.push_back(
+            {std::chrono::duration_cast<std::chrono::milliseconds>(d.when.time_since_epoch())
+                 .count(),
+             queue_name, d.id, d.cause, d.receive_count, d.body});
       }
+    }
+    std::stable_sort(dead.begin(), dead.end(),
+                     [](const auto& a, const auto& b) { return a.time_ms > b.time_ms; });
+    if (dead.size() > flags->limit) dead.resize(flags->limit);
+    std::map<std::string, std::string> dead_causes;  // message id -> cause
+    for (const auto& d : dead) {
+      dead_causes.emplace(d.message_id, d.cause.empty() ? "dead-lettered" : d.cause);
+      doc["deadLetters"].push_back({{"queue", d.queue},
+                                    {"messageId", d.message_id},
+                                    {"receiveCount", d.receive_count},
+                                    {"time", time_of(d.time_ms)},
+                                    {"cause", d.cause},
+                                    {"body", one_line(d.body, 400)}});
     }
     doc["runs"] = nlohmann::ordered_json::array();
     // A run whose message was dead-lettered while it was in progress (a worker crashed on it
@@ -130,7 +158,8 @@ void add_status_command(CLI::App& root, int& exit_status) {
       exit_status = 0;
       return;
     }
-    std::printf("configuration: %s\n\nqueues\n", log::printable(config.file).c_str());
+    std::printf("configuration: %s\nrun state: %s\n\nqueues\n", log::printable(config.file).c_str(),
+                shown(doc["state"], 400).c_str());
     for (const auto& [name, q] : doc["queues"].items()) {
       std::printf("  %-7s %3llu waiting  %3llu in flight  %3llu delayed  %3llu dead   %s\n",
                   name.c_str(), q["visible"].get<unsigned long long>(),
