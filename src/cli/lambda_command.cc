@@ -4,6 +4,7 @@
 // callback -> pipeline::load_config -> pipeline::serve_lambda (src/pipeline/lambda_loop.h: the
 // Runtime API, each SQS record through the worker's dispatch and failure policy).
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 
 #include "cli/commands.h"
@@ -29,8 +30,10 @@ void add_lambda_command(CLI::App& root, int& exit_status) {
                   "function's Handler setting, so one package serves both functions")
       ->check(CLI::IsMember({"export", "land"}));
   cmd->add_option("--config", flags->config,
-                  "The configuration file (default: $SNAPLAKE_CONFIG, else snaplake.toml "
-                  "in the working directory)");
+                  "The configuration file (default: $SNAPLAKE_CONFIG, else snaplake.toml in the "
+                  "working directory if there is one, else the environment alone: "
+                  "SNAPLAKE_<SECTION>_<KEY> and SNAPLAKE_INSTANCES). Relative paths in it "
+                  "resolve under $TMPDIR or /tmp");
   cmd->add_option("--max-invocations", flags->max_invocations,
                   "Exit after this many invocations (tests); 0 = serve forever");
   cmd->callback([flags, &exit_status] {
@@ -52,14 +55,25 @@ void add_lambda_command(CLI::App& root, int& exit_status) {
       }
     }
     pipeline::LambdaRuntime runtime(api);
+    // Lambda's only writable place is /tmp: relative paths of the configuration (the queue's
+    // file, export and landing folders) resolve there, never beside the configuration, which
+    // sits in the read-only /var/task.
+    const char* tmp = std::getenv("TMPDIR");
+    std::filesystem::path writable = tmp && *tmp ? tmp : "/tmp";
     std::string config_file = flags->config;
     if (config_file.empty()) {
       const char* from_env = std::getenv("SNAPLAKE_CONFIG");
-      config_file = from_env && *from_env ? from_env : "snaplake.toml";
+      if (from_env && *from_env) {
+        config_file = from_env;
+      } else if (std::filesystem::exists("snaplake.toml")) {
+        config_file = "snaplake.toml";
+      }
     }
     std::optional<pipeline::Config> config;
     try {
-      config = pipeline::load_config(config_file, pipeline::process_environment());
+      config = config_file.empty()
+                   ? pipeline::config_from_environment(pipeline::process_environment(), writable)
+                   : pipeline::load_config(config_file, pipeline::process_environment(), writable);
     } catch (const Error& e) {
       runtime.init_error(e);
       throw;

@@ -55,7 +55,8 @@ struct LandedPartition {
   std::string location;        // the partition folder, ending in '/'
   ImportDate date;
   std::vector<parquet::SchemaNode> columns;  // the landed files' schema
-  // The source's type of each column by its name (export_tables_info's originalTypeMappings),
+  // The source's type of each column by its name in the files (export_tables_info's
+  // originalTypeMappings: exportedColumnName where the export renamed a column, else columnName),
   // kept as the Glue column's comment ("source type: numeric"); a column without one has none.
   std::vector<std::pair<std::string, std::string>> source_types;
   std::string export_id;

@@ -553,7 +553,7 @@ class Lander {
       p.export_id = info.export_id;
       p.order = order_;
       for (const auto& original : table.info.original_types) {
-        p.source_types.emplace_back(original.column, original.type);
+        p.source_types.emplace_back(original.file_column(), original.type);
       }
       p.columns = parquet::read_footer(
                       file.size,

@@ -1,5 +1,6 @@
 #include "pipeline/config.h"
 
+#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 #include <unistd.h>
 
@@ -364,8 +365,64 @@ constexpr Section kSections[] = {
 };
 constexpr std::string_view kInstances = "instances";  // [[instances]], read by read_instance
 
-void read_instances(const toml::table& root, Config& config, std::string_view file) {
+// SNAPLAKE_INSTANCES: the [[instances]] list as a JSON array of objects with the same keys, for a
+// configuration that is only an environment (a Lambda function's). Converted to the TOML it
+// stands for, so that it is read and checked by the same code as the file's list.
+toml::array instances_from_json(const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  auto bad = [](std::string_view why) {
+    fail(ErrorKind::Config,
+         "{}: {} (expected a JSON array of objects such as "
+         "[{{\"id\": \"social-care-db\", \"source\": \"postgresql://…\"}}], one per "
+         "[[instances]] table)",
+         kInstancesVariable, why);
+  };
+  if (j.is_discarded()) bad("is not JSON");
+  if (!j.is_array()) bad("is not a JSON array");
+  toml::array out;
+  for (const auto& entry : j) {
+    if (!entry.is_object()) bad("has an entry that is not an object");
+    toml::table table;
+    for (const auto& [key, value] : entry.items()) {
+      if (value.is_string()) {
+        table.insert(key, value.get<std::string>());
+      } else if (value.is_boolean()) {
+        table.insert(key, value.get<bool>());
+      } else if (value.is_number_integer()) {
+        table.insert(key, value.get<int64_t>());
+      } else if (value.is_array()) {
+        toml::array list;
+        for (const auto& item : value) {
+          if (!item.is_string()) bad(fmt::format("'{}' holds something other than strings", key));
+          list.push_back(item.get<std::string>());
+        }
+        table.insert(key, std::move(list));
+      } else {
+        bad(fmt::format("'{}' is not a string, boolean, integer or list of strings", key));
+      }
+    }
+    out.push_back(std::move(table));
+  }
+  return out;
+}
+
+void read_instances(const toml::table& root, Config& config, std::string_view file,
+                    const Environment& env) {
   const toml::node* node = root.get(kInstances);
+  toml::array from_env;
+  std::string label = "[[instances]] #{}";
+  std::string_view where = file;
+  auto text = env.lookup ? env.lookup(kInstancesVariable) : std::nullopt;
+  if (text && !text->empty()) {  // empty: not set (a template cannot always leave it out)
+    if (node) {
+      config.warnings.push_back(fmt::format("{} replaces the file's [[instances]] list",
+                                            kInstancesVariable));
+    }
+    from_env = instances_from_json(*text);
+    node = &from_env;
+    label = fmt::format("{} #{{}}", kInstancesVariable);
+    where = "environment";
+  }
   if (!node) return;
   const auto* array = node->as_array();
   if (!array || !array->is_array_of_tables()) {
@@ -377,7 +434,7 @@ void read_instances(const toml::table& root, Config& config, std::string_view fi
   for (const toml::node& element : *array) {
     ++index;
     InstanceConfig instance;
-    SectionReader reader(element.as_table(), fmt::format("[[instances]] #{}", index), "", file,
+    SectionReader reader(element.as_table(), fmt::format(fmt::runtime(label), index), "", where,
                          nullptr);
     read_instance(reader, instance);
     reader.finish();
@@ -429,7 +486,7 @@ void warn_unknown_variables(const Environment& env, Config& config) {
     }
     config.warnings.push_back(
         fmt::format("environment variable {} is not a snaplake setting and is ignored (settings: "
-                    "SNAPLAKE_<SECTION>_<KEY> of docs/configuration.md, and SNAPLAKE_CONFIG)",
+                    "SNAPLAKE_<SECTION>_<KEY> of docs/configuration.md, SNAPLAKE_INSTANCES and SNAPLAKE_CONFIG)",
                     name));
   }
 }
@@ -529,7 +586,7 @@ Config parse_config(std::string_view text, std::string_view file_name,
     r.finish();
     if (section.check) section.check(r, config);
   }
-  read_instances(root, config, file_name);
+  read_instances(root, config, file_name, env);
 
   config.queue.path = resolve_location(config.queue.path, base_dir);
   config.export_.to = resolve_location(config.export_.to, base_dir);
@@ -547,7 +604,8 @@ Config parse_config(std::string_view text, std::string_view file_name,
   return config;
 }
 
-Config load_config(const std::filesystem::path& file, const Environment& env) {
+Config load_config(const std::filesystem::path& file, const Environment& env,
+                   std::optional<std::filesystem::path> base_dir) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     fail(ErrorKind::Config, "cannot read configuration '{}': {}", file.string(),
@@ -555,8 +613,14 @@ Config load_config(const std::filesystem::path& file, const Environment& env) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  auto base = std::filesystem::absolute(file).parent_path();
+  auto base = base_dir.value_or(std::filesystem::absolute(file).parent_path());
   Config config = parse_config(text.str(), file.string(), base, env);
+  for (const auto& warning : config.warnings) log::warn("{}: {}", config.file, warning);
+  return config;
+}
+
+Config config_from_environment(const Environment& env, const std::filesystem::path& base_dir) {
+  Config config = parse_config("", "environment", base_dir, env);
   for (const auto& warning : config.warnings) log::warn("{}: {}", config.file, warning);
   return config;
 }

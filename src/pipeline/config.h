@@ -154,8 +154,11 @@ struct ConfigKey {
 // a test checks that).
 const std::vector<ConfigKey>& configuration_keys();
 // The SNAPLAKE_* variables snaplake reads that are not configuration keys.
+// [[instances]] as a JSON array of objects with the same keys; replaces the file's list.
+inline constexpr std::string_view kInstancesVariable = "SNAPLAKE_INSTANCES";
 inline constexpr std::string_view kOtherVariables[] = {
-    "SNAPLAKE_CONFIG",  // lambda: the configuration file
+    "SNAPLAKE_CONFIG",   // lambda: the configuration file
+    kInstancesVariable,  // the instances, for a configuration that is only an environment
 };
 // Variables of snaplake's own development scripts and tests (scripts/, tests/, bench/): not
 // configuration, and not warned about.
@@ -169,7 +172,13 @@ exporter::ExportOptions export_options(const Config& config, const InstanceConfi
 
 // Reads and validates the file, and logs its warnings. Throws Error(Config) naming the file and
 // the key.
-Config load_config(const std::filesystem::path& file, const Environment& env);
+// Relative paths in it (queue path, export and landing folders) resolve against `base_dir`,
+// by default the file's folder.
+Config load_config(const std::filesystem::path& file, const Environment& env,
+                   std::optional<std::filesystem::path> base_dir = std::nullopt);
+// A configuration that is only the environment: SNAPLAKE_<SECTION>_<KEY> and SNAPLAKE_INSTANCES
+// over the defaults (a Lambda function's, or a container's). Logs its warnings.
+Config config_from_environment(const Environment& env, const std::filesystem::path& base_dir);
 // The same for text already read; `base_dir` resolves relative paths.
 Config parse_config(std::string_view text, std::string_view file_name,
                     const std::filesystem::path& base_dir, const Environment& env);

@@ -278,6 +278,57 @@ TEST(Config, UnknownSnaplakeVariablesAreWarnedAbout) {
   EXPECT_THAT(c.warnings[0], HasSubstr("environment variable SNAPLAKE_EXPORT_JOB is not"));
 }
 
+// A configuration that is only an environment (a Lambda function's): the keys' variables and
+// SNAPLAKE_INSTANCES, a JSON array read and checked as the file's [[instances]] are.
+TEST(Config, TheEnvironmentAloneIsAConfiguration) {
+  Config c = config_from_environment(
+      env_of({{"SNAPLAKE_QUEUE_BACKEND", "sqs"},
+              {"SNAPLAKE_QUEUE_EVENTS_URL", "https://sqs.eu-west-2.amazonaws.com/1/events"},
+              {"SNAPLAKE_QUEUE_TASKS_URL", "https://sqs.eu-west-2.amazonaws.com/1/tasks"},
+              {"SNAPLAKE_EXPORT_TO", "s3://exports/snaplake"},
+              {"SNAPLAKE_INSTANCES",
+               R"([{"id": "social-care-db", "source": "postgresql://app@db/care",
+                    "databases": ["care"]},
+                   {"id": "parking", "engine": "rds", "iam_role_arn": "arn:aws:iam::1:role/x",
+                    "kms_key_id": "k", "export_bucket": "b"}])"}}),
+      "/tmp");
+  EXPECT_EQ(c.queue.backend, QueueBackend::Sqs);
+  EXPECT_EQ(c.export_.to, "s3://exports/snaplake");
+  EXPECT_EQ(c.queue.path, "/tmp/.snaplake/queue.db");  // relative paths resolve under base_dir
+  ASSERT_EQ(c.instances.size(), 2u);
+  EXPECT_EQ(c.instances[0].id, "social-care-db");
+  EXPECT_EQ(c.instances[0].databases, std::vector<std::string>{"care"});
+  EXPECT_EQ(c.instances[1].engine, Engine::Rds);
+  EXPECT_TRUE(c.warnings.empty());
+}
+
+TEST(Config, SnaplakeInstancesReplacesTheFilesListAndIsCheckedLikeIt) {
+  Config c = parse("[[instances]]\nid = \"a\"\nsource = \"postgresql://app@db/x\"\n",
+                   {{"SNAPLAKE_INSTANCES", R"([{"id": "b", "source": "postgresql://app@db/y"}])"}});
+  ASSERT_EQ(c.instances.size(), 1u);
+  EXPECT_EQ(c.instances[0].id, "b");
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_THAT(c.warnings[0], HasSubstr("SNAPLAKE_INSTANCES replaces the file's [[instances]]"));
+
+  auto env_error = [](std::string value) {
+    return config_error("", {{"SNAPLAKE_INSTANCES", std::move(value)}});
+  };
+  EXPECT_THAT(env_error("[{id = \"a\"}]"), HasSubstr("SNAPLAKE_INSTANCES: is not JSON"));
+  EXPECT_THAT(env_error(R"({"id": "a"})"), HasSubstr("is not a JSON array"));
+  EXPECT_THAT(env_error(R"(["a"])"), HasSubstr("an entry that is not an object"));
+  EXPECT_THAT(env_error(R"([{"id": "a", "databases": [1]}])"),
+              HasSubstr("'databases' holds something other than strings"));
+  EXPECT_THAT(env_error(R"([{"id": "a", "source": "postgresql://app@db/x", "sauce": "x"}])"),
+              HasSubstr("environment: SNAPLAKE_INSTANCES #1: unknown key 'sauce'"));
+  EXPECT_THAT(env_error(R"([{"id": "a", "source": "postgresql://app@db/x"},
+                            {"id": "a", "source": "postgresql://app@db/y"}])"),
+              HasSubstr("SNAPLAKE_INSTANCES #2 id: 'a' is listed twice"));
+  // A password is refused here as in the file, and never repeated.
+  std::string message = env_error(R"([{"id": "a", "source": "postgresql://app:s3cr3t@db/x"}])");
+  EXPECT_THAT(message, HasSubstr("SNAPLAKE_INSTANCES #1 source: the URI holds a password"));
+  EXPECT_THAT(message, ::testing::Not(HasSubstr("s3cr3t")));
+}
+
 // The one key table, as configuration_keys() lists it: every section key with its variable.
 TEST(Config, EveryKeyIsListedWithItsVariable) {
   std::map<std::string, std::string> variables;

@@ -141,6 +141,11 @@ struct ExportedTable {
   struct OriginalType {
     std::string column;
     std::string type;  // originalType, e.g. "numeric", "uuid"
+    // exportedColumnName: the file's name for the column when it differs (case collisions)
+    std::string exported_column;
+    const std::string& file_column() const {
+      return exported_column.empty() ? column : exported_column;
+    }
   };
   std::vector<OriginalType> original_types;
 };

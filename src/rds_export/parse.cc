@@ -219,7 +219,8 @@ std::vector<ExportedTable> parse_tables_info(std::string_view text, std::string_
         for (const json& m : *mappings) {
           if (!m.is_object()) continue;
           table.original_types.push_back(
-              {string_field(m, "columnName"), string_field(m, "originalType")});
+              {string_field(m, "columnName"), string_field(m, "originalType"),
+               string_field(m, "exportedColumnName")});
         }
       }
     }

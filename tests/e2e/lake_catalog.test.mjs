@@ -95,7 +95,9 @@ test('Glue catalog: one table per exported table, one partition per landing with
     INSERT INTO people SELECT g, 'person ' || g, DATE '1970-01-01' + g, g % 1000 / 7.0 FROM generate_series(1, 2000) g;
     CREATE SCHEMA care;
     CREATE TABLE care."Visits" (id int PRIMARY KEY, person_id bigint, "Note" text, at timestamptz);
-    INSERT INTO care."Visits" SELECT g, g % 2000 + 1, 'note ' || g, TIMESTAMPTZ '2026-01-01 00:00:00+00' + g * INTERVAL '1 hour' FROM generate_series(1, 3000) g;`, DB);
+    INSERT INTO care."Visits" SELECT g, g % 2000 + 1, 'note ' || g, TIMESTAMPTZ '2026-01-01 00:00:00+00' + g * INTERVAL '1 hour' FROM generate_series(1, 3000) g;
+    CREATE TABLE care.pairs (id int PRIMARY KEY, "Code" text, code smallint);
+    INSERT INTO care.pairs VALUES (1, 'x', 7);`, DB);
   const tag = `${process.pid}-${Date.now() % 100000}`;
   const glueDatabase = `raw_zone_${tag.replace('-', '_')}`;
   const p = lakePipeline({ tag, glueDatabase });
@@ -109,7 +111,12 @@ test('Glue catalog: one table per exported table, one partition per landing with
   drain(p);
 
   const tables = call('glue', 'get_tables', { DatabaseName: glueDatabase }).TableList;
-  assert.deepEqual(tables.map((t) => t.Name).sort(), ['care_visits', 'public_people']);
+  assert.deepEqual(tables.map((t) => t.Name).sort(), ['care_pairs', 'care_visits', 'public_people']);
+  // Columns differing only by case are written under distinct names (exportedColumnName); the
+  // catalog names them as the files do and finds each one's source type by that name.
+  const pairs = call('glue', 'get_table', { DatabaseName: glueDatabase, Name: 'care_pairs' }).Table;
+  assert.deepEqual(pairs.StorageDescriptor.Columns.map((c) => [c.Name, c.Type, c.Comment]),
+    [['id', 'int', 'source type: integer'], ['code', 'string', 'source type: text'], ['code~2', 'smallint', 'source type: smallint']]);
   const people = call('glue', 'get_table', { DatabaseName: glueDatabase, Name: 'public_people' }).Table;
   assert.deepEqual(people.StorageDescriptor.Columns.map((c) => [c.Name, c.Type]),
     [['id', 'bigint'], ['name', 'string'], ['born', 'string'], ['score', 'string']]);
