@@ -179,13 +179,15 @@ std::optional<std::string> S3Client::put_object_if(std::string_view bucket, std:
   return *etag;
 }
 
-std::vector<S3Object> S3Client::list_objects(std::string_view bucket, std::string_view prefix) {
+std::vector<S3Object> S3Client::list_objects(std::string_view bucket, std::string_view prefix,
+                                             size_t max_keys) {
   std::vector<S3Object> out;
   std::string token;
   std::string what = fmt::format("list '{}'", s3_uri(bucket, prefix));
-  while (true) {
+  while (max_keys == 0 || out.size() < max_keys) {
     AwsRequest r = request("GET", bucket, "");
-    r.query = {{"list-type", "2"}, {"max-keys", "1000"}};
+    size_t page = max_keys == 0 ? 1000 : std::min<size_t>(1000, max_keys - out.size());
+    r.query = {{"list-type", "2"}, {"max-keys", std::to_string(page)}};
     if (!prefix.empty()) r.query.emplace_back("prefix", std::string(prefix));
     if (!token.empty()) r.query.emplace_back("continuation-token", token);
     std::string body = client_->send(r, what).body;

@@ -74,8 +74,10 @@ class S3Client {
   std::optional<std::string> put_object_if(std::string_view bucket, std::string_view key,
                                            std::string_view body, std::string_view if_match,
                                            const S3WriteOptions& options = {});
-  // Every object under the prefix, all pages (ListObjectsV2, 1000 per page), in key order.
-  std::vector<S3Object> list_objects(std::string_view bucket, std::string_view prefix);
+  // Every object under the prefix, all pages (ListObjectsV2, 1000 per page), in key order; with
+  // max_keys > 0, only the first max_keys of them (pages stop there).
+  std::vector<S3Object> list_objects(std::string_view bucket, std::string_view prefix,
+                                     size_t max_keys = 0);
   // DeleteObjects in batches of 1000; missing keys are not an error.
   void delete_objects(std::string_view bucket, const std::vector<std::string>& keys);
   // Server-side copy: CopyObject up to 5 GiB, a multipart UploadPartCopy above.

@@ -1,16 +1,24 @@
 // `snaplake land`: lands a finished export in the landing zone (src/landing/land.h). The call
 // chain: this callback -> landing::land(options) -> open both stores -> Lander::run (land.cc).
+// With --config, a manual landing is part of the pipeline's record: its run in the status store
+// the configuration names (pipeline/status_store.h) goes to landing, then landed, superseded or
+// failed, as the land stage records it (pipeline::record_land_result, record_failure).
 #include <unistd.h>
 
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "landing/land.h"
+#include "pipeline/config.h"
+#include "pipeline/session.h"
+#include "pipeline/stages.h"
+#include "pipeline/status_store.h"
 
 namespace snaplake::cli {
 namespace {
@@ -114,8 +122,8 @@ void add_land_command(CLI::App& root, int& exit_status) {
   cmd->add_option("--import-date", options->import_date,
                   "Land into this YYYYMMDD partition instead of the snapshot's date (a backdated "
                   "run, as the reference's IMPORT_DATE_OVERRIDE)");
-  auto date_rule = std::make_shared<std::string>(
-      landing::kImportDateRuleNames.name(options->import_date_rule));
+  auto date_rule =
+      std::make_shared<std::string>(landing::kImportDateRuleNames.name(options->import_date_rule));
   cmd->add_option("--import-date-from", *date_rule,
                   "Where the import date comes from without --import-date: snapshot_time (the "
                   "snapshot's time in UTC, default) or snapshot_id (the date in the snapshot's id, "
@@ -133,15 +141,42 @@ void add_land_command(CLI::App& root, int& exit_status) {
                   "on another host is treated as dead after it)")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 86400.0));
+  auto config_file = std::make_shared<std::string>();
+  cmd->add_option("--config", *config_file,
+                  "The pipeline's configuration (snaplake.toml): record this landing in its run "
+                  "state, as the land stage does, so `snaplake status` shows the export's run "
+                  "landed (docs/run-state.md); S3 and the status store use its [aws] settings");
   cmd->add_flag("--json", *as_json, "Print the result as JSON");
-  cmd->callback([options, as_json, lease, date_rule, &exit_status] {
+  cmd->callback([options, as_json, lease, date_rule, config_file, &exit_status] {
     // The name was checked against the same table while parsing.
     options->import_date_rule = *landing::kImportDateRuleNames.find(*date_rule);
     // Progress only for a person: stdout and stderr both a terminal (not `--json | jq`, not a log).
     options->show_progress = isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1;
     options->lease = std::chrono::milliseconds(static_cast<int64_t>(*lease * 1000));
     options->interrupt = &interrupt_on_signals();
-    landing::LandResult result = landing::land(*options);
+    std::optional<pipeline::Config> config;
+    std::unique_ptr<pipeline::StatusStore> status;
+    std::string export_id;
+    if (!config_file->empty()) {
+      config = pipeline::load_config(*config_file, pipeline::process_environment());
+      options->aws = pipeline::aws_session(*config);
+      status = pipeline::StatusStore::open(*config, options->aws);
+      // The export id is the export folder's name (<root>/<export-id>), as the task message's.
+      std::string_view location = options->export_location;
+      while (location.size() > 1 && location.back() == '/') location.remove_suffix(1);
+      export_id = std::string(location.substr(location.find_last_of('/') + 1));
+      status->update({.export_id = export_id,
+                      .stage = pipeline::RunStage::Landing,
+                      .export_location = std::string(location)});
+    }
+    landing::LandResult result;
+    try {
+      result = landing::land(*options);
+    } catch (const std::exception& e) {
+      if (status) pipeline::record_failure(*status, export_id, e);
+      throw;
+    }
+    if (status) pipeline::record_land_result(*status, export_id, result);
     if (*as_json) {
       print_json(result);
     } else {

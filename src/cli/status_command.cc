@@ -1,6 +1,8 @@
 // `snaplake status --config F [--json]`: the queues (waiting, in flight, delayed, dead), the
 // recent snapshots with their stage, times, row counts and errors, and the messages that were
-// dead-lettered, dropped or ignored (pipeline/status_store.h).
+// dead-lettered, dropped or ignored, read from the status store the configuration names
+// (pipeline/status_store.h, docs/run-state.md). Looking changes nothing it looks at.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -10,6 +12,7 @@
 #include "common/log.h"
 #include "common/wrap.h"
 #include "pipeline/config.h"
+#include "pipeline/status_document.h"
 #include "pipeline/queues.h"
 #include "pipeline/session.h"
 #include "pipeline/status_store.h"
@@ -17,29 +20,12 @@
 namespace snaplake::cli {
 namespace {
 
-std::string time_of(int64_t ms) {
-  if (ms == 0) return "-";
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 // At most `max` bytes of `text`, cut at a UTF-8 character boundary, with "…" when cut.
 std::string truncated(std::string text, size_t max) {
   if (text.size() <= max) return text;
   size_t end = max;
   while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
   return text.substr(0, end) + "…";
-}
-
-// A message body in the JSON document: one line, bounded.
-std::string one_line(std::string text, size_t max) {
-  for (char& c : text) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  return truncated(std::move(text), max);
 }
 
 // A field of the document as the text output shows it: ids, names and causes come from events,
@@ -65,7 +51,14 @@ void print_cause(const std::string& head, const nlohmann::ordered_json& cause, s
 }  // namespace
 
 void add_status_command(CLI::App& root, int& exit_status) {
-  auto* cmd = root.add_subcommand("status", "Show the pipeline's queues and recent snapshots");
+  auto* cmd = root.add_subcommand(
+      "status",
+      "Show the pipeline's queues and recent snapshots, runs, dead letters and notes, as every "
+      "worker records them in the status store: with [queue] backend = \"sqs\" objects under "
+      "<[export] to>/_snaplake/status (or [status] location), shared by every host and the Lambda "
+      "functions; with the embedded queue a SQLite file beside it (docs/run-state.md). Looking "
+      "changes nothing: the dead-letter queues are only counted (GetQueueAttributes), never "
+      "received from.");
   struct Flags {
     std::string config;
     bool json = false;
@@ -77,65 +70,15 @@ void add_status_command(CLI::App& root, int& exit_status) {
   cmd->add_option("--limit", flags->limit, "How many recent entries of each kind");
   cmd->callback([flags, &exit_status] {
     pipeline::Config config = pipeline::load_config(flags->config, pipeline::process_environment());
-    auto status = pipeline::StatusStore::open(config.status_path());
-    nlohmann::ordered_json doc;
-    doc["config"] = config.file;
-    doc["queues"] = nlohmann::ordered_json::object();
-    doc["deadLetters"] = nlohmann::ordered_json::array();
-    std::map<std::string, std::string> dead_causes;  // message id -> cause
     auto session = pipeline::aws_session(config);
-    for (auto role : {pipeline::QueueRole::Events, pipeline::QueueRole::Tasks}) {
-      auto q = pipeline::open_queue(config, role, session);
-      auto c = q->counts();
-      doc["queues"][std::string(to_string(role))] = {{"location", q->describe()},
-                                                     {"visible", c.visible},
-                                                     {"inFlight", c.in_flight},
-                                                     {"delayed", c.delayed},
-                                                     {"dead", c.dead}};
-      for (const auto& d : q->dead_letters(flags->limit)) {
-        dead_causes.emplace(d.id, d.cause.empty() ? "dead-lettered" : d.cause);
-        doc["deadLetters"].push_back(
-            {{"queue", std::string(to_string(role))},
-             {"messageId", d.id},
-             {"receiveCount", d.receive_count},
-             {"time", time_of(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  d.when.time_since_epoch())
-                                  .count())},
-             {"cause", d.cause},
-             {"body", one_line(d.body, 400)}});
-      }
-    }
-    doc["runs"] = nlohmann::ordered_json::array();
-    // A run whose message was dead-lettered while it was in progress (a worker crashed on it
-    // until the queue gave up) ended there: say so, with the cause.
-    auto runs = status->recent_runs(flags->limit);
-    pipeline::apply_dead_letters(runs, dead_causes);
-    for (const auto& r : runs) {
-      doc["runs"].push_back({{"exportId", r.export_id},
-                             {"instanceId", r.instance_id},
-                             {"snapshotId", r.snapshot_id},
-                             {"eventId", r.event_id},
-                             {"eventTime", r.event_time},
-                             {"stage", pipeline::to_string(r.stage)},
-                             {"started", time_of(r.started_ms)},
-                             {"exported", time_of(r.exported_ms)},
-                             {"landed", time_of(r.landed_ms)},
-                             {"updated", time_of(r.updated_ms)},
-                             {"tables", r.tables},
-                             {"rows", r.rows},
-                             {"bytes", r.bytes},
-                             {"attempts", r.attempts},
-                             {"exportLocation", log::redact(r.export_location)},
-                             {"error", r.error}});
-    }
-    doc["notes"] = nlohmann::ordered_json::array();
-    for (const auto& n : status->recent_notes(flags->limit)) {
-      doc["notes"].push_back({{"time", time_of(n.time_ms)},
-                              {"queue", n.queue},
-                              {"messageId", n.message_id},
-                              {"outcome", n.outcome},
-                              {"detail", n.detail}});
-    }
+    auto status = pipeline::StatusStore::open(config, session);
+    auto events = pipeline::open_queue(config, pipeline::QueueRole::Events, session);
+    auto tasks = pipeline::open_queue(config, pipeline::QueueRole::Tasks, session);
+    // One builder for this command and the status page of `run --listen`.
+    nlohmann::ordered_json doc = pipeline::status_document(
+        config,
+        {{pipeline::QueueRole::Events, events.get()}, {pipeline::QueueRole::Tasks, tasks.get()}},
+        *status, flags->limit);
 
     if (flags->json) {
       // Bytes that are not UTF-8 (a message body can hold anything) become U+FFFD, so the
@@ -145,7 +88,8 @@ void add_status_command(CLI::App& root, int& exit_status) {
       exit_status = 0;
       return;
     }
-    std::printf("configuration: %s\n\nqueues\n", log::printable(config.file).c_str());
+    std::printf("configuration: %s\nrun state: %s\n\nqueues\n", log::printable(config.file).c_str(),
+                shown(doc["state"], 400).c_str());
     for (const auto& [name, q] : doc["queues"].items()) {
       std::printf("  %-7s %3llu waiting  %3llu in flight  %3llu delayed  %3llu dead   %s\n",
                   name.c_str(), q["visible"].get<unsigned long long>(),

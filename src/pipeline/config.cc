@@ -268,6 +268,10 @@ void read_catalog(SectionReader& r, Config& c) {
   r.string("table_name", c.catalog.table_name);
 }
 
+void read_status(SectionReader& r, Config& c) {
+  r.string("location", c.status.location);
+}
+
 void read_aws(SectionReader& r, Config& c) {
   r.string("region", c.aws.region);
   r.string("endpoint_url", c.aws.endpoint_url);
@@ -357,6 +361,7 @@ constexpr Section kSections[] = {
     {"export", "SNAPLAKE_EXPORT", read_export, check_export},
     {"landing", "SNAPLAKE_LANDING", read_landing, check_landing},
     {"catalog", "SNAPLAKE_CATALOG", read_catalog, check_catalog},
+    {"status", "SNAPLAKE_STATUS", read_status, nullptr},
     {"aws", "SNAPLAKE_AWS", read_aws, nullptr},
 };
 constexpr std::string_view kInstances = "instances";  // [[instances]], read by read_instance
@@ -564,7 +569,7 @@ Config parse_config(std::string_view text, std::string_view file_name,
     if (!known) {
       fail(ErrorKind::Config,
            "{}: unknown key '{}' (sections are [queue], [export], [landing], "
-           "[catalog], [aws] and [[instances]])",
+           "[catalog], [status], [aws] and [[instances]])",
            file_name, key.str());
     }
   }
@@ -587,6 +592,14 @@ Config parse_config(std::string_view text, std::string_view file_name,
   config.queue.path = resolve_location(config.queue.path, base_dir);
   config.export_.to = resolve_location(config.export_.to, base_dir);
   config.landing.to = resolve_location(config.landing.to, base_dir);
+  config.status.location = resolve_location(config.status.location, base_dir);
+  if (config.status.location.empty() && config.queue.backend == QueueBackend::Sqs) {
+    // Workers on other hosts and the Lambda functions cannot reach a file beside this one; they
+    // all reach the export location (docs/run-state.md).
+    std::string root = config.export_.to;
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+    config.status.location = root + "/_snaplake/status";
+  }
   check_export_options(config);
   warn_unknown_variables(env, config);
   return config;

@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "common/name_table.h"
-#include "landing/landing_layout.h"
 #include "exporter/export.h"
+#include "landing/landing_layout.h"
 #include "parquet/options.h"
 #include "pipeline/engine.h"
 #include "types/profile.h"
@@ -90,6 +90,14 @@ struct CatalogConfig {
   std::string table_name = "{folder}";  // {database} {schema} {table} {folder}
 };
 
+// [status]: where run state lives (pipeline/status_store.h, docs/run-state.md).
+struct StatusConfig {
+  // A folder, file://… or s3://bucket[/prefix] of status objects shared by every worker (absolute
+  // after loading). "" = the SQLite file status_path(), the embedded queue's default; with
+  // `[queue] backend = "sqs"` the loader makes it `<[export] to>/_snaplake/status`.
+  std::string location;
+};
+
 struct AwsConfig {
   // "" = from the AWS conventions (pipeline/session.h has the precedence)
   std::string region;
@@ -113,11 +121,13 @@ struct Config {
   ExportConfig export_;
   LandingConfig landing;
   CatalogConfig catalog;
+  StatusConfig status;
   AwsConfig aws;
   std::vector<InstanceConfig> instances;
 
   const InstanceConfig* find_instance(std::string_view id) const;
-  // The status store's file: status.db beside the SQLite queue's file.
+  // The SQLite status store's file, used when status.location is "": status.db beside the
+  // SQLite queue's file.
   std::string status_path() const;
 };
 

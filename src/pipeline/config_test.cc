@@ -344,7 +344,8 @@ TEST(Config, EveryKeyIsListedWithItsVariable) {
   EXPECT_EQ(variables.at("instances.export_bucket"), "");
   EXPECT_EQ(variables.at("export.type_uuid"), "SNAPLAKE_EXPORT_TYPE_UUID");
   EXPECT_EQ(variables.at("export.lambda_mb_per_second"), "SNAPLAKE_EXPORT_LAMBDA_MB_PER_SECOND");
-  EXPECT_EQ(variables.size(), 8u + 11u + 7u + 2u + 2u + 7u);
+  EXPECT_EQ(variables.at("status.location"), "SNAPLAKE_STATUS_LOCATION");
+  EXPECT_EQ(variables.size(), 8u + 11u + 7u + 2u + 1u + 2u + 7u);
 }
 
 std::string read_file(const std::string& path) {

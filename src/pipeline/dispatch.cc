@@ -7,7 +7,8 @@ namespace snaplake::pipeline {
 
 namespace {
 
-// The status store's record of a failure: a note; a dead letter also ends the run it was about.
+// The status store's record of a failure: a note; a dead letter is also recorded as one, and
+// ends the run it was about.
 void record(StageContext& context, std::string_view queue_name, const queue::Message& message,
             const FailureDecision& failure) {
   if (failure.action == FailureDecision::Action::Retry) {
@@ -19,6 +20,16 @@ void record(StageContext& context, std::string_view queue_name, const queue::Mes
   }
   log::error("dead-lettering message {}: {}", message.id, failure.cause);
   context.status.note(queue_name, message.id, "dead-lettered", failure.cause);
+  // Recorded now, so that `snaplake status` never looks into the dead-letter queue (on SQS a look
+  // is a receive, which raises the message's receive count). A direct Lambda invocation has no
+  // queue (no receipt): it fails instead, and there is no dead letter.
+  if (!message.receipt.empty()) {
+    context.status.dead_letter({.queue = std::string(queue_name),
+                                .message_id = message.id,
+                                .cause = failure.cause,
+                                .receive_count = message.receive_count,
+                                .body = failure.body ? *failure.body : message.body});
+  }
   if (!context.export_id.empty()) {
     context.status.update(
         {.export_id = context.export_id,

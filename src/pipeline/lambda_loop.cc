@@ -1,5 +1,8 @@
 #include "pipeline/lambda_loop.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "common/log.h"
@@ -74,7 +77,40 @@ bool settle(queue::Queue* own_queue, const queue::Message& message, const Dispat
   return true;
 }
 
+// A local path of a location (a folder, file://…); "" for s3:// and the like.
+std::string local_path(std::string_view location) {
+  if (location.starts_with("file://")) return std::string(location.substr(7));
+  if (location.find("://") != std::string_view::npos) return "";
+  return std::string(location);
+}
+
 }  // namespace
+
+void check_lambda_writes(const Config& config, QueueRole role, std::string_view task_root) {
+  if (task_root.empty()) return;
+  const std::filesystem::path root = std::filesystem::path(task_root).lexically_normal();
+  auto check = [&](std::string_view key, std::string_view location) {
+    std::string path = local_path(location);
+    if (path.empty()) return;
+    auto relative = std::filesystem::path(path).lexically_normal().lexically_relative(root);
+    if (relative.empty() || *relative.begin() == "..") return;  // outside the package
+    fail(ErrorKind::Config,
+         "{}: {} '{}' is inside {} ($LAMBDA_TASK_ROOT), which is read-only in Lambda: give an "
+         "s3:// location, or one under /tmp",
+         config.file, key, path, root.string());
+  };
+  if (config.queue.backend == QueueBackend::Sqlite) check("[queue] path", config.queue.path);
+  if (config.status.location.empty()) {
+    check("the status file beside [queue] path", config.status_path());
+  } else {
+    check("[status] location", config.status.location);
+  }
+  bool exports_here = role == QueueRole::Events &&
+                      std::any_of(config.instances.begin(), config.instances.end(),
+                                  [](const auto& i) { return i.engine != Engine::Rds; });
+  if (exports_here) check("[export] to", config.export_.to);
+  if (role == QueueRole::Tasks) check("[landing] to", config.landing.to);
+}
 
 std::string handle_invocation(StageContext& context, QueueRole role, queue::Queue* own_queue,
                               int max_receives, std::string_view event) {
@@ -113,10 +149,12 @@ void serve_lambda(const Config& config, const Engines& engines, LambdaRuntime& r
   try {
     // The export stage sends task messages; both stages re-send a message that waits to their
     // own queue (waits.h), and dead-letter to their own queue's dead-letter queue.
+    const char* task_root = std::getenv("LAMBDA_TASK_ROOT");
+    check_lambda_writes(config, options.role, task_root ? task_root : "");
     session = aws_session(config);
     tasks = open_queue(config, QueueRole::Tasks, session);
     events = open_queue(config, QueueRole::Events, session);
-    status = StatusStore::open(config.status_path());
+    status = StatusStore::open(config, session);
   } catch (const Error& e) {
     runtime.init_error(e);
     throw;

@@ -37,7 +37,17 @@ struct LambdaOptions {
   std::function<void(const std::string& line)> metric_lines;
 };
 
-// Opens the queues and the status store, then serves invocations from `runtime`. An error before
+// A Lambda function writes only to /tmp and to the shared state (issue 12): its package, where a
+// configuration file beside it sits, is read-only at $LAMBDA_TASK_ROOT (/var/task). Error(Config)
+// naming the key when a local location the function would write lies inside `task_root`: the
+// embedded queue's file ([queue] path) and the SQLite status file beside it, [status] location,
+// [export] to (the export stage of postgres instances) and [landing] to. "" = not in Lambda.
+// With `[queue] backend = "sqs"` the defaults write nothing local: run state goes to
+// `<[export] to>/_snaplake/status` (docs/run-state.md).
+void check_lambda_writes(const Config& config, QueueRole role, std::string_view task_root);
+
+// Opens the queues and the status store, then serves invocations from `runtime`. Runs
+// check_lambda_writes against $LAMBDA_TASK_ROOT first. An error before
 // the first invocation is reported to the runtime as an init error and thrown.
 void serve_lambda(const Config& config, const Engines& engines, LambdaRuntime& runtime,
                   const LambdaOptions& options);

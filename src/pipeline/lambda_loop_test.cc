@@ -59,7 +59,7 @@ source = "postgresql://postgres@127.0.0.1/care"
     };
     events_ = open_queue(config_, QueueRole::Events, nullptr);
     tasks_ = open_queue(config_, QueueRole::Tasks, nullptr);
-    status_ = StatusStore::open(config_.status_path());
+    status_ = StatusStore::open(config_, nullptr);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -258,6 +258,50 @@ TEST_F(LambdaLoopTest, AnEventThatIsNotABatchIsOneMessage) {
   StageContext context{config_, engines_, *status_, nullptr, tasks_.get(), events_.get()};
   EXPECT_THROW(handle_invocation(context, QueueRole::Events, nullptr, 3, "{\"nonsense\": 1}"),
                Error);
+}
+
+// In Lambda nothing is written inside the package ($LAMBDA_TASK_ROOT, read-only): a
+// configuration there whose local locations sit beside it is refused before the first
+// invocation, naming the key; with SQS and S3 the defaults write nothing local.
+TEST(LambdaWrites, NothingIsWrittenInsideThePackage) {
+  Environment none([](std::string_view) { return std::optional<std::string>(); });
+  auto config = [&](std::string_view text) {
+    return parse_config(text, "/var/task/snaplake.toml", "/var/task", none);
+  };
+  const std::string instance = "[[instances]]\nid = \"care\"\nsource = \"postgresql://h/care\"\n";
+  Config beside = config(instance);  // embedded queue and exports beside the file
+  try {
+    check_lambda_writes(beside, QueueRole::Events, "/var/task");
+    ADD_FAILURE() << "expected Error(Config)";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Config);
+    EXPECT_THAT(e.what(),
+                HasSubstr("[queue] path '/var/task/.snaplake/queue.db' is inside /var/task"));
+  }
+  EXPECT_NO_THROW(check_lambda_writes(beside, QueueRole::Events, ""));  // not in Lambda
+
+  const std::string sqs =
+      "[queue]\nbackend = \"sqs\"\nevents_url = \"http://q/e\"\ntasks_url = \"http://q/t\"\n";
+  Config shared = config(
+      sqs + "[export]\nto = \"s3://exports/snaplake\"\n[landing]\nto = \"s3://lake\"\n" + instance);
+  EXPECT_EQ(shared.status.location, "s3://exports/snaplake/_snaplake/status");
+  EXPECT_NO_THROW(check_lambda_writes(shared, QueueRole::Events, "/var/task"));
+  EXPECT_NO_THROW(check_lambda_writes(shared, QueueRole::Tasks, "/var/task"));
+
+  // Exports to a folder beside the file: the export function is refused, and with them the run
+  // state that would default to beside them.
+  Config local_exports = config(sqs + "[landing]\nto = \"s3://lake\"\n" + instance);
+  EXPECT_THROW(check_lambda_writes(local_exports, QueueRole::Events, "/var/task"), Error);
+  try {
+    check_lambda_writes(local_exports, QueueRole::Tasks, "/var/task");
+    ADD_FAILURE() << "expected Error(Config)";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("[status] location '/var/task/exports/_snaplake/status'"));
+  }
+  Config in_tmp =
+      config(sqs + "[export]\nto = \"/tmp/exports\"\n[landing]\nto = \"s3://lake\"\n" + instance);
+  EXPECT_NO_THROW(check_lambda_writes(in_tmp, QueueRole::Events, "/var/task"));
+  EXPECT_NO_THROW(check_lambda_writes(in_tmp, QueueRole::Tasks, "/var/task/"));
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ std::unique_ptr<OpsEndpoints> OpsEndpoints::open(const Config& config,
   std::unique_ptr<OpsEndpoints> e(new OpsEndpoints(config, std::move(aws), metrics));
   e->events_ = open_queue(config, QueueRole::Events, e->aws_);
   e->tasks_ = open_queue(config, QueueRole::Tasks, e->aws_);
-  e->status_ = StatusStore::open(config.status_path());
+  e->status_ = StatusStore::open(config, e->aws_);
   return e;
 }
 

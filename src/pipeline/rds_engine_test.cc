@@ -498,7 +498,7 @@ export_bucket = "s3://exports/rds/"
   std::unique_ptr<queue::Queue> events() { return open_queue(config_, QueueRole::Events, nullptr, clock()); }
   std::unique_ptr<queue::Queue> tasks() { return open_queue(config_, QueueRole::Tasks, nullptr, clock()); }
   std::unique_ptr<StatusStore> status() {
-    return StatusStore::open(config_.status_path(), clock());
+    return StatusStore::open(config_, nullptr, clock());
   }
 
   // Serves both queues until both are empty, moving the clock on whenever nothing is visible.

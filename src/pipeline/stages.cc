@@ -31,14 +31,8 @@ template <typename Work>
 auto recording_failure(StatusStore& status, const std::string& export_id, Work&& work) {
   try {
     return work();
-  } catch (const Error& e) {
-    RunStage stage = dynamic_cast<const rds_export::ExportAbandoned*>(&e) ? RunStage::Abandoned
-                                                                          : RunStage::Failed;
-    status.update({.export_id = export_id, .stage = stage, .error = log::redact(e.what())});
-    throw;
   } catch (const std::exception& e) {
-    status.update(
-        {.export_id = export_id, .stage = RunStage::Failed, .error = log::redact(e.what())});
+    record_failure(status, export_id, e);
     throw;
   }
 }
@@ -314,33 +308,48 @@ void handle_task(StageContext& context, const queue::Message& message,
     log::info("landing {} into {}", log::redact(task.export_location),
               log::redact(context.config.landing.to));
     landing::LandResult result = context.engines.land(options);
+    std::string detail = record_land_result(context.status, export_id, result);
     if (result.outcome == landing::TableOutcome::Superseded) {
-      std::string detail = fmt::format(
-          "superseded by export {}: newer snapshots hold every "
-          "partition it would land in; nothing landed",
-          result.superseded_by);
-      context.status.update({.export_id = export_id,
-                             .stage = RunStage::Superseded,
-                             .tables = uint64_t{0},
-                             .rows = uint64_t{0},
-                             .bytes = uint64_t{0},
-                             .error = detail});
       context.status.note(queue_name, message.id, "superseded", detail);
       record_landing(context.metrics, LandingOutcome::Superseded, task.instance_id, 0, 0, 0);
       log::info("export {} {}", export_id, detail);
       return;
     }
-    context.status.update({.export_id = export_id,
-                           .stage = RunStage::Landed,
-                           .tables = result.tables.size(),
-                           .rows = result.rows,
-                           .bytes = result.bytes});
     record_landing(
         context.metrics, LandingOutcome::Landed, task.instance_id, result.rows, result.bytes,
         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
     log::info("landed {} tables, {} rows (import_date {}) in {:.2f}s", result.tables.size(),
               result.rows, result.import_date, result.seconds);
   });
+}
+
+void record_failure(StatusStore& status, const std::string& export_id, const std::exception& e) {
+  RunStage stage =
+      dynamic_cast<const rds_export::ExportAbandoned*>(&e) ? RunStage::Abandoned : RunStage::Failed;
+  status.update({.export_id = export_id, .stage = stage, .error = log::redact(e.what())});
+}
+
+std::string record_land_result(StatusStore& status, const std::string& export_id,
+                               const landing::LandResult& result) {
+  if (result.outcome == landing::TableOutcome::Superseded) {
+    std::string detail = fmt::format(
+        "superseded by export {}: newer snapshots hold every "
+        "partition it would land in; nothing landed",
+        result.superseded_by);
+    status.update({.export_id = export_id,
+                   .stage = RunStage::Superseded,
+                   .tables = uint64_t{0},
+                   .rows = uint64_t{0},
+                   .bytes = uint64_t{0},
+                   .error = detail});
+    return detail;
+  }
+  status.update({.export_id = export_id,
+                 .stage = RunStage::Landed,
+                 .tables = result.tables.size(),
+                 .rows = result.rows,
+                 .bytes = result.bytes});
+  return "";
 }
 
 }  // namespace snaplake::pipeline

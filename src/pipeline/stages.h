@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "aws/session.h"
+#include "landing/land.h"
 #include "ops/metrics.h"
 #include "pipeline/config.h"
 #include "pipeline/engines.h"
@@ -49,6 +50,13 @@ void handle_event(StageContext& context, const queue::Message& message,
 // Land stage: an export-task message -> the export landed in the landing zone (or superseded,
 // when newer snapshots hold its partitions).
 void handle_task(StageContext& context, const queue::Message& message, std::string_view queue_name);
+
+// What a landing of `export_id` makes of its run, for the land stage and `snaplake land --config`
+// alike: record_land_result after it (landed, or superseded: then returns the detail), and
+// record_failure when it threw (failed, or abandoned when its export's writer died).
+std::string record_land_result(StatusStore& status, const std::string& export_id,
+                               const landing::LandResult& result);
+void record_failure(StatusStore& status, const std::string& export_id, const std::exception& e);
 
 // The instance a snapshot event is of: the event's own, else the configured instance whose id
 // begins a manual snapshot's name ("<instance>-…", the longest such id). nullptr: none.

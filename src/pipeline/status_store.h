@@ -1,7 +1,10 @@
 // What `snaplake status` shows: the recent snapshots of the pipeline, each with its stage, times,
-// row counts and last error, and the messages that were ignored, dropped or dead-lettered.
-// A SQLite file beside the embedded queue (Config::status_path()), shared by every worker on
-// the machine. Writes are single statements (upserts), so workers never wait on each other long.
+// row counts and last error, the messages that were ignored, dropped or retried, and the
+// messages the workers dead-lettered. Where it lives follows `[queue] backend`
+// (docs/run-state.md): with the embedded queue, a SQLite file beside the queue's file
+// (sqlite_status_store.h), shared by the workers of one machine; with SQS, objects under
+// `_snaplake/status/` of the export location (object_status_store.h), shared by every worker on
+// every host and by the Lambda functions. StatusStore::open() is the one place that decides.
 #pragma once
 
 #include <chrono>
@@ -12,9 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "aws/session.h"
 #include "common/name_table.h"
 #include "queue/queue.h"
-#include "queue/sqlite.h"
 
 namespace snaplake::pipeline {
 
@@ -81,15 +84,42 @@ struct NoteRecord {
   std::string detail;
 };
 
+// A message a worker or Lambda function moved to a dead-letter queue, recorded at that moment so
+// that status never has to look into the dead-letter queue itself (on SQS a look is a receive,
+// which raises the message's receive count).
+struct DeadLetterRecord {
+  int64_t time_ms = 0;
+  std::string queue;  // "events" or "tasks"
+  std::string message_id;
+  std::string cause;
+  int receive_count = 0;  // the receive on which it was given up
+  std::string body;       // the message's body, at most kDeadLetterBodyBytes of it
+};
+inline constexpr size_t kDeadLetterBodyBytes = 4096;
+
 // Runs whose message ended in a dead-letter queue while they were in progress (a worker crashed
 // on it max_receives times, or SQS moved it) show as dead-lettered, with the dead letter's cause:
 // `dead_letters` maps message ids to causes.
 void apply_dead_letters(std::vector<RunRecord>& runs,
                         const std::map<std::string, std::string>& dead_letters);
 
+struct Config;
+
+// The interface every worker, Lambda function, `snaplake land --config` and `snaplake status`
+// reach run state through. Every method may be called from several processes at once, on one
+// host or many: an update is never lost (the SQLite store: one upsert statement; the object
+// store: a read and a conditional write, retried until it wins).
 class StatusStore {
  public:
-  static std::unique_ptr<StatusStore> open(const std::string& path,
+  virtual ~StatusStore() = default;
+
+  // The store of `config` (docs/run-state.md): `[status] location` when given (objects at that
+  // folder, file:// or s3:// location); otherwise with `[queue] backend = "sqlite"` the SQLite
+  // file Config::status_path(), and with "sqs" objects under `<[export] to>/_snaplake/status`
+  // (the loader fills that default in). `aws` is the process's session (pipeline/session.h), for
+  // an s3:// location. Does no I/O for the object store; creates the SQLite file.
+  static std::unique_ptr<StatusStore> open(const Config& config,
+                                           std::shared_ptr<const aws::AwsSession> aws,
                                            queue::Clock clock = queue::system_clock());
 
   // Records that a stage began/ended for an export; creates the run on first sight.
@@ -106,21 +136,30 @@ class StatusStore {
     bool new_attempt = false;
     std::string message_id;  // "" = keep the one recorded
   };
-  void update(const Update& update);
+  virtual void update(const Update& update) = 0;
 
-  void note(std::string_view queue, std::string_view message_id, std::string_view outcome,
-            std::string_view detail);
+  virtual void note(std::string_view queue, std::string_view message_id, std::string_view outcome,
+                    std::string_view detail) = 0;
 
-  std::optional<RunRecord> run(std::string_view export_id);
-  std::vector<RunRecord> recent_runs(size_t limit = 20);
-  std::vector<NoteRecord> recent_notes(size_t limit = 20);
+  // Records a dead letter as it is made (pipeline/dispatch.cc). The same message given up twice
+  // (a Lambda batch item SQS delivers again) is listed once, the latest record.
+  virtual void dead_letter(const DeadLetterRecord& record) = 0;
 
- private:
-  StatusStore(std::unique_ptr<sqlite::Database> db, queue::Clock clock)
-      : db_(std::move(db)), clock_(std::move(clock)) {}
-  int64_t now_ms() const;
-  std::unique_ptr<sqlite::Database> db_;
-  queue::Clock clock_;
+  virtual std::optional<RunRecord> run(std::string_view export_id) = 0;
+  // The most recently started runs, newest first.
+  virtual std::vector<RunRecord> recent_runs(size_t limit = 20) = 0;
+  // The most recent notes, newest first.
+  virtual std::vector<NoteRecord> recent_notes(size_t limit = 20) = 0;
+  // The most recent dead letters, newest first, one per (queue, message id).
+  virtual std::vector<DeadLetterRecord> recent_dead_letters(size_t limit = 20) = 0;
+
+  // For messages: "sqlite:/x/status.db", "s3://bucket/exports/_snaplake/status".
+  virtual std::string describe() const = 0;
 };
+
+// What an update makes of a run (the one rule both stores apply): the identifying fields are
+// kept from the first sighting unless given anew, counts unless given, the error is the
+// update's, attempts grow with new_attempt, and exported/landed times are set by those stages.
+void apply_update(RunRecord& run, const StatusStore::Update& update, int64_t now_ms);
 
 }  // namespace snaplake::pipeline

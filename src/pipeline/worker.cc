@@ -67,7 +67,7 @@ std::unique_ptr<Worker> Worker::open(const Config& config, Engines engines, Work
   worker->aws_ = worker->options_.aws ? worker->options_.aws : aws_session(config);
   worker->events_ = open_queue(config, QueueRole::Events, worker->aws_, worker->options_.clock);
   worker->tasks_ = open_queue(config, QueueRole::Tasks, worker->aws_, worker->options_.clock);
-  worker->status_ = StatusStore::open(config.status_path(), worker->options_.clock);
+  worker->status_ = StatusStore::open(config, worker->aws_, worker->options_.clock);
   return worker;
 }
 

@@ -78,7 +78,7 @@ source = "postgresql://postgres@127.0.0.1/social_care"
   }
   std::unique_ptr<queue::Queue> events() { return open_queue(config_, QueueRole::Events, nullptr); }
   std::unique_ptr<queue::Queue> tasks() { return open_queue(config_, QueueRole::Tasks, nullptr); }
-  std::unique_ptr<StatusStore> status() { return StatusStore::open(config_.status_path()); }
+  std::unique_ptr<StatusStore> status() { return StatusStore::open(config_, nullptr); }
 
   // An RDS event notification `age` ago, its time as RDS writes it ("2026-11-25 09:14:03.511").
   std::string rds_event(std::string source_id, std::string code = "RDS-EVENT-0091",

@@ -99,6 +99,12 @@ std::unique_ptr<StagedObject> stage_copy(ObjectStore& source, std::string_view s
   return upload->stage();
 }
 
+std::vector<ObjectInfo> ObjectStore::list_first(std::string_view prefix, size_t limit) {
+  auto all = list(prefix);
+  if (all.size() > limit) all.resize(limit);
+  return all;
+}
+
 std::unique_ptr<ObjectStore> open_store(std::string_view location) {
   return open_store(location, nullptr);
 }

@@ -111,6 +111,10 @@ class ObjectStore {
   virtual std::string read(std::string_view key, uint64_t offset = 0,
                            std::optional<uint64_t> length = std::nullopt) = 0;
   virtual std::vector<ObjectInfo> list(std::string_view prefix) = 0;
+  // The first `limit` objects of list(prefix), in key order, without listing the rest where the
+  // backend can stop early (S3: ListObjectsV2's max-keys). Keys made to sort newest first
+  // (pipeline/object_status_store.h) make this "the most recent `limit`".
+  virtual std::vector<ObjectInfo> list_first(std::string_view prefix, size_t limit);
   virtual void remove(std::span<const std::string> keys) = 0;
   // Removes the leftovers of unfinished uploads under prefix and returns how many. Without
   // `keep`, only for a prefix nothing is uploading to now (an upload in progress would be cut

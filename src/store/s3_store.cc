@@ -295,6 +295,17 @@ std::vector<ObjectInfo> S3Store::list(std::string_view prefix) {
   return out;
 }
 
+std::vector<ObjectInfo> S3Store::list_first(std::string_view prefix, size_t limit) {
+  validate_prefix(prefix);
+  std::vector<ObjectInfo> out;
+  if (limit == 0) return out;
+  std::string root = prefix_.empty() ? "" : prefix_ + "/";
+  for (auto& object : client_->list_objects(bucket_, root + std::string(prefix), limit)) {
+    out.push_back({object.key.substr(root.size()), object.size, std::move(object.etag)});
+  }
+  return out;
+}
+
 size_t S3Store::remove_incomplete(std::string_view prefix,
                                   const std::function<bool(std::string_view key)>& keep) {
   validate_prefix(prefix);

@@ -34,6 +34,7 @@ class S3Store final : public ObjectStore {
   std::string read(std::string_view key, uint64_t offset = 0,
                    std::optional<uint64_t> length = std::nullopt) override;
   std::vector<ObjectInfo> list(std::string_view prefix) override;
+  std::vector<ObjectInfo> list_first(std::string_view prefix, size_t limit) override;
   size_t remove_incomplete(std::string_view prefix,
                            const std::function<bool(std::string_view key)>& keep = {}) override;
   std::optional<VersionedObject> read_versioned(std::string_view key) override;

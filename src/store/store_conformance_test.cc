@@ -197,6 +197,15 @@ TEST_P(StoreConformance, ListReturnsEveryPage) {
   EXPECT_EQ(keys_of(store_->list("many/")), expected);
 }
 
+TEST_P(StoreConformance, ListFirstIsTheStartOfTheListing) {
+  for (const char* key : {"n/3", "n/1", "n/2", "n/4", "o"}) store_->put(key, key);
+  EXPECT_EQ(keys_of(store_->list_first("n/", 2)), (std::vector<std::string>{"n/1", "n/2"}));
+  EXPECT_EQ(keys_of(store_->list_first("n/", 10)),
+            (std::vector<std::string>{"n/1", "n/2", "n/3", "n/4"}));
+  EXPECT_TRUE(store_->list_first("n/", 0).empty());
+  EXPECT_TRUE(store_->list_first("zzz/", 3).empty());
+}
+
 TEST_P(StoreConformance, RemoveManyIncludingMissing) {
   for (const char* key : {"d/1", "d/2", "d/3", "e"}) store_->put(key, "x");
   std::vector<std::string> keys{"d/1", "d/3", "d/missing", "never/was"};

@@ -181,8 +181,13 @@ async function deployAndRun(t, { name, parameters, instanceDb, publish, landingB
       const landed = await drainQueue(moto, landFn.api, { queueUrl: out.TasksQueueUrl, batchSize: mappingOf('land').BatchSize });
       assert.equal(landed.length, 1, landFn.fn.output().stderr);
       assert.deepEqual(landed[0].answer.body, { batchItemFailures: [] }, landFn.fn.output().stderr);
-      // State only under /tmp, as the template's SNAPLAKE_QUEUE_PATH says.
-      assert.ok(existsSync(path.join(landFn.tmp, 'snaplake/status.db')));
+      // Run state in the export bucket, which every host and both functions reach
+      // (docs/run-state.md); nothing local, not even under /tmp.
+      assert.ok(!existsSync(path.join(landFn.tmp, 'snaplake/status.db')));
+      const runKeys = listKeys(moto, out.ExportBucketName).map((o) => o.key).filter((k) => k.startsWith('exports/_snaplake/status/runs/'));
+      assert.equal(runKeys.length, 1, runKeys.join(' '));
+      const run = JSON.parse(awsCall(moto, 's3', 'get_object', { Bucket: out.ExportBucketName, Key: runKeys[0] }).Body);
+      assert.equal(run.stage, 'landed');
     } finally {
       for (const f of [exportFn, landFn]) {
         await f.fn.stop();
