@@ -231,7 +231,7 @@ void handle_event(StageContext& context, const queue::Message& message,
     TaskMessage task;
     task.export_task_identifier = export_id;
     task.export_bucket = export_bucket_of(context.config.export_.to);
-    task.engine = Engine::Postgres;
+    task.engine = instance->engine;  // postgres or mysql: a native export
     task.instance_id = instance->id;
     task.snapshot_id = event.snapshot_id;
     task.export_location = result.export_root.empty()
