@@ -31,6 +31,7 @@
 #include "commit/claim.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "exporter/progress.h"
 #include "parquet/compression.h"
 #include "rds_export/documents.h"
 #include "rds_export/keys.h"
@@ -118,6 +119,8 @@ struct TableJob {
   size_t slices_pending = 0;         // slices not yet done
   std::string start_time;
   std::string end_time;
+  Clock::time_point started;           // when start_time was set, for progress
+  std::atomic<uint64_t> rows_read{0};  // while reading, for progress
 };
 
 struct DatabaseJob {
@@ -132,45 +135,6 @@ struct Progress {
   std::atomic<uint64_t> bytes_read{0};
   std::atomic<uint64_t> slices_done{0};
   uint64_t slices_total = 0;
-};
-
-// Prints a progress line on stderr while it lives (only when asked, i.e. on a terminal).
-class ProgressLine {
- public:
-  ProgressLine(const Progress& progress, bool enabled) : progress_(progress) {
-    if (enabled) thread_ = std::thread([this] { run(); });
-  }
-  ~ProgressLine() {
-    if (!thread_.joinable()) return;
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-    std::fputs("\r\033[K", stderr);
-  }
-
- private:
-  void run() {
-    auto start = Clock::now();
-    std::unique_lock lock(mutex_);
-    while (!cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stop_; })) {
-      double secs = std::chrono::duration<double>(Clock::now() - start).count();
-      double mb = static_cast<double>(progress_.bytes_read.load()) / 1e6;
-      std::fprintf(
-          stderr, "\r\033[Kexporting: slices %llu/%llu, %llu rows, %.1f MB read, %.1f MB/s",
-          static_cast<unsigned long long>(progress_.slices_done.load()),
-          static_cast<unsigned long long>(progress_.slices_total),
-          static_cast<unsigned long long>(progress_.rows.load()), mb, secs > 0 ? mb / secs : 0.0);
-      std::fflush(stderr);
-    }
-  }
-  const Progress& progress_;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stop_ = false;
 };
 
 // Watches for the two reasons to stop an export from outside its threads: an interrupt (a signal
@@ -353,6 +317,7 @@ class Exporter {
   void worker(DatabaseJob& db, const std::vector<SourceSlice>& slices, std::atomic<size_t>& next,
               size_t reader);
   void finish_tables_info();
+  OverallProgress sample_progress();
 
   const ExportOptions& o_;
   Source& source_;
@@ -372,7 +337,32 @@ class Exporter {
   parquet::WriterOptions writer_options_;
   // Reader connections per database (the source's choice for --jobs).
   int readers_ = 1;
+  Clock::time_point progress_started_;
 };
+
+OverallProgress Exporter::sample_progress() {
+  OverallProgress p;
+  const auto now = Clock::now();
+  p.seconds = std::chrono::duration<double>(now - progress_started_).count();
+  p.rows_done = progress_.rows.load();
+  p.bytes_read = progress_.bytes_read.load();
+  for (const auto& db : databases_) {
+    for (const auto& t : db->tables) {
+      if (!t->table->skip_reason.empty()) continue;
+      ++p.tables_total;
+      p.rows_estimate += t->table->rows_estimate;
+      std::lock_guard lock(t->mutex);
+      if (t->start_time.empty()) continue;
+      if (t->slices_pending == 0) {
+        ++p.tables_done;
+        continue;
+      }
+      p.reading.push_back({t->table->target, t->rows_read.load(), t->table->rows_estimate,
+                           std::chrono::duration<double>(now - t->started).count()});
+    }
+  }
+  return p;
+}
 
 std::vector<std::string> Exporter::databases_to_export() {
   std::vector<std::string> all = source_.databases(o_.all_databases);
@@ -451,7 +441,10 @@ void Exporter::worker(DatabaseJob& db, const std::vector<SourceSlice>& slices,
     TableJob& table = *db.tables[slice.table];
     {
       std::lock_guard lock(table.mutex);
-      if (table.start_time.empty()) table.start_time = now_iso8601();
+      if (table.start_time.empty()) {
+        table.start_time = now_iso8601();
+        table.started = Clock::now();
+      }
     }
     const std::string folder = table.folder.substr(db.folder.size() + 1);  // <schema>.<table>
     std::string what = fmt::format("export {}.{} to '{}/{}'", table.table->schema,
@@ -478,9 +471,9 @@ void Exporter::worker(DatabaseJob& db, const std::vector<SourceSlice>& slices,
               table.files.push_back({key, part.bytes, part.rows});
             },
     };
-    FileOutcome outcome =
-        db.snapshot->read(reader, slice, writer_options_, sink,
-                          {&cancel_, &progress_.rows, &progress_.bytes_read}, what);
+    FileOutcome outcome = db.snapshot->read(
+        reader, slice, writer_options_, sink,
+        {&cancel_, &progress_.rows, &progress_.bytes_read, &table.rows_read}, what);
     progress_.slices_done++;
     std::lock_guard lock(table.mutex);
     table.rows += outcome.rows;
@@ -672,7 +665,8 @@ ExportResult Exporter::run() {
     info_.status = "IN_PROGRESS";
     write_info();
     try {
-      ProgressLine line(progress_, o_.show_progress);
+      progress_started_ = Clock::now();
+      ProgressDisplay display([this] { return sample_progress(); }, o_.show_progress);
       for (auto& db : databases_) export_database(*db);
     } catch (const Error&) {
       // A cancelled query's error says "canceling statement due to user request": the reason

@@ -63,6 +63,7 @@ struct ReadControl {
   const std::atomic<bool>* cancel = nullptr;   // checked between batches: stop early when set
   std::atomic<uint64_t>* rows_done = nullptr;  // progress counters, updated in steps
   std::atomic<uint64_t>* bytes_read = nullptr;
+  std::atomic<uint64_t>* table_rows_done = nullptr;  // the slice's table's rows, likewise
 };
 
 // Where the Parquet parts of one slice go: open() starts the next part and names its key;

@@ -100,6 +100,8 @@ FileOutcome read_to_parts(mysql::Connection& conn, const std::string& sql,
       while (auto batch = queue.pop(0)) {
         encoder.encode(*batch);
         if (control.rows_done) control.rows_done->fetch_add(batch->rows, std::memory_order_relaxed);
+        if (control.table_rows_done)
+          control.table_rows_done->fetch_add(batch->rows, std::memory_order_relaxed);
         queue.recycle(std::move(batch));
       }
       // A cancelled queue is a broken stream, not its end: the open part must not be committed.

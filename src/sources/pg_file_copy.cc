@@ -401,6 +401,8 @@ FileOutcome copy_to_parts(pg::Connection& conn, const std::string& sql,
           parts[e]->encode(*batch);
           if (control.rows_done)
             control.rows_done->fetch_add(batch->rows, std::memory_order_relaxed);
+          if (control.table_rows_done)
+            control.table_rows_done->fetch_add(batch->rows, std::memory_order_relaxed);
           queue.recycle(std::move(batch));
         }
         // A cancelled queue is a broken stream, not its end: the open part holds only some of

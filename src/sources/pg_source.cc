@@ -66,6 +66,7 @@ class PgSnapshot : public exporter::DatabaseSnapshot {
       t->batches = std::max<size_t>(table.parts.size(), 1);
       t->unrepresentable_what = "(NaN, infinity, beyond year 294247)";
       t->bytes_estimate = table.pages * 8192;
+      for (const auto& part : table.parts) t->rows_estimate += part.rows_estimate;
       bool parts_readable = std::all_of(table.parts.begin(), table.parts.end(),
                                         [](const pg::Relation& r) { return r.readable; });
       if (!table.readable || !parts_readable) {
