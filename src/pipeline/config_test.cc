@@ -336,9 +336,10 @@ TEST(Config, TheExampleLoadsAndSetsEveryKey) {
   const std::string file = SNAPLAKE_SOURCE_DIR "/examples/snaplake.toml";
   Config c = load_config(file, env_of({}));
   EXPECT_TRUE(c.warnings.empty());
-  ASSERT_EQ(c.instances.size(), 2u);
+  ASSERT_EQ(c.instances.size(), 3u);
   EXPECT_EQ(c.instances[0].engine, Engine::Postgres);
-  EXPECT_EQ(c.instances[1].engine, Engine::Rds);
+  EXPECT_EQ(c.instances[1].engine, Engine::Mysql);
+  EXPECT_EQ(c.instances[2].engine, Engine::Rds);
   EXPECT_EQ(c.queue.path, SNAPLAKE_SOURCE_DIR "/examples/.snaplake/queue.db");
 
   std::set<std::string> in_example;
