@@ -1,6 +1,7 @@
-// `snaplake export`: a consistent snapshot of PostgreSQL written as Parquet in the RDS export
-// layout. The call chain: this callback -> exporter::run_export(options) (src/exporter/
-// export.cc: snapshot, discovery, plan, workers, metadata).
+// `snaplake export`: a consistent snapshot of PostgreSQL, MySQL or MariaDB written as Parquet in
+// the RDS export layout. The call chain: this callback -> sources::run_export(options)
+// (src/sources/open_source.cc: the source the URI names) -> exporter::run_export (src/exporter/
+// export.cc: claim, snapshot, discovery, workers, metadata).
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "exporter/export.h"
+#include "sources/open_source.h"
 
 namespace snaplake::cli {
 namespace {
@@ -62,12 +64,15 @@ void add_export_command(CLI::App& root, int& exit_status) {
   auto as_json = std::make_shared<bool>(false);
   auto* cmd = root.add_subcommand(
       "export",
-      "Export a consistent snapshot of a PostgreSQL database (or of every database of a server) "
-      "as Parquet, in the RDS snapshot export layout: <to>/<export-id>/export_info_<id>.json, "
-      "export_tables_info_…json and <db>/<schema>.<table>/<batch>/part-….parquet.");
+      "Export a consistent snapshot of a PostgreSQL, MySQL or MariaDB database (or of every "
+      "database of a server) as Parquet, in the RDS snapshot export layout: "
+      "<to>/<export-id>/export_info_<id>.json, export_tables_info_…json and "
+      "<db>/<schema>.<table>/<batch>/part-….parquet (MySQL: <db>/<db>.<table>/…).");
   cmd->add_option("--source", options->source_uri,
-                  "PostgreSQL URI (postgresql://user@host:port/db); without a database, every "
-                  "database of the server. Passwords from PGPASSWORD, ~/.pgpass or passfile")
+                  "postgresql://user@host:port/db (passwords from PGPASSWORD, ~/.pgpass or "
+                  "passfile), or mysql://user@host:3306/db or mariadb://… (passwords from "
+                  "MYSQL_PWD or an option file; ?ssl-mode=REQUIRED…); without a database, every "
+                  "database of the server")
       ->required();
   cmd->add_option("--to", options->to, "Export root: a folder, file://…, or s3://bucket/prefix")
       ->required();
@@ -75,11 +80,13 @@ void add_export_command(CLI::App& root, int& exit_status) {
                   "Export id (default: <db>-<yyyymmddThhmmssZ>-<4 hex>); re-using one replaces "
                   "that export. While another process writes that id, exit 75 and write nothing");
   cmd->add_option("--only", options->only,
-                  "Only these databases, schemas or tables: db, db.schema or db.schema.table "
-                  "(repeat or separate with commas)")
+                  "Only these databases, schemas or tables: db, db.schema or db.schema.table; "
+                  "MySQL: db or db.table, `quoted` when a name holds a dot (repeat or separate "
+                  "with commas)")
       ->delimiter(',');
   cmd->add_option("--jobs", options->jobs,
-                  "Encoding threads, 1 to 64 (default 2), fed by ceil(N/2) connections");
+                  "Parallel work, 1 to 64 (default 2): PostgreSQL N encoding threads fed by "
+                  "ceil(N/2) connections; MySQL N connections, each with its encoder");
   cmd->add_option("--compression", *compression,
                   fmt::format("{} (default {})", parquet::kCodecNames.alternatives(),
                               to_string(options->codec)))
@@ -113,9 +120,9 @@ void add_export_command(CLI::App& root, int& exit_status) {
     options->codec = parquet::parse_codec(*compression);
     options->types = *types::kProfileNames.find(*profile);
     for (const auto& text : *overrides) types::parse_override(options->type_overrides, text);
-    options->validate();  // before anything is created
+    sources::validate(*options);  // before anything is created
     options->show_progress = isatty(STDERR_FILENO) != 0;
-    exporter::ExportResult result = exporter::run_export(*options);
+    exporter::ExportResult result = sources::run_export(*options);
     if (*as_json) {
       print_json(result);
     } else {

@@ -1,11 +1,11 @@
 // run_export: one export from options to object keys. The steps, in order:
 //  1. validate the options, open the destination store, write export_info (STARTING);
-//  2. per database: a coordinator connection exports one snapshot (pg/snapshot.h) and discovers
-//     the tables inside it (pg/catalog.h); --only filters are applied and checked;
-//  3. export_info IN_PROGRESS; folders are planned (keys.h) and big relations split (plan.h);
-//  4. per database, ceil(--jobs / 2) reader connections import the snapshot and read one slice
-//     at a time, largest first, each feeding its encoding threads, which write the Parquet
-//     parts (file_copy.h); --jobs encoding threads in all;
+//  2. per database: the source takes one snapshot and discovers the tables inside it
+//     (exporter/source.h; PostgreSQL and MySQL in src/sources/); --only filters are applied and
+//     checked;
+//  3. export_info IN_PROGRESS; folders are planned (keys.h);
+//  4. per database, the source's reader connections join the snapshot and read one slice at a
+//     time, largest first, into Parquet parts (PartSink);
 //  5. export_tables_info, removal of anything an earlier attempt with this id left behind, and
 //     export_info COMPLETE last — or FAILED with the cause, whatever step failed.
 // Step 1 claims the export id first (docs/commit-protocol.md, "Exports"): export_info_<id>.json
@@ -31,12 +31,8 @@
 #include "commit/claim.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "exporter/file_copy.h"
-#include "exporter/plan.h"
+#include "exporter/progress.h"
 #include "parquet/compression.h"
-#include "pg/catalog.h"
-#include "pg/connection.h"
-#include "pg/snapshot.h"
 #include "rds_export/documents.h"
 #include "rds_export/keys.h"
 #include "store/object_store.h"
@@ -84,10 +80,8 @@ void ExportOptions::validate(const Names& names) const {
       fail(ErrorKind::InvalidInput, "{}: {}", name, e.what());
     }
   };
-  named(names.source, [&] { pg::parse_conninfo(source_uri); });
   if (to.starts_with("s3://")) named(names.to, [&] { store::parse_s3_location(to); });
   if (!export_id.empty()) named(names.export_id, [&] { validate_export_id(export_id); });
-  for (const auto& text : only) named(names.only, [&] { pg::parse_only_filter(text); });
   // Overrides shape the typed profile; the rds profile is AWS's mapping, which they would
   // silently not change.
   if (types == types::Profile::Rds) {
@@ -110,12 +104,9 @@ using Clock = std::chrono::steady_clock;
 
 // A table being exported: what the catalog said, where it goes, what was written.
 struct TableJob {
-  pg::Table table;
+  SourceTable* table;  // owned by the database's snapshot
   std::string database;
-  std::string target;  // db.schema.table
   std::string folder;  // <db folder>/<table folder>
-  std::vector<types::ColumnMapping> mappings;
-  std::string skip_reason;  // non-empty: not exported, with this warning
   // Filled in by the workers.
   std::mutex mutex;
   std::vector<FileDoc> files;
@@ -128,23 +119,15 @@ struct TableJob {
   size_t slices_pending = 0;         // slices not yet done
   std::string start_time;
   std::string end_time;
-};
-
-// One slice: a relation, or a ctid range of it, read by one COPY into parts of its batch.
-struct FileTask {
-  TableJob* table;
-  pg::Relation relation;
-  PageRange range;
-  int batch;        // the batch folder (1-based: one per partition)
-  uint64_t weight;  // pages, to start the largest first
+  Clock::time_point started;           // when start_time was set, for progress
+  std::atomic<uint64_t> rows_read{0};  // while reading, for progress
 };
 
 struct DatabaseJob {
   std::string name;
   std::string folder;
-  pg::Connection coordinator;
-  pg::ExportedSnapshot snapshot;
-  std::vector<std::unique_ptr<TableJob>> tables;
+  std::unique_ptr<DatabaseSnapshot> snapshot;
+  std::vector<std::unique_ptr<TableJob>> tables;  // one per snapshot->tables(), in its order
 };
 
 struct Progress {
@@ -152,45 +135,6 @@ struct Progress {
   std::atomic<uint64_t> bytes_read{0};
   std::atomic<uint64_t> slices_done{0};
   uint64_t slices_total = 0;
-};
-
-// Prints a progress line on stderr while it lives (only when asked, i.e. on a terminal).
-class ProgressLine {
- public:
-  ProgressLine(const Progress& progress, bool enabled) : progress_(progress) {
-    if (enabled) thread_ = std::thread([this] { run(); });
-  }
-  ~ProgressLine() {
-    if (!thread_.joinable()) return;
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-    std::fputs("\r\033[K", stderr);
-  }
-
- private:
-  void run() {
-    auto start = Clock::now();
-    std::unique_lock lock(mutex_);
-    while (!cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stop_; })) {
-      double secs = std::chrono::duration<double>(Clock::now() - start).count();
-      double mb = static_cast<double>(progress_.bytes_read.load()) / 1e6;
-      std::fprintf(
-          stderr, "\r\033[Kexporting: slices %llu/%llu, %llu rows, %.1f MB read, %.1f MB/s",
-          static_cast<unsigned long long>(progress_.slices_done.load()),
-          static_cast<unsigned long long>(progress_.slices_total),
-          static_cast<unsigned long long>(progress_.rows.load()), mb, secs > 0 ? mb / secs : 0.0);
-      std::fflush(stderr);
-    }
-  }
-  const Progress& progress_;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stop_ = false;
 };
 
 // Watches for the two reasons to stop an export from outside its threads: an interrupt (a signal
@@ -215,13 +159,13 @@ class Watchdog {
     std::lock_guard lock(mutex_);
     claim_ = claim;
   }
-  void add(const pg::Connection* conn) {
+  void add(DatabaseSnapshot* snapshot) {
     std::lock_guard lock(mutex_);
-    connections_.insert(conn);
+    snapshots_.insert(snapshot);
   }
-  void remove(const pg::Connection* conn) {
+  void remove(DatabaseSnapshot* snapshot) {
     std::lock_guard lock(mutex_);
-    connections_.erase(conn);
+    snapshots_.erase(snapshot);
   }
   // Why the export was stopped from outside, if it was.
   std::optional<Error> reason() {
@@ -246,14 +190,14 @@ class Watchdog {
       }
       if (!reason_) continue;
       cancel_ = true;
-      for (const pg::Connection* conn : connections_) conn->request_cancel();
+      for (DatabaseSnapshot* snapshot : snapshots_) snapshot->cancel();
     }
   }
   const std::atomic<bool>* interrupt_;
   std::atomic<bool>& cancel_;
   std::string export_id_;
   const commit::Claim* claim_ = nullptr;
-  std::set<const pg::Connection*> connections_;
+  std::set<DatabaseSnapshot*> snapshots_;
   std::optional<Error> reason_;
   std::mutex mutex_;
   std::condition_variable cv_;
@@ -261,17 +205,19 @@ class Watchdog {
   std::thread thread_;
 };
 
-// Registers a connection with the watchdog while it lives.
+// Registers a database's readers with the watchdog while it lives.
 class Watched {
  public:
-  Watched(Watchdog& dog, const pg::Connection& conn) : dog_(dog), conn_(&conn) { dog_.add(conn_); }
-  ~Watched() { dog_.remove(conn_); }
+  Watched(Watchdog& dog, DatabaseSnapshot& snapshot) : dog_(dog), snapshot_(&snapshot) {
+    dog_.add(snapshot_);
+  }
+  ~Watched() { dog_.remove(snapshot_); }
   Watched(const Watched&) = delete;
   Watched& operator=(const Watched&) = delete;
 
  private:
   Watchdog& dog_;
-  const pg::Connection* conn_;
+  DatabaseSnapshot* snapshot_;
 };
 
 // What the claimer makes of an export_info found under the export id (commit/claim.h).
@@ -330,12 +276,11 @@ void describe_destination(const std::string& to, const std::string& id, ExportIn
 // keeps its name, the others get "~2", "~3"…); originalTypeMappings keep the original name and
 // record the written one (exportedColumnName), and the table's warningMessage says so.
 void name_columns(TableJob& job) {
-  std::vector<std::string> names;
-  for (const auto& m : job.mappings) names.push_back(m.source_name);
+  const std::vector<std::string> names = job.table->column_names;
   const std::vector<std::string> unique = rds_export::unique_column_names(names);
   for (size_t i = 0; i < names.size(); ++i) {
     if (unique[i] == names[i]) continue;
-    job.mappings[i].column.name = unique[i];
+    job.table->column_names[i] = unique[i];
     job.renamed.push_back(
         fmt::format("column '{}' written as '{}' (its name differs from another's only in case)",
                     names[i], unique[i]));
@@ -344,7 +289,7 @@ void name_columns(TableJob& job) {
 
 class Exporter {
  public:
-  Exporter(const ExportOptions& options) : o_(options) {}
+  Exporter(const ExportOptions& options, Source& source) : o_(options), source_(source) {}
 
   ExportResult run();
 
@@ -369,16 +314,18 @@ class Exporter {
   void check_filters(const std::vector<std::string>& databases);
   void plan_folders();
   void export_database(DatabaseJob& db);
-  void worker(DatabaseJob& db, std::vector<FileTask>& tasks, std::atomic<size_t>& next,
-              pg::Connection& conn);
+  void worker(DatabaseJob& db, const std::vector<SourceSlice>& slices, std::atomic<size_t>& next,
+              size_t reader);
   void finish_tables_info();
+  OverallProgress sample_progress();
 
   const ExportOptions& o_;
+  Source& source_;
   ExportInfoDoc info_;
   std::unique_ptr<store::ObjectStore> store_;
   std::unique_ptr<commit::Claim> claim_;
   Watchdog* watchdog_ = nullptr;
-  std::vector<pg::OnlyFilter> filters_;
+  std::vector<OnlyFilter> filters_;
   std::vector<std::unique_ptr<DatabaseJob>> databases_;
   std::set<std::string> written_;
   std::mutex written_mutex_;
@@ -388,28 +335,42 @@ class Exporter {
   Progress progress_;
   uint64_t total_bytes_ = 0;
   parquet::WriterOptions writer_options_;
-  // --jobs encoding threads: `readers_` connections each read one slice at a time and feed
-  // fan_out_.encoders of them.
+  // Reader connections per database (the source's choice for --jobs).
   int readers_ = 1;
-  FanOut fan_out_;
+  Clock::time_point progress_started_;
 };
 
-std::vector<std::string> Exporter::databases_to_export() {
-  pg::ConnInfo conninfo = pg::parse_conninfo(o_.source_uri);
-  std::vector<std::string> all;
-  if (!conninfo.database.empty() && !o_.all_databases) {
-    all = {conninfo.database};
-  } else {
-    // A URI without a database: list them from the maintenance database.
-    pg::Connection conn = pg::Connection::open(
-        o_.source_uri, conninfo.database.empty() ? "postgres" : "", "snaplake export");
-    all = pg::list_databases(conn);
+OverallProgress Exporter::sample_progress() {
+  OverallProgress p;
+  const auto now = Clock::now();
+  p.seconds = std::chrono::duration<double>(now - progress_started_).count();
+  p.rows_done = progress_.rows.load();
+  p.bytes_read = progress_.bytes_read.load();
+  for (const auto& db : databases_) {
+    for (const auto& t : db->tables) {
+      if (!t->table->skip_reason.empty()) continue;
+      ++p.tables_total;
+      p.rows_estimate += t->table->rows_estimate;
+      std::lock_guard lock(t->mutex);
+      if (t->start_time.empty()) continue;
+      if (t->slices_pending == 0) {
+        ++p.tables_done;
+        continue;
+      }
+      p.reading.push_back({t->table->target, t->rows_read.load(), t->table->rows_estimate,
+                           std::chrono::duration<double>(now - t->started).count()});
+    }
   }
+  return p;
+}
+
+std::vector<std::string> Exporter::databases_to_export() {
+  std::vector<std::string> all = source_.databases(o_.all_databases);
   if (filters_.empty()) return all;
   std::vector<std::string> selected;
   for (const auto& db : all) {
     bool named = std::any_of(filters_.begin(), filters_.end(),
-                             [&](const pg::OnlyFilter& f) { return f.matches_database(db); });
+                             [&](const OnlyFilter& f) { return f.matches_database(db); });
     if (named) selected.push_back(db);
   }
   for (const auto& f : filters_) {
@@ -423,36 +384,18 @@ std::vector<std::string> Exporter::databases_to_export() {
 
 void Exporter::discover(const std::vector<std::string>& databases) {
   for (const auto& name : databases) {
-    auto db = std::make_unique<DatabaseJob>(DatabaseJob{
-        name, "", pg::Connection::open(o_.source_uri, name, "snaplake export"), {}, {}});
-    pg::configure_session(db->coordinator);
-    db->snapshot = pg::export_snapshot(db->coordinator);
-    log::info("database '{}': snapshot {} taken at {}", name, db->snapshot.id,
-              db->snapshot.taken_at);
-    for (auto& table : pg::list_tables(db->coordinator)) {
-      if (!filters_.empty()) {
-        bool wanted = std::any_of(filters_.begin(), filters_.end(), [&](const pg::OnlyFilter& f) {
-          return f.matches(name, table.schema, table.name);
-        });
-        if (!wanted) continue;
-      }
+    auto db = std::make_unique<DatabaseJob>();
+    db->name = name;
+    db->snapshot = source_.snapshot(name, filters_, o_.jobs);
+    log::info("database '{}': snapshot {} taken at {}", name, db->snapshot->snapshot_id(),
+              db->snapshot->taken_at());
+    for (const auto& w : db->snapshot->warnings()) log::warn("database '{}': {}", name, w);
+    for (auto& table : db->snapshot->tables()) {
       auto job = std::make_unique<TableJob>();
+      job->table = table.get();
       job->database = name;
-      job->target = name + "." + table.schema + "." + table.name;
-      for (const auto& c : table.columns)
-        job->mappings.push_back(types::map_column(c, o_.types, o_.type_overrides));
       name_columns(*job);
-      bool parts_readable = std::all_of(table.parts.begin(), table.parts.end(),
-                                        [](const pg::Relation& r) { return r.readable; });
-      if (!table.readable || !parts_readable) {
-        job->skip_reason = fmt::format(
-            "skipped: permission denied for table {}.{} (the export user cannot SELECT it)",
-            table.schema, table.name);
-      } else if (table.columns.empty()) {
-        job->skip_reason = "skipped: the table has no columns";
-      }
-      if (!job->skip_reason.empty()) log::warn("{}: {}", job->target, job->skip_reason);
-      job->table = std::move(table);
+      if (!table->skip_reason.empty()) log::warn("{}: {}", table->target, table->skip_reason);
       db->tables.push_back(std::move(job));
     }
     databases_.push_back(std::move(db));
@@ -462,11 +405,11 @@ void Exporter::discover(const std::vector<std::string>& databases) {
 void Exporter::check_filters(const std::vector<std::string>& databases) {
   (void)databases;
   for (const auto& f : filters_) {
-    if (!f.schema) continue;
+    if (!f.names_table()) continue;
     bool found = false;
     for (const auto& db : databases_) {
       for (const auto& t : db->tables) {
-        found = found || f.matches(db->name, t->table.schema, t->table.name);
+        found = found || f.matches(db->name, t->table->schema, t->table->name);
       }
     }
     if (!found) fail(ErrorKind::NotFound, "--only '{}' names no table of the source", f.text);
@@ -482,8 +425,8 @@ void Exporter::plan_folders() {
     db.folder = db_folders[d];
     std::vector<FolderName> names;
     for (const auto& t : db.tables) {
-      names.push_back({t->table.schema + std::string(1, '\0') + t->table.name,
-                       table_folder(t->table.schema, t->table.name)});
+      names.push_back({t->table->schema + std::string(1, '\0') + t->table->name,
+                       table_folder(t->table->schema, t->table->name)});
     }
     auto folders = unique_folders(names);
     for (size_t i = 0; i < db.tables.size(); ++i)
@@ -491,27 +434,30 @@ void Exporter::plan_folders() {
   }
 }
 
-void Exporter::worker(DatabaseJob& db, std::vector<FileTask>& tasks, std::atomic<size_t>& next,
-                      pg::Connection& conn) {
-  for (size_t i = next++; i < tasks.size() && !cancel_; i = next++) {
-    FileTask& task = tasks[i];
-    TableJob& table = *task.table;
+void Exporter::worker(DatabaseJob& db, const std::vector<SourceSlice>& slices,
+                      std::atomic<size_t>& next, size_t reader) {
+  for (size_t i = next++; i < slices.size() && !cancel_; i = next++) {
+    const SourceSlice& slice = slices[i];
+    TableJob& table = *db.tables[slice.table];
     {
       std::lock_guard lock(table.mutex);
-      if (table.start_time.empty()) table.start_time = now_iso8601();
+      if (table.start_time.empty()) {
+        table.start_time = now_iso8601();
+        table.started = Clock::now();
+      }
     }
     const std::string folder = table.folder.substr(db.folder.size() + 1);  // <schema>.<table>
-    std::string what = fmt::format("export {}.{} to '{}/{}'", task.relation.schema,
-                                   task.relation.name, table.folder, task.batch);
+    std::string what = fmt::format("export {}.{} to '{}/{}'", table.table->schema,
+                                   table.table->name, table.folder, slice.batch);
     PartSink sink{
         .open =
             [&](std::string& key) {
               int part;
               {
                 std::lock_guard lock(table.mutex);
-                part = table.next_part[task.batch]++;
+                part = table.next_part[slice.batch]++;
               }
-              key = data_key(info_.export_id, db.folder, folder, task.batch, part, o_.codec);
+              key = data_key(info_.export_id, db.folder, folder, slice.batch, part, o_.codec);
               return store_->create(key, {.content_type = "application/vnd.apache.parquet"});
             },
         .may_commit = [&] { claim_->check(); },
@@ -525,11 +471,9 @@ void Exporter::worker(DatabaseJob& db, std::vector<FileTask>& tasks, std::atomic
               table.files.push_back({key, part.bytes, part.rows});
             },
     };
-    std::string sql =
-        copy_sql(task.relation.schema, task.relation.name, table.mappings, task.range);
-    log::debug("{}: {}", what, sql);
-    FileOutcome outcome = copy_to_parts(conn, sql, table.mappings, writer_options_, fan_out_, sink,
-                                        {&cancel_, &progress_.rows, &progress_.bytes_read}, what);
+    FileOutcome outcome = db.snapshot->read(
+        reader, slice, writer_options_, sink,
+        {&cancel_, &progress_.rows, &progress_.bytes_read, &table.rows_read}, what);
     progress_.slices_done++;
     std::lock_guard lock(table.mutex);
     table.rows += outcome.rows;
@@ -549,43 +493,28 @@ void Exporter::worker(DatabaseJob& db, std::vector<FileTask>& tasks, std::atomic
 
 void Exporter::export_database(DatabaseJob& db) {
   log::Scope scope("database", db.name);
-  std::vector<FileTask> tasks;
-  for (auto& t : db.tables) {
-    if (!t->skip_reason.empty()) continue;
-    int batch = 0;
-    for (const auto& relation : t->table.parts) {
-      ++batch;
-      for (const auto& range : split_pages(relation.pages, readers_)) {
-        uint64_t weight = range.end ? *range.end - range.begin : relation.pages - range.begin;
-        tasks.push_back({t.get(), relation, range, batch, weight});
-      }
-    }
-    t->slices_pending = 0;
-  }
-  for (auto& task : tasks) task.table->slices_pending++;
-  std::stable_sort(tasks.begin(), tasks.end(),
-                   [](const FileTask& a, const FileTask& b) { return a.weight > b.weight; });
-  progress_.slices_total += tasks.size();
-  if (tasks.empty()) return;
-
-  size_t workers = std::min<size_t>(static_cast<size_t>(readers_), tasks.size());
-  // Connections are opened and joined to the snapshot before any work starts, so a refused
+  // The readers are opened and joined to the snapshot before any work starts, so a refused
   // connection fails the export before anything is written.
-  std::vector<pg::Connection> connections;
-  for (size_t i = 0; i < workers; ++i) {
-    connections.push_back(pg::Connection::open(o_.source_uri, db.name, "snaplake export worker"));
-    pg::configure_session(connections.back());
-    pg::join_snapshot(connections.back(), db.snapshot.id);
+  size_t workers = 0;
+  std::vector<SourceSlice> slices = db.snapshot->start_reading(readers_, workers);
+  for (auto& t : db.tables) t->slices_pending = 0;
+  for (const auto& slice : slices) db.tables[slice.table]->slices_pending++;
+  std::stable_sort(slices.begin(), slices.end(),
+                   [](const SourceSlice& a, const SourceSlice& b) { return a.weight > b.weight; });
+  progress_.slices_total += slices.size();
+  if (slices.empty()) {
+    db.snapshot->finish();
+    return;
   }
-  std::vector<std::unique_ptr<Watched>> watched;
-  for (const auto& c : connections) watched.push_back(std::make_unique<Watched>(*watchdog_, c));
+  workers = std::min(workers, slices.size());
+  Watched watched(*watchdog_, *db.snapshot);
   std::atomic<size_t> next{0};
   std::vector<std::thread> threads;
   for (size_t i = 0; i < workers; ++i) {
     threads.emplace_back([&, i] {
       log::Scope s("database", db.name);
       try {
-        worker(db, tasks, next, connections[i]);
+        worker(db, slices, next, i);
       } catch (const Error& e) {
         std::lock_guard lock(error_mutex_);
         if (!first_error_ || first_error_->kind() == ErrorKind::Conflict) first_error_ = e;
@@ -599,25 +528,24 @@ void Exporter::export_database(DatabaseJob& db) {
   }
   for (auto& t : threads) t.join();
   if (first_error_) throw *first_error_;
-  for (auto& c : connections) c.exec("COMMIT", "end the snapshot reader");
+  db.snapshot->finish();
 }
 
 void Exporter::finish_tables_info() {
   std::vector<TableDoc> docs;
   for (const auto& db : databases_) {
     for (const auto& t : db->tables) {
+      const SourceTable& table = *t->table;
       TableDoc doc;
-      doc.target = t->target;
+      doc.target = table.target;
       doc.folder = t->folder;
-      doc.columns = t->table.columns;
-      for (const auto& m : t->mappings) {
-        doc.expected_types.push_back(m.expected_exported_type);
-        doc.exported_names.push_back(m.column.name);
-      }
-      doc.partitions = std::max<size_t>(t->table.parts.size(), 1);
-      if (!t->skip_reason.empty()) {
+      doc.columns = table.columns;
+      doc.expected_types = table.expected_types;
+      doc.exported_names = table.column_names;
+      doc.partitions = std::max<size_t>(table.batches, 1);
+      if (!table.skip_reason.empty()) {
         doc.status = "SKIPPED";
-        doc.warning_message = t->skip_reason;
+        doc.warning_message = table.skip_reason;
         for (const auto& r : t->renamed) doc.warning_message += "; " + r;
         docs.push_back(std::move(doc));
         continue;
@@ -635,18 +563,18 @@ void Exporter::finish_tables_info() {
         if (t->flattened[c] == 0) continue;
         notes.push_back(fmt::format(
             "column '{}': {} multi-dimensional array(s) flattened to one list in row-major order",
-            t->mappings[c].column.name, t->flattened[c]));
+            table.column_names[c], t->flattened[c]));
       }
       for (size_t c = 0; c < t->unrepresentable.size(); ++c) {
         if (t->unrepresentable[c] == 0) continue;
         notes.push_back(
-            fmt::format("column '{}': {} value(s) the Parquet type cannot hold "
-                        "(NaN, infinity, beyond year 294247) written as NULL",
-                        t->mappings[c].column.name, t->unrepresentable[c]));
+            fmt::format("column '{}': {} value(s) the Parquet type cannot hold {} "
+                        "written as NULL",
+                        table.column_names[c], t->unrepresentable[c], table.unrepresentable_what));
       }
       if (!notes.empty()) {
         doc.warning_message = fmt::format("{}", fmt::join(notes, "; "));
-        log::warn("{}: {}", t->target, doc.warning_message);
+        log::warn("{}: {}", table.target, doc.warning_message);
       }
       docs.push_back(std::move(doc));
     }
@@ -671,34 +599,27 @@ void Exporter::finish_tables_info() {
 ExportResult Exporter::run() {
   auto started = Clock::now();
   o_.validate();
-  for (const auto& text : o_.only) filters_.push_back(pg::parse_only_filter(text));
-  pg::ConnInfo conninfo = pg::parse_conninfo(o_.source_uri);
+  for (const auto& text : o_.only) filters_.push_back(source_.parse_only(text));
 
   info_.export_id = o_.export_id;
   if (info_.export_id.empty()) {
     std::random_device rd;
-    std::string base = conninfo.database.empty() || o_.all_databases ? "all" : conninfo.database;
-    info_.export_id = default_export_id(base, std::chrono::system_clock::now(), rd());
+    info_.export_id = default_export_id(source_.id_base(o_.all_databases),
+                                        std::chrono::system_clock::now(), rd());
   }
   validate_export_id(info_.export_id);
   info_.source_arn = o_.source_arn.empty() ? log::redact(o_.source_uri) : o_.source_arn;
   info_.export_only = o_.only;
   info_.source_snapshot = o_.source_snapshot;
   info_.task_start_time = now_iso8601();
+  info_.source_engine = source_.engine();
   info_.type_profile = o_.types;
   info_.type_overrides = o_.type_overrides;
   info_.compression = o_.codec;
   describe_destination(o_.to, info_.export_id, info_);
   writer_options_.codec = o_.codec;
   writer_options_.compression_level = o_.compression_level;
-  // One COPY stream keeps about two encoding threads busy (the server sends a row faster than
-  // it is decoded, encoded and compressed: bench/README.md, "Export"), so --jobs N reads
-  // ceil(N / 2) streams, each feeding two encoders. A big relation is split into ctid ranges
-  // only to give every stream work: a TID range scan costs the server more than a sequential
-  // scan when the table is larger than shared_buffers.
-  fan_out_.encoders = o_.jobs >= 2 ? 2 : 1;
-  readers_ =
-      (o_.jobs + static_cast<int>(fan_out_.encoders) - 1) / static_cast<int>(fan_out_.encoders);
+  readers_ = source_.readers(o_.jobs);
   // Memory stays bounded by about one row group per encoder: keep the sum near 128 MB.
   writer_options_.row_group_bytes = std::clamp<uint64_t>(
       (128ull << 20) / static_cast<uint64_t>(o_.jobs), 8ull << 20, 64ull << 20);
@@ -737,13 +658,15 @@ ExportResult Exporter::run() {
     check_filters(databases);
     plan_folders();
     for (const auto& db : databases_) {
-      info_.databases.push_back({db->name, db->folder, db->snapshot.id, db->snapshot.taken_at});
+      info_.databases.push_back({db->name, db->folder, db->snapshot->snapshot_id(),
+                                 db->snapshot->taken_at(), db->snapshot->consistency()});
     }
-    if (!databases_.empty()) info_.snapshot_time = databases_.front()->snapshot.taken_at;
+    if (!databases_.empty()) info_.snapshot_time = databases_.front()->snapshot->taken_at();
     info_.status = "IN_PROGRESS";
     write_info();
     try {
-      ProgressLine line(progress_, o_.show_progress);
+      progress_started_ = Clock::now();
+      ProgressDisplay display([this] { return sample_progress(); }, o_.show_progress);
       for (auto& db : databases_) export_database(*db);
     } catch (const Error&) {
       // A cancelled query's error says "canceling statement due to user request": the reason
@@ -752,7 +675,6 @@ ExportResult Exporter::run() {
       throw;
     }
     if (auto reason = watchdog.reason()) throw *reason;
-    for (auto& db : databases_) db->coordinator.exec("COMMIT", "end the snapshot");
     claim_->check();
     finish_tables_info();
     // Anything of an earlier attempt with this id that this run did not write again.
@@ -789,23 +711,24 @@ ExportResult Exporter::run() {
   result.snapshot_time = info_.snapshot_time;
   for (const auto& db : databases_) {
     for (const auto& t : db->tables) {
+      const SourceTable& table = *t->table;
       TableResult r;
-      r.target = t->target;
+      r.target = table.target;
       r.rows = t->rows;
       r.bytes = t->bytes;
       r.files = t->files.size();
-      if (!t->skip_reason.empty()) r.warnings.push_back(t->skip_reason);
+      if (!table.skip_reason.empty()) r.warnings.push_back(table.skip_reason);
       for (const auto& n : t->renamed) r.warnings.push_back(n);
       for (size_t c = 0; c < t->flattened.size(); ++c) {
         if (t->flattened[c] > 0) {
           r.warnings.push_back(fmt::format("column '{}': {} multi-dimensional array(s) flattened",
-                                           t->mappings[c].column.name, t->flattened[c]));
+                                           table.column_names[c], t->flattened[c]));
         }
       }
       for (size_t c = 0; c < t->unrepresentable.size(); ++c) {
         if (t->unrepresentable[c] > 0) {
           r.warnings.push_back(fmt::format("column '{}': {} value(s) written as NULL",
-                                           t->mappings[c].column.name, t->unrepresentable[c]));
+                                           table.column_names[c], t->unrepresentable[c]));
         }
       }
       result.rows += t->rows;
@@ -861,8 +784,8 @@ void Exporter::remove_all_but_info() {
 
 }  // namespace
 
-ExportResult run_export(const ExportOptions& options) {
-  return Exporter(options).run();
+ExportResult run_export(const ExportOptions& options, Source& source) {
+  return Exporter(options, source).run();
 }
 
 }  // namespace snaplake::exporter

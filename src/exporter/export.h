@@ -1,6 +1,8 @@
-// The native export engine's entry point: one consistent snapshot of a PostgreSQL database (or
-// of every database of a server) written as Parquet in the RDS snapshot export layout
-// (docs/layouts.md, "Export"). Used by `snaplake export` and by the pipeline's export stage.
+// The native export engine's entry point: one consistent snapshot of a database (or of every
+// database of a server) read from a Source (exporter/source.h: PostgreSQL or MySQL, in
+// src/sources/) and written as Parquet in the RDS snapshot export layout (docs/layouts.md,
+// "Export"). `snaplake export` and the pipeline's export stage call sources::run_export, which
+// opens the source the URI names and calls run_export below.
 #pragma once
 
 #include <atomic>
@@ -11,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "exporter/source.h"
 #include "parquet/options.h"
 #include "rds_export/documents.h"
 #include "types/overrides.h"
@@ -29,11 +32,11 @@ enum class IfComplete {
 };
 
 struct ExportOptions {
-  std::string source_uri;         // postgresql://…; without a database: all databases
-  bool all_databases = false;     // --all-databases
-  std::string to;                 // folder, file://…, or s3://bucket/prefix (the export root)
-  std::string export_id;          // "" = generate a readable, unique id
-  std::vector<std::string> only;  // db[.schema[.table]] filters, as RDS ExportOnly
+  std::string source_uri;      // postgresql://…, mysql://…; without a database: all databases
+  bool all_databases = false;  // --all-databases
+  std::string to;              // folder, file://…, or s3://bucket/prefix (the export root)
+  std::string export_id;       // "" = generate a readable, unique id
+  std::vector<std::string> only;  // RDS ExportOnly filters: db[.schema[.table]], MySQL db[.table]
   int jobs = 2;                   // parallel connections
   parquet::Codec codec = parquet::Codec::Snappy;
   int compression_level = 0;
@@ -41,7 +44,7 @@ struct ExportOptions {
   // How the typed profile writes uuid, time and timestamp (types/overrides.h); the rds profile
   // takes none but the defaults.
   types::TypeOverrides type_overrides;
-  std::string source_arn;      // recorded as sourceArn (pipeline: the snapshot ARN)
+  std::string source_arn;  // recorded as sourceArn (pipeline: the snapshot ARN)
   // pipeline: the snapshot and time of the event the export stands for (rds_export/documents.h)
   rds_export::ExportInfoDoc::SourceSnapshot source_snapshot;
   bool show_progress = false;  // progress lines on a terminal
@@ -69,10 +72,11 @@ struct ExportOptions {
     // One override: "{}" is its key ("uuid"), e.g. "--type {}" or "[export] type_{}".
     std::string type_override = "--type {}";
   };
-  // Every rule the export applies to its options, checked without I/O; Error(InvalidInput)
-  // naming the option for the first one broken. run_export calls it before anything else, and
-  // the CLI and the configuration loader before anything is created, so the flags and the
-  // configuration keys obey the same rules.
+  // Every rule the engine applies to its options, checked without I/O; Error(InvalidInput)
+  // naming the option for the first one broken. run_export calls it before anything else.
+  // The source's own rules (the URI, the --only form) are checked with these by
+  // sources::validate, which the CLI and the configuration loader call before anything is
+  // created, so the flags and the configuration keys obey the same rules.
   void validate(const Names& names) const;
   void validate() const { validate(Names()); }
 };
@@ -101,6 +105,6 @@ struct ExportResult {
 // with a live lease, throws commit::ClaimBusy (Error(Conflict), exit 75) and writes nothing. On
 // failure writes status FAILED with the cause into export_info, removes every other object of
 // the export (nothing partial stays visible) and throws.
-ExportResult run_export(const ExportOptions& options);
+ExportResult run_export(const ExportOptions& options, Source& source);
 
 }  // namespace snaplake::exporter

@@ -36,8 +36,10 @@ std::vector<Table> list_tables(Connection& conn) {
     table.unlogged = t.text(i, "persistence") == "u";
     table.readable = t.boolean(i, "readable");
     table.pages = static_cast<uint64_t>(t.integer(i, "pages"));
-    if (table.kind == 'r')
-      table.parts.push_back({table.schema, table.name, table.pages, table.readable});
+    if (table.kind == 'r') {
+      table.parts.push_back({table.schema, table.name, table.pages, table.readable,
+                             static_cast<uint64_t>(t.integer(i, "rows_estimate"))});
+    }
     by_oid[table.oid] = tables.size();
     tables.push_back(std::move(table));
   }
@@ -45,9 +47,9 @@ std::vector<Table> list_tables(Connection& conn) {
   for (int i = 0; i < p.rows(); ++i) {
     auto it = by_oid.find(static_cast<uint32_t>(p.integer(i, "parent")));
     if (it == by_oid.end()) continue;
-    tables[it->second].parts.push_back({p.text(i, "schema"), p.text(i, "name"),
-                                        static_cast<uint64_t>(p.integer(i, "pages")),
-                                        p.boolean(i, "readable")});
+    tables[it->second].parts.push_back(
+        {p.text(i, "schema"), p.text(i, "name"), static_cast<uint64_t>(p.integer(i, "pages")),
+         p.boolean(i, "readable"), static_cast<uint64_t>(p.integer(i, "rows_estimate"))});
   }
   Result c = conn.exec(sql::columns, "list the columns");
   for (int i = 0; i < c.rows(); ++i) {

@@ -18,6 +18,7 @@ struct Relation {
   std::string name;
   uint64_t pages = 0;  // current size in blocks
   bool readable = true;
+  uint64_t rows_estimate = 0;  // pg_class.reltuples (0: never analyzed), for progress
 };
 
 struct Table {

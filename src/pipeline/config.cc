@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "landing/catalog.h"
 #include "pg/connection.h"
+#include "sources/open_source.h"
 
 namespace snaplake::pipeline {
 namespace {
@@ -324,7 +325,7 @@ void check_catalog(const SectionReader& r, const Config& config) {
 void check_instance(const SectionReader& r, const InstanceConfig& instance) {
   if (instance.id.empty()) r.missing("id");
   std::string why = fmt::format(" (engine \"{}\")", to_string(instance.engine));
-  if (instance.engine == Engine::Postgres && instance.source.empty()) {
+  if (is_native(instance.engine) && instance.source.empty()) {
     r.missing("source", why.substr(0, why.size() - 1) + " exports from it)");
   }
   if (instance.engine == Engine::Rds) {
@@ -334,7 +335,23 @@ void check_instance(const SectionReader& r, const InstanceConfig& instance) {
   }
   // Passwords come from libpq's usual places (PGPASSWORD, ~/.pgpass, a passfile), never from
   // the configuration, which is read by many and kept in version control.
-  if (!instance.source.empty()) {
+  if (is_native(instance.engine) && !instance.source.empty()) {
+    sources::SourceKind kind = sources::SourceKind::Postgres;
+    try {
+      kind = sources::source_kind(instance.source);
+    } catch (const Error& e) {
+      r.bad_value("source", e.what());
+    }
+    const bool mysql = instance.engine == Engine::Mysql;
+    if ((kind == sources::SourceKind::Mysql) != mysql) {
+      r.bad_value("source", mysql ? "engine \"mysql\" reads a mysql:// or mariadb:// URI"
+                                  : "engine \"postgres\" reads a postgresql:// URI (engine "
+                                    "\"mysql\" reads mysql:// and mariadb://)");
+    }
+  }
+  // MySQL passwords come from MYSQL_PWD or an option file; its URI parser refuses one (checked
+  // with the export options below).
+  if (!instance.source.empty() && instance.engine != Engine::Mysql) {
     pg::ConnInfo info;
     try {
       info = pg::parse_conninfo(instance.source);
@@ -458,14 +475,14 @@ void check_export_options(const Config& config) {
     names.jobs = "[export] jobs";
     names.type_override = "[export] type_{}";
     try {
-      export_options(config, instance).validate(names);
+      sources::validate(export_options(config, instance), names);
     } catch (const Error& e) {
       fail(ErrorKind::Config, "{}: {}", config.file, e.what());
     }
   };
   bool checked = false;
   for (size_t i = 0; i < config.instances.size(); ++i) {
-    if (config.instances[i].engine != Engine::Postgres) continue;
+    if (!is_native(config.instances[i].engine)) continue;
     check(config.instances[i], fmt::format("[[instances]] #{}", i + 1));
     checked = true;
   }

@@ -161,8 +161,8 @@ TEST(Config, VocabulariesAreTyped) {
               HasSubstr("[export] compression: 'uncompressed' is not snappy, gzip, zstd or none"));
   EXPECT_THAT(config_error("[export]\ntypes = \"strict\"\n"),
               HasSubstr("'strict' is not rds or typed"));
-  EXPECT_THAT(config_error("[[instances]]\nid = \"a\"\nengine = \"mysql\"\n"),
-              HasSubstr("'mysql' is not postgres or rds"));
+  EXPECT_THAT(config_error("[[instances]]\nid = \"a\"\nengine = \"oracle\"\n"),
+              HasSubstr("'oracle' is not postgres, rds or mysql"));
   EXPECT_EQ(kQueueBackendNames.name(QueueBackend::Sqlite), "sqlite");
 }
 
@@ -261,6 +261,33 @@ TEST(Config, APasswordInASourceIsRefused) {
     EXPECT_THAT(message, ::testing::Not(HasSubstr("s3cr3t"))) << source;
   }
   EXPECT_NO_THROW(parse("[[instances]]\nid = \"a\"\nsource = \"postgresql://app@db/x\"\n"));
+}
+
+// engine = "mysql" exports natively from a mysql:// or mariadb:// source, checked by the MySQL
+// source's rules (no password in the URI, ExportOnly's db[.table] form); each engine refuses
+// the other's URIs.
+TEST(Config, AMysqlInstanceReadsAMysqlSource) {
+  Config c = parse(
+      "[[instances]]\nid = \"parking\"\nengine = \"mysql\"\nsource = "
+      "\"mysql://app@db:3306/parking?ssl-mode=REQUIRED\"\ndatabases = [\"parking.bays\"]\n");
+  ASSERT_EQ(c.instances.size(), 1u);
+  EXPECT_EQ(c.instances[0].engine, Engine::Mysql);
+  EXPECT_TRUE(is_native(c.instances[0].engine));
+  EXPECT_NO_THROW(
+      parse("[[instances]]\nid = \"a\"\nengine = \"mysql\"\nsource = \"mariadb://app@db/x\"\n"));
+  EXPECT_THAT(config_error("[[instances]]\nid = \"a\"\nengine = \"mysql\"\n"), HasSubstr("source"));
+  EXPECT_THAT(config_error("[[instances]]\nid = \"a\"\nengine = \"mysql\"\nsource = "
+                           "\"postgresql://app@db/x\"\n"),
+              HasSubstr("[[instances]] #1 source: engine \"mysql\" reads a mysql://"));
+  EXPECT_THAT(config_error("[[instances]]\nid = \"a\"\nsource = \"mysql://app@db/x\"\n"),
+              HasSubstr("[[instances]] #1 source: engine \"postgres\" reads a postgresql://"));
+  std::string password = config_error(
+      "[[instances]]\nid = \"a\"\nengine = \"mysql\"\nsource = \"mysql://app:s3cr3t@db/x\"\n");
+  EXPECT_THAT(password, HasSubstr("[[instances]] #1 source: "));
+  EXPECT_THAT(password, ::testing::Not(HasSubstr("s3cr3t")));
+  EXPECT_THAT(config_error("[[instances]]\nid = \"a\"\nengine = \"mysql\"\nsource = "
+                           "\"mysql://app@db/x\"\ndatabases = [\"x.public.t\"]\n"),
+              HasSubstr("[[instances]] #1 databases: "));
 }
 
 // A SNAPLAKE_* variable that is no key (a typo) is a warning naming it; the keys' variables,
@@ -362,9 +389,10 @@ TEST(Config, TheExampleLoadsAndSetsEveryKey) {
   const std::string file = SNAPLAKE_SOURCE_DIR "/examples/snaplake.toml";
   Config c = load_config(file, env_of({}));
   EXPECT_TRUE(c.warnings.empty());
-  ASSERT_EQ(c.instances.size(), 2u);
+  ASSERT_EQ(c.instances.size(), 3u);
   EXPECT_EQ(c.instances[0].engine, Engine::Postgres);
-  EXPECT_EQ(c.instances[1].engine, Engine::Rds);
+  EXPECT_EQ(c.instances[1].engine, Engine::Mysql);
+  EXPECT_EQ(c.instances[2].engine, Engine::Rds);
   EXPECT_EQ(c.queue.path, SNAPLAKE_SOURCE_DIR "/examples/.snaplake/queue.db");
 
   std::set<std::string> in_example;

@@ -367,8 +367,9 @@ TaskMessage parse_task_message(std::string_view body) {
     }
     task.polls = it->get<int>();
   }
-  if (task.engine == Engine::Postgres && task.export_location.empty()) {
-    fail(ErrorKind::InvalidInput, "malformed {}: a postgres export without ExportLocation", what);
+  if (is_native(task.engine) && task.export_location.empty()) {
+    fail(ErrorKind::InvalidInput, "malformed {}: a {} export without ExportLocation", what,
+         to_string(task.engine));
   }
   if (task.engine == Engine::Rds && task.export_bucket.empty()) {
     fail(ErrorKind::InvalidInput, "malformed {}: no \"ExportBucket\"", what);

@@ -83,8 +83,8 @@ TEST(Events, InstanceBackupFinished) {
   EXPECT_EQ(e.import_date, "");
 
   // A backdated run's import date; one that is no calendar date is refused as the message is read.
-  auto backdated = as_event(parse_event(
-      snaplake_event_json("social-care-db", "2026-11-25T14:00:00Z", "", "20240315")));
+  auto backdated = as_event(
+      parse_event(snaplake_event_json("social-care-db", "2026-11-25T14:00:00Z", "", "20240315")));
   EXPECT_EQ(backdated.import_date, "20240315");
   for (const char* bad : {"2024-03-15", "20240230", "2024031", "x"}) {
     EXPECT_THROW(
@@ -259,6 +259,8 @@ TEST(TaskMessage, MalformedIsInvalidInput) {
   for (std::string body :
        {"", "{", R"({"ExportBucket":"b"})", R"({"ExportTaskIdentifier":1})",
         R"({"ExportTaskIdentifier":"x","Engine":"postgres"})", R"({"ExportTaskIdentifier":"x"})",
+        R"({"ExportTaskIdentifier":"x","ExportBucket":"b","Engine":"oracle"})",
+        // A native export (mysql as postgres) names where it is.
         R"({"ExportTaskIdentifier":"x","ExportBucket":"b","Engine":"mysql"})",
         R"({"ExportTaskIdentifier":"x","ExportBucket":"b","Polls":-1})",
         R"({"ExportTaskIdentifier":"x","ExportBucket":"b","Polls":1e999})",

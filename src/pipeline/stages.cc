@@ -216,7 +216,9 @@ void handle_event(StageContext& context, const queue::Message& message,
     // A redelivered or duplicated event whose export is COMPLETE: keep it, send the task again
     // (the landing of an export already landed changes nothing).
     options.if_complete = exporter::IfComplete::Keep;
-    if (context.deadline && context.engines.estimate_export_bytes) {
+    // PostgreSQL only: MySQL's sizes (information_schema) are not asked yet.
+    if (context.deadline && context.engines.estimate_export_bytes &&
+        instance->engine == Engine::Postgres) {
       auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
           *context.deadline - std::chrono::system_clock::now());
       require_time_for_export(instance->id, context.engines.estimate_export_bytes(options),
@@ -233,7 +235,7 @@ void handle_event(StageContext& context, const queue::Message& message,
     TaskMessage task;
     task.export_task_identifier = export_id;
     task.export_bucket = export_bucket_of(context.config.export_.to);
-    task.engine = Engine::Postgres;
+    task.engine = instance->engine;  // postgres or mysql: a native export
     task.instance_id = instance->id;
     task.snapshot_id = event.snapshot_id;
     task.export_location = result.export_root.empty()

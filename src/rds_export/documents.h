@@ -44,6 +44,7 @@ struct ExportInfoDoc {
   std::string failure_cause;
   std::string warning_message;
   // snaplake's own
+  std::string source_engine;  // "postgresql", "mysql": snaplake.source
   types::Profile type_profile = types::Profile::Rds;
   types::TypeOverrides type_overrides;  // recorded as snaplake.typeOverrides (typed profile)
   parquet::Codec compression = parquet::Codec::Snappy;
@@ -52,6 +53,9 @@ struct ExportInfoDoc {
     std::string folder;
     std::string snapshot_id;
     std::string snapshot_time;
+    // How the point in time was taken, where the source says more than the snapshot id (MySQL:
+    // the lock mode and the binary-log position), as databases[].consistency.
+    nlohmann::json consistency;
   };
   std::vector<Database> databases;
   // The snapshot the event that started the export named (snaplake.sourceSnapshot): the native

@@ -54,8 +54,10 @@ std::string export_info_json(const ExportInfoDoc& d) {
                          {"folder", db.folder},
                          {"snapshotId", db.snapshot_id},
                          {"snapshotTime", db.snapshot_time}});
+    if (!db.consistency.is_null()) databases.back()["consistency"] = db.consistency;
   }
   j["snaplake"] = {{"engine", "native"},
+                   {"source", d.source_engine.empty() ? "postgresql" : d.source_engine},
                    {"typeProfile", to_string(d.type_profile)},
                    {"compression", to_string(d.compression)},
                    {"databases", databases},

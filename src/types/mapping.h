@@ -22,7 +22,7 @@ struct SourceColumn {
   char base_kind = 'b';  // pg_type.typtype of the base type: b(ase), e(num), c(omposite), r(ange)…
   int32_t typmod = -1;   // the base type's modifier (the domain's when a domain sets one)
   // As information_schema.columns reports them (NULL → nullopt).
-  std::optional<int32_t> char_max_length;
+  std::optional<int64_t> char_max_length;  // int64: MySQL's LONGTEXT holds 4294967295
   std::optional<int32_t> numeric_precision;
   std::optional<int32_t> numeric_scale;
   std::optional<int32_t> datetime_precision;

@@ -6,7 +6,8 @@ SELECT p.oid::bigint AS parent,
        ln.nspname AS schema,
        lc.relname AS name,
        (has_schema_privilege(ln.oid, 'USAGE') AND has_table_privilege(lc.oid, 'SELECT')) AS readable,
-       (pg_relation_size(lc.oid) / current_setting('block_size')::bigint) AS pages
+       (pg_relation_size(lc.oid) / current_setting('block_size')::bigint) AS pages,
+       GREATEST(lc.reltuples, 0)::bigint AS rows_estimate
 FROM pg_class p
 CROSS JOIN LATERAL pg_partition_tree(p.oid) l
 JOIN pg_class lc ON lc.oid = l.relid

@@ -11,13 +11,14 @@
 #include <vector>
 
 #include "common/output_stream.h"
-#include "exporter/plan.h"
+#include "exporter/source.h"
 #include "parquet/options.h"
 #include "pg/connection.h"
+#include "sources/pg_plan.h"
 #include "store/object_store.h"
 #include "types/mapping.h"
 
-namespace snaplake::exporter {
+namespace snaplake::sources {
 
 // The COPY statement for one slice: columns selected by name (a partition's column order may
 // differ from its parent's), cast to text where the mapping says so, FROM ONLY the relation so
@@ -25,31 +26,9 @@ namespace snaplake::exporter {
 std::string copy_sql(const std::string& schema, const std::string& relation,
                      const std::vector<types::ColumnMapping>& columns, const PageRange& range);
 
-struct FileOutcome {
-  uint64_t rows = 0;
-  uint64_t bytes = 0;
-  // Per column: values the Parquet type could not hold, written as NULL (typed profile; array
-  // elements count one each).
-  std::vector<uint64_t> unrepresentable;
-  // Per column: multi-dimensional arrays flattened into one LIST (typed profile).
-  std::vector<uint64_t> flattened;
-};
-
-struct CopyControl {
-  const std::atomic<bool>* cancel = nullptr;   // checked between batches: stop early when set
-  std::atomic<uint64_t>* rows_done = nullptr;  // progress counters, updated in steps
-  std::atomic<uint64_t>* bytes_read = nullptr;
-};
-
-// Where the Parquet parts of one slice go: open() starts the next part and names its key;
-// may_commit() is asked right before a part is committed and throws when the export may write no
-// more (its claim was lost: commit/claim.h); done() follows the part's commit. All are called
-// from the encoding threads, concurrently.
-struct PartSink {
-  std::function<std::unique_ptr<store::Upload>(std::string& key)> open;
-  std::function<void()> may_commit;
-  std::function<void(const std::string& key, const FileOutcome& part)> done;
-};
+using exporter::FileOutcome;
+using exporter::PartSink;
+using exporter::ReadControl;
 
 struct FanOut {
   // Threads that decode and encode the slice's tuples, each into parts of its own, while the
@@ -70,7 +49,7 @@ struct FanOut {
 FileOutcome copy_to_parts(pg::Connection& conn, const std::string& sql,
                           const std::vector<types::ColumnMapping>& columns,
                           const parquet::WriterOptions& options, const FanOut& fan_out,
-                          const PartSink& sink, const CopyControl& control,
+                          const PartSink& sink, const ReadControl& control,
                           const std::string& what);
 
-}  // namespace snaplake::exporter
+}  // namespace snaplake::sources

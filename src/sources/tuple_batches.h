@@ -11,7 +11,7 @@
 #include <mutex>
 #include <vector>
 
-namespace snaplake::exporter {
+namespace snaplake::sources {
 
 struct TupleBatch {
   std::vector<uint8_t> bytes;  // tuples as the COPY stream carries them (pg/copy_binary.h)
@@ -119,4 +119,4 @@ class TupleBatchQueue {
   bool open_to_all_ = false;
 };
 
-}  // namespace snaplake::exporter
+}  // namespace snaplake::sources

@@ -1,15 +1,18 @@
-// ExportOptions::validate: the one statement of what the export accepts, for the CLI's flags
-// and the configuration's keys alike.
+// sources::validate (ExportOptions::validate and the source's own rules): the one statement of
+// what the export accepts, for the CLI's flags and the configuration's keys alike.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "common/error.h"
 #include "exporter/export.h"
+#include "sources/open_source.h"
 
-namespace snaplake::exporter {
+namespace snaplake::sources {
 namespace {
 
+using exporter::ExportOptions;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 ExportOptions valid() {
   ExportOptions o;
@@ -20,7 +23,7 @@ ExportOptions valid() {
 
 std::string refusal(const ExportOptions& o, const ExportOptions::Names& names = {}) {
   try {
-    o.validate(names);
+    validate(o, names);
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::InvalidInput) << e.what();
     return e.what();
@@ -32,7 +35,7 @@ std::string refusal(const ExportOptions& o, const ExportOptions::Names& names = 
 TEST(ExportOptions, TypeOverridesNeedTheTypedProfile) {
   ExportOptions o = valid();
   o.type_overrides.uuid = types::UuidAs::String;  // the defaults are fine with rds
-  EXPECT_NO_THROW(o.validate());
+  EXPECT_NO_THROW(validate(o));
   o.type_overrides.time = types::TimeAs::Micros;
   EXPECT_THAT(refusal(o), HasSubstr("invalid --type time micros: type overrides apply to the "
                                     "typed profile only"));
@@ -40,25 +43,25 @@ TEST(ExportOptions, TypeOverridesNeedTheTypedProfile) {
   names.type_override = "[export] type_{}";
   EXPECT_THAT(refusal(o, names), HasSubstr("invalid [export] type_time micros"));
   o.types = types::Profile::Typed;
-  EXPECT_NO_THROW(o.validate());
+  EXPECT_NO_THROW(validate(o));
 }
 
 TEST(ExportOptions, AcceptsWhatTheExportRuns) {
   ExportOptions o = valid();
-  EXPECT_NO_THROW(o.validate());
+  EXPECT_NO_THROW(validate(o));
   o.jobs = 64;
   o.codec = parquet::Codec::Zstd;
   o.compression_level = 22;
   o.export_id = "social-care-20261125";
   o.only = {"x", "x.public", "x.public.people"};
   o.to = "s3://export-bucket/prefix";
-  EXPECT_NO_THROW(o.validate());
+  EXPECT_NO_THROW(validate(o));
   o.codec = parquet::Codec::Gzip;
   o.compression_level = 9;
-  EXPECT_NO_THROW(o.validate());
+  EXPECT_NO_THROW(validate(o));
   o.codec = parquet::Codec::Snappy;
   o.compression_level = 0;  // every codec's default
-  EXPECT_NO_THROW(o.validate());
+  EXPECT_NO_THROW(validate(o));
 }
 
 TEST(ExportOptions, RefusesWhatTheExportWouldRefuseNamingTheOption) {
@@ -91,7 +94,29 @@ TEST(ExportOptions, RefusesWhatTheExportWouldRefuseNamingTheOption) {
   o = valid();
   o.source_uri = "postgresql://db/x?no_such_option=1";
   EXPECT_THAT(refusal(o), HasSubstr("--source: invalid PostgreSQL URI"));
+  o.source_uri = "oracle://db/x";
+  EXPECT_THAT(refusal(o), HasSubstr("--source: 'oracle' is no source snaplake reads"));
+}
+
+// A MySQL source is checked by its own rules: its URI form, and RDS's MySQL ExportOnly form
+// (db[.table]), which has no schema level.
+TEST(ExportOptions, AMysqlSourceFollowsMysqlRules) {
+  ExportOptions o = valid();
+  o.source_uri = "mysql://app@db:3306/shop";
+  o.only = {"shop", "shop.orders", "`my.db`.`t.1`"};
+  EXPECT_NO_THROW(validate(o));
+  o.source_uri = "mariadb://app@db/shop";
+  EXPECT_NO_THROW(validate(o));
+  o.only = {"shop.public.orders"};
+  EXPECT_THAT(refusal(o), HasSubstr("--only: "));
+  o.only = {};
+  o.source_uri = "mysql://app:pw@db/shop";
+  std::string message = refusal(o);
+  EXPECT_THAT(message, HasSubstr("--source: "));
+  EXPECT_THAT(message, Not(HasSubstr(":pw@")));
+  o.source_uri = "mysql://app@db/shop?no_such_option=1";
+  EXPECT_THAT(refusal(o), HasSubstr("--source: "));
 }
 
 }  // namespace
-}  // namespace snaplake::exporter
+}  // namespace snaplake::sources

@@ -1,10 +1,10 @@
-#include "exporter/tuple_batches.h"
+#include "sources/tuple_batches.h"
 
 #include <gtest/gtest.h>
 
 #include <thread>
 
-namespace snaplake::exporter {
+namespace snaplake::sources {
 namespace {
 
 std::unique_ptr<TupleBatch> filled(TupleBatchQueue& q, uint8_t byte) {
@@ -56,4 +56,4 @@ TEST(TupleBatchQueue, BatchesAreRecycledAndBounded) {
 }
 
 }  // namespace
-}  // namespace snaplake::exporter
+}  // namespace snaplake::sources

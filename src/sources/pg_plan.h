@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace snaplake::exporter {
+namespace snaplake::sources {
 
 struct PageRange {
   uint64_t begin = 0;
@@ -32,4 +32,4 @@ std::vector<PageRange> split_pages(uint64_t pages, int readers, const SplitPolic
 // The SQL condition selecting a range ("" for the whole relation).
 std::string ctid_condition(const PageRange& range);
 
-}  // namespace snaplake::exporter
+}  // namespace snaplake::sources

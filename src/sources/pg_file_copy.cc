@@ -1,4 +1,4 @@
-#include "exporter/file_copy.h"
+#include "sources/pg_file_copy.h"
 
 #include <algorithm>
 #include <exception>
@@ -6,13 +6,13 @@
 #include <thread>
 
 #include "common/error.h"
-#include "exporter/tuple_batches.h"
 #include "parquet/file_writer.h"
 #include "pg/binary_values.h"
 #include "pg/copy_binary.h"
 #include "pg/text_render.h"
+#include "sources/tuple_batches.h"
 
-namespace snaplake::exporter {
+namespace snaplake::sources {
 
 using types::Decode;
 
@@ -384,7 +384,7 @@ class FirstError {
 FileOutcome copy_to_parts(pg::Connection& conn, const std::string& sql,
                           const std::vector<types::ColumnMapping>& columns,
                           const parquet::WriterOptions& options, const FanOut& fan_out,
-                          const PartSink& sink, const CopyControl& control,
+                          const PartSink& sink, const ReadControl& control,
                           const std::string& what) {
   const size_t encoders = std::max<size_t>(fan_out.encoders, 1);
   // Two batches per encoder in flight, plus the one being filled: the reader stays ahead.
@@ -401,6 +401,8 @@ FileOutcome copy_to_parts(pg::Connection& conn, const std::string& sql,
           parts[e]->encode(*batch);
           if (control.rows_done)
             control.rows_done->fetch_add(batch->rows, std::memory_order_relaxed);
+          if (control.table_rows_done)
+            control.table_rows_done->fetch_add(batch->rows, std::memory_order_relaxed);
           queue.recycle(std::move(batch));
         }
         // A cancelled queue is a broken stream, not its end: the open part holds only some of
@@ -482,4 +484,4 @@ FileOutcome copy_to_parts(pg::Connection& conn, const std::string& sql,
   return totals;
 }
 
-}  // namespace snaplake::exporter
+}  // namespace snaplake::sources

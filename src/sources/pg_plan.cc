@@ -1,10 +1,10 @@
-#include "exporter/plan.h"
+#include "sources/pg_plan.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-namespace snaplake::exporter {
+namespace snaplake::sources {
 
 std::vector<PageRange> split_pages(uint64_t pages, int readers, const SplitPolicy& policy) {
   if (readers < 2 || pages < policy.min_pages_to_split) return {PageRange{0, std::nullopt}};
@@ -23,4 +23,4 @@ std::string ctid_condition(const PageRange& range) {
   return lower + upper;
 }
 
-}  // namespace snaplake::exporter
+}  // namespace snaplake::sources

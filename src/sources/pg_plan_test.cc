@@ -1,8 +1,8 @@
-#include "exporter/plan.h"
+#include "sources/pg_plan.h"
 
 #include <gtest/gtest.h>
 
-namespace snaplake::exporter {
+namespace snaplake::sources {
 namespace {
 
 TEST(Plan, SmallRelationsAreReadWhole) {
@@ -49,4 +49,4 @@ TEST(Plan, CtidConditions) {
 }
 
 }  // namespace
-}  // namespace snaplake::exporter
+}  // namespace snaplake::sources
