@@ -41,6 +41,7 @@
 #include "rds_export/keys.h"
 #include "store/object_store.h"
 #include "store/s3_store.h"
+#include "store/write_defaults.h"
 
 namespace snaplake::exporter {
 
@@ -86,6 +87,13 @@ void ExportOptions::validate(const Names& names) const {
   };
   named(names.source, [&] { pg::parse_conninfo(source_uri); });
   if (to.starts_with("s3://")) named(names.to, [&] { store::parse_s3_location(to); });
+  // SSE-KMS is S3's: a folder has nothing that would encrypt with the key, and silently
+  // writing plain files where encryption was asked for is worse than refusing.
+  if (!kms_key_id.empty() && !to.starts_with("s3://")) {
+    fail(ErrorKind::InvalidInput,
+         "invalid {} '{}': SSE-KMS needs an s3:// destination, and {} is '{}'", names.kms_key_id,
+         kms_key_id, names.to, to);
+  }
   if (!export_id.empty()) named(names.export_id, [&] { validate_export_id(export_id); });
   for (const auto& text : only) named(names.only, [&] { pg::parse_only_filter(text); });
   // Overrides shape the typed profile; the rds profile is AWS's mapping, which they would
@@ -360,6 +368,8 @@ class Exporter {
     };
   }
   void write_info() { claim_->write(render_info()); }
+  // The login of the next connection (a fresh one each time: see ExportOptions::login).
+  Login login() const { return o_.login ? o_.login() : Login{}; }
   ExportResult kept_result(const std::string& existing);
   // After a failure: everything of the export but export_info goes (this attempt's parts and
   // what earlier attempts left), and unfinished uploads with it. Best effort.
@@ -402,7 +412,7 @@ std::vector<std::string> Exporter::databases_to_export() {
   } else {
     // A URI without a database: list them from the maintenance database.
     pg::Connection conn = pg::Connection::open(
-        o_.source_uri, conninfo.database.empty() ? "postgres" : "", "snaplake export");
+        o_.source_uri, conninfo.database.empty() ? "postgres" : "", "snaplake export", login());
     all = pg::list_databases(conn);
   }
   if (filters_.empty()) return all;
@@ -424,7 +434,7 @@ std::vector<std::string> Exporter::databases_to_export() {
 void Exporter::discover(const std::vector<std::string>& databases) {
   for (const auto& name : databases) {
     auto db = std::make_unique<DatabaseJob>(DatabaseJob{
-        name, "", pg::Connection::open(o_.source_uri, name, "snaplake export"), {}, {}});
+        name, "", pg::Connection::open(o_.source_uri, name, "snaplake export", login()), {}, {}});
     pg::configure_session(db->coordinator);
     db->snapshot = pg::export_snapshot(db->coordinator);
     log::info("database '{}': snapshot {} taken at {}", name, db->snapshot.id,
@@ -573,7 +583,8 @@ void Exporter::export_database(DatabaseJob& db) {
   // connection fails the export before anything is written.
   std::vector<pg::Connection> connections;
   for (size_t i = 0; i < workers; ++i) {
-    connections.push_back(pg::Connection::open(o_.source_uri, db.name, "snaplake export worker"));
+    connections.push_back(
+        pg::Connection::open(o_.source_uri, db.name, "snaplake export worker", login()));
     pg::configure_session(connections.back());
     pg::join_snapshot(connections.back(), db.snapshot.id);
   }
@@ -704,6 +715,9 @@ ExportResult Exporter::run() {
       (128ull << 20) / static_cast<uint64_t>(o_.jobs), 8ull << 20, 64ull << 20);
 
   store_ = store::open_store(o_.to, o_.aws);
+  if (!o_.kms_key_id.empty()) {
+    store_ = store::with_write_defaults(std::move(store_), {.kms_key_id = o_.kms_key_id});
+  }
   log::Scope scope("export", info_.export_id);
   info_.status = "STARTING";
   const std::string prefix = info_.export_id + "/";
