@@ -1,5 +1,9 @@
 #include "aws/credentials.h"
 
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -23,7 +27,6 @@ Clock::time_point expiration_time(std::string_view text) {
   if (!t) fail(ErrorKind::Auth, "invalid timestamp '{}' in AWS credentials", text);
   return *t;
 }
-
 
 std::string read_text_file(const std::string& path, std::string_view what) {
   std::ifstream in(path);
@@ -176,6 +179,133 @@ class AssumeRoleProvider final : public CredentialsProvider {
   AwsConfig config_;
 };
 
+// credential_process: the command runs without a shell, its words split as botocore splits them
+// (shlex.split: whitespace separates words; '…' keeps everything literally; "…" keeps all but
+// \" and \\; a backslash outside quotes escapes the next character). No variables, globs,
+// pipes or redirections are expanded: a command that needs them names a script.
+std::vector<std::string> split_command(std::string_view command, std::string_view profile) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (size_t i = 0; i < command.size(); ++i) {
+    char c = command[i];
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::exchange(word, {}));
+      in_word = false;
+      continue;
+    }
+    in_word = true;
+    if (c == '\\' && i + 1 < command.size()) {
+      word += command[++i];
+    } else if (c == '\'' || c == '"') {
+      size_t end = i + 1;
+      while (end < command.size() && command[end] != c) {
+        if (c == '"' && command[end] == '\\' && end + 1 < command.size() &&
+            (command[end + 1] == '"' || command[end + 1] == '\\')) {
+          ++end;
+        }
+        word += command[end++];
+      }
+      if (end >= command.size()) {
+        fail(ErrorKind::Config, "AWS profile '{}': credential_process has an unclosed {}", profile,
+             c);
+      }
+      i = end;
+    } else {
+      word += c;
+    }
+  }
+  if (in_word) words.push_back(word);
+  if (words.empty())
+    fail(ErrorKind::Config, "AWS profile '{}': credential_process is empty", profile);
+  return words;
+}
+
+// Runs the command and returns what it wrote on stdout; its stderr is the process's (the AWS CLI
+// does the same, so that a command can prompt or explain). Throws Error(Auth) when it cannot be
+// run or exits with another status than 0.
+std::string run_credential_process(const std::vector<std::string>& words, std::string_view what) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) fail(ErrorKind::Io, "cannot {}: pipe: {}", what, std::strerror(errno));
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+  posix_spawn_file_actions_addclose(&actions, pipe_fds[1]);
+  std::vector<char*> argv;
+  for (const auto& w : words) argv.push_back(const_cast<char*>(w.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  int spawned = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(pipe_fds[1]);
+  if (spawned != 0) {
+    close(pipe_fds[0]);
+    fail(ErrorKind::Auth, "cannot {}: cannot run '{}': {}", what, words[0], std::strerror(spawned));
+  }
+  std::string out;
+  char buffer[4096];
+  for (;;) {
+    ssize_t n = read(pipe_fds[0], buffer, sizeof buffer);
+    if (n > 0) {
+      out.append(buffer, static_cast<size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  close(pipe_fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    fail(ErrorKind::Auth, "cannot {}: '{}' {}", what, words[0],
+         WIFEXITED(status) ? fmt::format("exited with status {}", WEXITSTATUS(status))
+                           : fmt::format("was killed by signal {}", WTERMSIG(status)));
+  }
+  return out;
+}
+
+// The credential_process output (https://docs.aws.amazon.com/sdkref/latest/guide/
+// feature-process-credentials.html): {"Version": 1, "AccessKeyId", "SecretAccessKey",
+// "SessionToken"?, "Expiration"? (ISO-8601; absent: never expires)}.
+Credentials parse_process_credentials(const std::string& body, std::string_view what) {
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (!json.is_object()) fail(ErrorKind::Auth, "cannot {}: its output is not a JSON object", what);
+  if (!json.contains("Version") || json["Version"] != 1) {
+    fail(ErrorKind::Auth, "cannot {}: its output is not \"Version\": 1", what);
+  }
+  auto text = [&](const char* key) {
+    auto it = json.find(key);
+    return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  Credentials out{text("AccessKeyId"), text("SecretAccessKey"), text("SessionToken"), {}};
+  if (out.access_key_id.empty() || out.secret_access_key.empty()) {
+    fail(ErrorKind::Auth, "cannot {}: its output has no AccessKeyId and SecretAccessKey", what);
+  }
+  if (std::string expiration = text("Expiration"); !expiration.empty()) {
+    out.expiration = expiration_time(expiration);
+  }
+  return out;
+}
+
+class ProcessProvider final : public CredentialsProvider {
+ public:
+  ProcessProvider(std::string command, std::string profile)
+      : command_(std::move(command)), profile_(std::move(profile)) {}
+  Credentials get() override {
+    std::string what =
+        fmt::format("get credentials from profile '{}''s credential_process", profile_);
+    return parse_process_credentials(
+        run_credential_process(split_command(command_, profile_), what), what);
+  }
+  std::string name() const override {
+    return fmt::format("profile '{}' credential_process", profile_);
+  }
+
+ private:
+  std::string command_, profile_;
+};
+
 class ProfileProvider final : public CredentialsProvider {
  public:
   ProfileProvider(Environment env, std::string profile, std::shared_ptr<HttpClient> http,
@@ -222,6 +352,10 @@ class ProfileProvider final : public CredentialsProvider {
     }
     if (!role_arn.empty()) {
       std::shared_ptr<CredentialsProvider> source;
+      if (!value("credential_process").empty() && value("source_profile").empty()) {
+        source = std::make_shared<ProcessProvider>(value("credential_process"), profile);
+        return assume_role(source, role_arn, session_name, value("external_id"), http_, config_);
+      }
       if (!value("source_profile").empty()) {
         std::string source_profile = value("source_profile");
         // A profile naming itself as source uses its own static keys.
@@ -241,6 +375,18 @@ class ProfileProvider final : public CredentialsProvider {
         fail(ErrorKind::Config, "AWS profile '{}' has role_arn but no source_profile", profile);
       }
       return assume_role(source, role_arn, session_name, value("external_id"), http_, config_);
+    }
+    if (value("aws_access_key_id").empty() && !value("credential_process").empty()) {
+      // Cached and renewed before its Expiration by the refreshing() around the profile.
+      return std::make_shared<ProcessProvider>(value("credential_process"), profile);
+    }
+    if (value("aws_access_key_id").empty() &&
+        (!value("sso_start_url").empty() || !value("sso_session").empty())) {
+      fail(ErrorKind::Auth,
+           "AWS profile '{}' uses IAM Identity Center (SSO), which snaplake does not support: "
+           "give the profile credential_process = aws configure export-credentials --profile {} "
+           "--format process (after `aws sso login`), or use another credential source",
+           profile, profile);
     }
     if (value("aws_access_key_id").empty() || value("aws_secret_access_key").empty()) {
       fail(ErrorKind::Auth, "AWS profile '{}' has no aws_access_key_id/aws_secret_access_key",

@@ -4,7 +4,12 @@
 //   2. web identity: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN (STS AssumeRoleWithWebIdentity;
 //      EKS service accounts, GitHub OIDC)
 //   3. shared files for AWS_PROFILE: ~/.aws/credentials and ~/.aws/config (static keys, or
-//      role_arn + source_profile -> STS AssumeRole, or role_arn + web_identity_token_file)
+//      role_arn + source_profile -> STS AssumeRole, or role_arn + web_identity_token_file, or
+//      credential_process: a command run without a shell, its words split as botocore's
+//      shlex.split does, printing {"Version": 1, "AccessKeyId", "SecretAccessKey",
+//      "SessionToken", "Expiration"}; run again before Expiration). SSO profiles (sso_start_url,
+//      sso_session) are not supported: a clear error says to use
+//      `aws configure export-credentials --format process` as their credential_process.
 //   4. container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (ECS) or _FULL_URI with
 //      AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE] (EKS Pod Identity, Lambda-like hosts)
 //   5. EC2 instance metadata, IMDSv2 (a session token from PUT /latest/api/token first);

@@ -66,6 +66,84 @@ TEST(Credentials, Environment) {
   EXPECT_THROW(environment_credentials(env_of({}))->get(), Error);
 }
 
+// A credential_process script: counts its runs in `count`, prints its first argument as the
+// session token and an Expiration `expires_in` from now (GNU date).
+std::string process_script(TempDir& dir, const std::string& name, const std::string& expires_in) {
+  std::string path =
+      dir.write(name,
+                "#!/bin/sh\n"
+                "n=$(( $(cat \"$(dirname \"$0\")/count\" 2>/dev/null || echo 0) + 1 ))\n"
+                "echo $n > \"$(dirname \"$0\")/count\"\n"
+                "printf '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC%s\", "
+                "\"SecretAccessKey\": \"s\", \"SessionToken\": \"%s\", "
+                "\"Expiration\": \"%s\"}' \"$n\" \"$1\" "
+                "\"$(date -u -d '" +
+                    expires_in + "' +%Y-%m-%dT%H:%M:%SZ)\"\n");
+  fs::permissions(path, fs::perms::owner_all);
+  return path;
+}
+
+TEST(Credentials, CredentialProcessRunsWithoutAShellAndIsRenewedBeforeExpiration) {
+  TempDir dir;
+  // A path with a space, quoted; an argument with a space, and a $ that no shell expands.
+  std::string script = process_script(dir, "get creds.sh", "+1 minute");
+  auto env =
+      env_of({{"AWS_SHARED_CREDENTIALS_FILE", dir.write("credentials", "")},
+              {"AWS_CONFIG_FILE", dir.write("config", "[profile proc]\ncredential_process = '" +
+                                                          script + "' \"token with $HOME\"\n")}});
+  auto provider = profile_credentials(env, "proc", HttpClient::create(), {});
+  Credentials first = provider->get();
+  EXPECT_EQ(first.access_key_id, "AKIDPROC1");
+  EXPECT_EQ(first.secret_access_key, "s");
+  EXPECT_EQ(first.session_token, "token with $HOME");
+  ASSERT_TRUE(first.expiration.has_value());
+  // It expires within kRefreshAhead: the next get() runs the process again.
+  EXPECT_EQ(provider->get().access_key_id, "AKIDPROC2");
+}
+
+TEST(Credentials, CredentialProcessCredentialsAreCachedUntilNearExpiration) {
+  TempDir dir;
+  std::string script = process_script(dir, "creds.sh", "+2 hours");
+  auto env = env_of({{"AWS_SHARED_CREDENTIALS_FILE", dir.write("credentials", "")},
+                     {"AWS_CONFIG_FILE",
+                      dir.write("config", "[default]\ncredential_process = " + script + "\n")}});
+  auto provider = profile_credentials(env, "default", HttpClient::create(), {});
+  EXPECT_EQ(provider->get().access_key_id, "AKIDPROC1");
+  EXPECT_EQ(provider->get().access_key_id, "AKIDPROC1");
+}
+
+TEST(Credentials, CredentialProcessFailuresAreClear) {
+  TempDir dir;
+  auto message = [&](const std::string& config) -> std::string {
+    auto env = env_of({{"AWS_SHARED_CREDENTIALS_FILE", dir.write("credentials", "")},
+                       {"AWS_CONFIG_FILE", dir.write("config", config)}});
+    try {
+      profile_credentials(env, "p", HttpClient::create(), {})->get();
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  EXPECT_EQ(message("[profile p]\ncredential_process = /bin/false\n"),
+            "cannot get credentials from profile 'p''s credential_process: '/bin/false' exited "
+            "with status 1");
+  EXPECT_EQ(message("[profile p]\ncredential_process = /bin/echo '{\"Version\":2}'\n"),
+            "cannot get credentials from profile 'p''s credential_process: its output is not "
+            "\"Version\": 1");
+  EXPECT_EQ(message("[profile p]\ncredential_process = /nonexistent/x\n"),
+            "cannot get credentials from profile 'p''s credential_process: cannot run "
+            "'/nonexistent/x': No such file or directory");
+  std::string sso =
+      message("[profile p]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = r\n");
+  EXPECT_NE(sso.find("AWS profile 'p' uses IAM Identity Center (SSO), which snaplake does not "
+                     "support: give the profile credential_process = aws configure "
+                     "export-credentials --profile p --format process"),
+            std::string::npos)
+      << sso;
+  EXPECT_NE(message("[profile p]\nsso_start_url = https://corp.awsapps.com/start\n").find("SSO"),
+            std::string::npos);
+}
+
 TEST(Credentials, SharedFilesWithProfile) {
   TempDir dir;
   auto env =

@@ -104,6 +104,9 @@ void add_export_command(CLI::App& root, int& exit_status) {
                   "(default) or uuid; time=string (default), micros (plain INT64) or time; "
                   "timestamp=micros (default) or millis")
       ->type_name("TYPE=VALUE");
+  cmd->add_option("--kms-key-id", options->kms_key_id,
+                  "SSE-KMS key (id, ARN or alias/name) for every object of the export; s3:// "
+                  "destinations only (default: the bucket's own encryption)");
   cmd->add_flag("--all-databases", options->all_databases,
                 "Export every database of the server, even when the URI names one");
   auto lease = std::make_shared<double>(60);

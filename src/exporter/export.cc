@@ -37,6 +37,7 @@
 #include "rds_export/keys.h"
 #include "store/object_store.h"
 #include "store/s3_store.h"
+#include "store/write_defaults.h"
 
 namespace snaplake::exporter {
 
@@ -81,6 +82,13 @@ void ExportOptions::validate(const Names& names) const {
     }
   };
   if (to.starts_with("s3://")) named(names.to, [&] { store::parse_s3_location(to); });
+  // SSE-KMS is S3's: a folder has nothing that would encrypt with the key, and silently
+  // writing plain files where encryption was asked for is worse than refusing.
+  if (!kms_key_id.empty() && !to.starts_with("s3://")) {
+    fail(ErrorKind::InvalidInput,
+         "invalid {} '{}': SSE-KMS needs an s3:// destination, and {} is '{}'", names.kms_key_id,
+         kms_key_id, names.to, to);
+  }
   if (!export_id.empty()) named(names.export_id, [&] { validate_export_id(export_id); });
   // Overrides shape the typed profile; the rds profile is AWS's mapping, which they would
   // silently not change.
@@ -625,6 +633,9 @@ ExportResult Exporter::run() {
       (128ull << 20) / static_cast<uint64_t>(o_.jobs), 8ull << 20, 64ull << 20);
 
   store_ = store::open_store(o_.to, o_.aws);
+  if (!o_.kms_key_id.empty()) {
+    store_ = store::with_write_defaults(std::move(store_), {.kms_key_id = o_.kms_key_id});
+  }
   log::Scope scope("export", info_.export_id);
   info_.status = "STARTING";
   const std::string prefix = info_.export_id + "/";

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "exporter/source.h"
+#include "common/login.h"
 #include "parquet/options.h"
 #include "rds_export/documents.h"
 #include "types/overrides.h"
@@ -44,6 +45,13 @@ struct ExportOptions {
   // How the typed profile writes uuid, time and timestamp (types/overrides.h); the rds profile
   // takes none but the defaults.
   types::TypeOverrides type_overrides;
+  // SSE-KMS for every object of the export (parts, export_info, export_tables_info, markers):
+  // a key id, ARN or alias ("alias/x"); "" = the bucket's default encryption. s3:// only. (Not
+  // an rds instance's kms_key_id, which is the key RDS's own export task encrypts with.)
+  std::string kms_key_id;
+  // The login of every connection to the source when it is not libpq's own (pipeline: an
+  // instance's password_secret_arn or iam_auth, pipeline/source_login.h); empty = none.
+  LoginSource login;
   std::string source_arn;  // recorded as sourceArn (pipeline: the snapshot ARN)
   // pipeline: the snapshot and time of the event the export stands for (rds_export/documents.h)
   rds_export::ExportInfoDoc::SourceSnapshot source_snapshot;
@@ -69,6 +77,7 @@ struct ExportOptions {
     std::string only = "--only";
     std::string jobs = "--jobs";
     std::string compression_level = "--compression-level";
+    std::string kms_key_id = "--kms-key-id";
     // One override: "{}" is its key ("uuid"), e.g. "--type {}" or "[export] type_{}".
     std::string type_override = "--type {}";
   };

@@ -63,6 +63,8 @@ ConnInfo parse_conninfo(const std::string& uri) {
     if (key == "dbname") info.database = o->val;
     if (key == "user") info.user = o->val;
     if (key == "host") info.host = o->val;
+    if (key == "port") info.port = o->val;
+    if (key == "sslmode") info.sslmode = o->val;
     if (key == "password" && *o->val != '\0') info.has_password = true;
   }
   PQconninfoFree(options);
@@ -115,7 +117,7 @@ ConnectFailure classify_connect_failure(std::string_view m) {
 }
 
 Connection Connection::open(const std::string& uri, const std::string& database,
-                            const std::string& application_name) {
+                            const std::string& application_name, const Login& login) {
   // libpq reads keywords in order: the URI (expand_dbname) may set connect_timeout itself and
   // so override our default; a second dbname is taken as a plain database name (libpq docs,
   // PQconnectdbParams: "any subsequent dbname value is processed as plain database name").
@@ -125,6 +127,16 @@ Connection Connection::open(const std::string& uri, const std::string& database,
   if (!database.empty()) {
     keys.push_back("dbname");
     values.push_back(database.c_str());
+  }
+  // After the URI, so that they win ("when key words are repeated, the last processed value is
+  // retained"). The password never enters a string that is logged or shown.
+  if (!login.user.empty()) {
+    keys.push_back("user");
+    values.push_back(login.user.c_str());
+  }
+  if (!login.password.empty()) {
+    keys.push_back("password");
+    values.push_back(login.password.c_str());
   }
   keys.push_back(nullptr);
   values.push_back(nullptr);

@@ -1,7 +1,8 @@
 // A PostgreSQL connection (libpq) owned by RAII, and the results it returns. Opening one is a
 // static factory that throws a one-line, redacted Error classified by cause: unreachable server
 // (Network), rejected credentials (Auth), missing database (NotFound), anything else (Source).
-// Passwords come only from libpq's usual places (the URI, PGPASSWORD, ~/.pgpass, passfile).
+// Passwords come from libpq's usual places (the URI, PGPASSWORD, ~/.pgpass, passfile) or from a
+// Login resolved in memory (common/login.h), given to libpq as a connection parameter.
 #pragma once
 
 #include <libpq-fe.h>
@@ -13,6 +14,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/login.h"
 
 namespace snaplake::pg {
 
@@ -43,6 +46,8 @@ struct ConnInfo {
   std::string database;  // "" when the URI names none
   std::string user;
   std::string host;
+  std::string sslmode;        // "" when the URI names none
+  std::string port;           // "" when the URI names none (libpq: 5432)
   bool has_password = false;  // the text itself holds a password (user:pw@, ?password=)
 };
 // Parses a URI with libpq's own parser; throws Error(InvalidInput) for a malformed one.
@@ -50,9 +55,10 @@ ConnInfo parse_conninfo(const std::string& uri);
 
 class Connection {
  public:
-  // Connects to `uri`, to `database` instead of the URI's when it is not empty.
+  // Connects to `uri`, to `database` instead of the URI's when it is not empty, as `login`'s
+  // user and with its password where they are not empty.
   static Connection open(const std::string& uri, const std::string& database = {},
-                         const std::string& application_name = "snaplake");
+                         const std::string& application_name = "snaplake", const Login& login = {});
 
   Connection(Connection&&) noexcept = default;
   Connection& operator=(Connection&&) noexcept = default;

@@ -114,6 +114,21 @@ class SectionReader {
     }
   }
 
+  void boolean(std::string_view key, bool& target) {
+    if (const toml::node* node = take(key)) {
+      const auto* value = node->as_boolean();
+      if (!value) wrong_type(key, "true or false", *node);
+      target = value->get();
+    }
+    if (auto text = from_env(key)) {
+      if (*text != "true" && *text != "false") {
+        fail(ErrorKind::Config, "{}: {}: expected true or false, got '{}'", file_, env_name(key),
+             *text);
+      }
+      target = *text == "true";
+    }
+  }
+
   void strings(std::string_view key, std::vector<std::string>& target) {
     if (const toml::node* node = take(key)) {
       const auto* array = node->as_array();
@@ -248,6 +263,7 @@ void read_export(SectionReader& r, Config& c) {
   r.choice("type_time", c.export_.type_overrides.time, types::kTimeAsNames);
   r.choice("type_timestamp", c.export_.type_overrides.timestamp, types::kTimestampUnitNames);
   r.integer("jobs", c.export_.jobs, 1);
+  r.string("kms_key_id", c.export_.kms_key_id);
   r.duration("max_wait", c.export_.max_wait);
   r.duration("lease", c.export_.lease);
   r.duration("max_event_age", c.export_.max_event_age);
@@ -283,6 +299,8 @@ void read_instance(SectionReader& r, InstanceConfig& instance) {
   r.choice("engine", instance.engine, kEngineNames);
   r.string("source", instance.source);
   r.strings("databases", instance.databases);
+  r.string("password_secret_arn", instance.password_secret_arn);
+  r.boolean("iam_auth", instance.iam_auth);
   r.string("iam_role_arn", instance.iam_role_arn);
   r.string("kms_key_id", instance.kms_key_id);
   r.string("export_bucket", instance.export_bucket);
@@ -361,8 +379,31 @@ void check_instance(const SectionReader& r, const InstanceConfig& instance) {
     if (info.has_password) {
       r.bad_value("source",
                   "the URI holds a password, and passwords never come from the configuration: "
-                  "give it in PGPASSWORD, ~/.pgpass or a passfile instead");
+                  "give it in password_secret_arn, PGPASSWORD, ~/.pgpass or a passfile instead");
     }
+    if (instance.iam_auth) {
+      // RDS accepts an IAM token over TLS only; and a token is a password worth protecting.
+      if (info.user.empty()) r.bad_value("source", "iam_auth needs the URI to name the user");
+      if (info.host.empty() || info.host.starts_with('/')) {
+        r.bad_value("source", "iam_auth needs the URI to name the instance's host");
+      }
+      if (info.sslmode != "require" && info.sslmode != "verify-ca" &&
+          info.sslmode != "verify-full") {
+        r.bad_value("source",
+                    fmt::format("iam_auth needs TLS: add ?sslmode=require (or verify-ca, "
+                                "verify-full) to the URI (it has {})",
+                                info.sslmode.empty() ? "none" : "sslmode=" + info.sslmode));
+      }
+    }
+  }
+  if (instance.iam_auth && !instance.password_secret_arn.empty()) {
+    r.bad_value("iam_auth", "use either iam_auth or password_secret_arn, not both");
+  }
+  if (instance.engine == Engine::Rds &&
+      (instance.iam_auth || !instance.password_secret_arn.empty())) {
+    r.bad_value(instance.iam_auth ? "iam_auth" : "password_secret_arn",
+                fmt::format("applies to engines that connect to the database, not to \"{}\"",
+                            to_string(instance.engine)));
   }
 }
 
@@ -473,6 +514,7 @@ void check_export_options(const Config& config) {
     names.only = label + " databases";
     names.to = "[export] to";
     names.jobs = "[export] jobs";
+    names.kms_key_id = "[export] kms_key_id";
     names.type_override = "[export] type_{}";
     try {
       sources::validate(export_options(config, instance), names);
@@ -673,6 +715,7 @@ exporter::ExportOptions export_options(const Config& config, const InstanceConfi
   options.codec = config.export_.compression;
   options.types = config.export_.types;
   options.type_overrides = config.export_.type_overrides;
+  options.kms_key_id = config.export_.kms_key_id;
   return options;
 }
 

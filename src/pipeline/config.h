@@ -54,6 +54,9 @@ struct ExportConfig {
   types::Profile types = types::Profile::Rds;
   types::TypeOverrides type_overrides;  // type_uuid, type_time, type_timestamp
   int jobs = 2;
+  // postgres engine: SSE-KMS for every object of each export (exporter::ExportOptions::
+  // kms_key_id); "" = the bucket's default. Not [[instances]] kms_key_id (the rds engine's key).
+  std::string kms_key_id;
   // rds engine: how long an event waits for its snapshot to finish being created, or for a free
   // RDS export slot, before it is dead-lettered.
   std::chrono::milliseconds max_wait = std::chrono::hours(1);
@@ -109,9 +112,14 @@ struct InstanceConfig {
   Engine engine = Engine::Postgres;
   std::string source;                  // postgresql://… (postgres engine)
   std::vector<std::string> databases;  // default: the URI's database, or all if it names none
-  std::string iam_role_arn;            // rds engine
-  std::string kms_key_id;              // rds engine
-  std::string export_bucket;           // rds engine
+  // postgres engine: where the password comes from when not libpq's own places
+  // (pipeline/source_login.h): a Secrets Manager secret (RDS's JSON form with "username" and
+  // "password", or the password as plain text), or an RDS IAM authentication token.
+  std::string password_secret_arn;
+  bool iam_auth = false;
+  std::string iam_role_arn;   // rds engine
+  std::string kms_key_id;     // rds engine: the key RDS's StartExportTask encrypts with
+  std::string export_bucket;  // rds engine
 };
 
 struct Config {

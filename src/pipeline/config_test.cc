@@ -56,6 +56,7 @@ to = "s3://export-bucket/snaplake"
 compression = "zstd"
 types = "typed"
 jobs = 4
+kms_key_id = "alias/exports"
 max_wait = "2h"
 
 [landing]
@@ -74,6 +75,12 @@ id = "social-care-db"
 engine = "postgres"
 source = "postgresql://admin@db.internal:5432/social_care"
 databases = ["social_care", "audit"]
+password_secret_arn = "arn:aws:secretsmanager:eu-west-2:1:secret:rds-admin-AbCdEf"
+
+[[instances]]
+id = "payroll-db"
+source = "postgresql://iam_reader@payroll.abc.eu-west-2.rds.amazonaws.com/payroll?sslmode=verify-full"
+iam_auth = true
 
 [[instances]]
 id = "housing-db"
@@ -101,14 +108,52 @@ TEST(Config, ReadsEveryKey) {
   EXPECT_EQ(c.landing.kms_key_id, "alias/raw");
   EXPECT_EQ(c.aws.region, "eu-west-1");
   EXPECT_EQ(c.aws.endpoint_url, "http://127.0.0.1:5000");
-  ASSERT_EQ(c.instances.size(), 2u);
+  EXPECT_EQ(c.export_.kms_key_id, "alias/exports");
+  EXPECT_EQ(export_options(c, c.instances[0]).kms_key_id, "alias/exports");
+  ASSERT_EQ(c.instances.size(), 3u);
   EXPECT_EQ(c.instances[0].id, "social-care-db");
   EXPECT_EQ(c.instances[0].databases, (std::vector<std::string>{"social_care", "audit"}));
-  EXPECT_EQ(c.instances[1].engine, Engine::Rds);
-  EXPECT_EQ(c.instances[1].export_bucket, "rds-exports");
+  EXPECT_EQ(c.instances[0].password_secret_arn,
+            "arn:aws:secretsmanager:eu-west-2:1:secret:rds-admin-AbCdEf");
+  EXPECT_FALSE(c.instances[0].iam_auth);
+  EXPECT_TRUE(c.instances[1].iam_auth);
+  EXPECT_EQ(c.instances[2].engine, Engine::Rds);
+  EXPECT_EQ(c.instances[2].export_bucket, "rds-exports");
   ASSERT_NE(c.find_instance("housing-db"), nullptr);
   EXPECT_EQ(c.find_instance("nope"), nullptr);
   EXPECT_EQ(c.status_path(), "/etc/snaplake/state/status.db");
+}
+
+TEST(Config, ExportKmsKeyNeedsAnS3Destination) {
+  EXPECT_THAT(config_error("[export]\nto = \"exports\"\nkms_key_id = \"alias/x\"\n"),
+              HasSubstr("[export] kms_key_id 'alias/x': SSE-KMS needs an s3:// destination, and "
+                        "[export] to is '/etc/snaplake/exports'"));
+  EXPECT_THAT(config_error("", {{"SNAPLAKE_EXPORT_KMS_KEY_ID", "alias/x"}}),
+              HasSubstr("[export] kms_key_id 'alias/x'"));
+}
+
+TEST(Config, IamAuthNeedsTlsAUserAndAHost) {
+  auto instance = [](std::string_view source, std::string_view more = "iam_auth = true") {
+    return fmt::format("[[instances]]\nid = \"a\"\nsource = \"{}\"\n{}\n", source, more);
+  };
+  EXPECT_NO_THROW(parse(instance("postgresql://u@h.example/db?sslmode=require")));
+  EXPECT_NO_THROW(parse(instance("postgresql://u@h.example/db?sslmode=verify-ca")));
+  EXPECT_THAT(config_error(instance("postgresql://u@h.example/db")),
+              HasSubstr("iam_auth needs TLS: add ?sslmode=require (or verify-ca, verify-full) to "
+                        "the URI (it has none)"));
+  EXPECT_THAT(config_error(instance("postgresql://u@h.example/db?sslmode=prefer")),
+              HasSubstr("(it has sslmode=prefer)"));
+  EXPECT_THAT(config_error(instance("postgresql://h.example/db?sslmode=require")),
+              HasSubstr("iam_auth needs the URI to name the user"));
+  EXPECT_THAT(config_error(instance("postgresql://u@h.example/db?sslmode=require",
+                                    "iam_auth = true\npassword_secret_arn = \"arn:x\"")),
+              HasSubstr("use either iam_auth or password_secret_arn, not both"));
+  EXPECT_THAT(config_error(instance("postgresql://u@h.example/db", "iam_auth = \"yes\"")),
+              HasSubstr("iam_auth: expected true or false, got a string"));
+  EXPECT_THAT(config_error("[[instances]]\nid = \"r\"\nengine = \"rds\"\niam_role_arn = \"x\"\n"
+                           "kms_key_id = \"k\"\nexport_bucket = \"b\"\n"
+                           "password_secret_arn = \"arn:x\"\n"),
+              HasSubstr("password_secret_arn: applies to engines that connect to the database"));
 }
 
 TEST(Config, DefaultsAreTheEmbeddedOnesResolvedAgainstTheFile) {
@@ -137,6 +182,8 @@ TEST(Config, EnvironmentOverridesTheFile) {
   Config c = parse(kFull, {{"SNAPLAKE_QUEUE_MAX_RECEIVES", "7"},
                            {"SNAPLAKE_QUEUE_VISIBILITY_TIMEOUT", "1h30m"},
                            {"SNAPLAKE_EXPORT_TO", "local-exports"},
+                           // A folder has no SSE-KMS: the file's key is cleared with it.
+                           {"SNAPLAKE_EXPORT_KMS_KEY_ID", ""},
                            {"SNAPLAKE_LANDING_SERVICE_AREA", "housing"},
                            {"SNAPLAKE_AWS_REGION", "us-east-1"},
                            {"SNAPLAKE_EXPORT_MAX_WAIT", "45m"}});
@@ -144,6 +191,7 @@ TEST(Config, EnvironmentOverridesTheFile) {
   EXPECT_EQ(c.queue.max_receives, 7);
   EXPECT_EQ(c.queue.visibility_timeout, std::chrono::minutes(90));
   EXPECT_EQ(c.export_.to, "/etc/snaplake/local-exports");
+  EXPECT_EQ(c.export_.kms_key_id, "");
   EXPECT_EQ(c.landing.service_area, "housing");
   EXPECT_EQ(c.aws.region, "us-east-1");
 }
@@ -372,7 +420,7 @@ TEST(Config, EveryKeyIsListedWithItsVariable) {
   EXPECT_EQ(variables.at("export.type_uuid"), "SNAPLAKE_EXPORT_TYPE_UUID");
   EXPECT_EQ(variables.at("export.lambda_mb_per_second"), "SNAPLAKE_EXPORT_LAMBDA_MB_PER_SECOND");
   EXPECT_EQ(variables.at("status.location"), "SNAPLAKE_STATUS_LOCATION");
-  EXPECT_EQ(variables.size(), 8u + 11u + 7u + 2u + 1u + 2u + 7u);
+  EXPECT_EQ(variables.size(), 8u + 12u + 7u + 2u + 1u + 2u + 9u);
 }
 
 std::string read_file(const std::string& path) {

@@ -8,6 +8,7 @@
 #include "pipeline/lambda_budget.h"
 #include "pipeline/rds_engine.h"
 #include "pipeline/run_metrics.h"
+#include "pipeline/source_login.h"
 #include "pipeline/waits.h"
 #include "rds_export/documents.h"
 #include "store/s3_store.h"
@@ -213,6 +214,7 @@ void handle_event(StageContext& context, const queue::Message& message,
     options.source_snapshot = {.snapshot_id = event.snapshot_id, .event_time = event.event_time};
     options.lease = context.config.export_.lease;
     options.aws = context.aws;
+    options.login = source_login(*instance, context.aws);
     // A redelivered or duplicated event whose export is COMPLETE: keep it, send the task again
     // (the landing of an export already landed changes nothing).
     options.if_complete = exporter::IfComplete::Keep;

@@ -46,6 +46,17 @@ TEST(ExportOptions, TypeOverridesNeedTheTypedProfile) {
   EXPECT_NO_THROW(validate(o));
 }
 
+TEST(ExportOptions, KmsKeyNeedsAnS3Destination) {
+  ExportOptions o = valid();
+  o.kms_key_id = "alias/exports";
+  EXPECT_THAT(refusal(o), HasSubstr("invalid --kms-key-id 'alias/exports': SSE-KMS needs an s3:// "
+                                    "destination, and --to is '/data/exports'"));
+  o.to = "file:///data/exports";
+  EXPECT_THAT(refusal(o), HasSubstr("SSE-KMS needs an s3:// destination"));
+  o.to = "s3://export-bucket/prefix";
+  EXPECT_NO_THROW(o.validate());
+}
+
 TEST(ExportOptions, AcceptsWhatTheExportRuns) {
   ExportOptions o = valid();
   EXPECT_NO_THROW(validate(o));

@@ -19,6 +19,12 @@ using exporter::SourceSlice;
 
 namespace {
 
+// The login of the next connection: a fresh one each time (an IAM token lasts 15 minutes;
+// exporter/export.h, ExportOptions::login).
+Login login_of(const exporter::ExportOptions& options) {
+  return options.login ? options.login() : Login{};
+}
+
 struct PgTable : exporter::SourceTable {
   pg::Table table;
   std::vector<types::ColumnMapping> mappings;
@@ -36,7 +42,8 @@ class PgSnapshot : public exporter::DatabaseSnapshot {
   PgSnapshot(const exporter::ExportOptions& options, std::string database)
       : options_(options),
         database_(std::move(database)),
-        coordinator_(pg::Connection::open(options.source_uri, database_, "snaplake export")) {
+        coordinator_(pg::Connection::open(options.source_uri, database_, "snaplake export",
+                                          login_of(options))) {
     pg::configure_session(coordinator_);
     snapshot_ = pg::export_snapshot(coordinator_);
   }
@@ -102,7 +109,8 @@ class PgSnapshot : public exporter::DatabaseSnapshot {
     std::vector<pg::Connection> connections;
     for (size_t i = 0; i < count; ++i) {
       connections.push_back(
-          pg::Connection::open(options_.source_uri, database_, "snaplake export worker"));
+          pg::Connection::open(options_.source_uri, database_, "snaplake export worker",
+                               login_of(options_)));
       pg::configure_session(connections.back());
       pg::join_snapshot(connections.back(), snapshot_.id);
     }
@@ -154,7 +162,8 @@ std::vector<std::string> PgSource::databases(bool all) {
   if (!conninfo.database.empty() && !all) return {conninfo.database};
   // A URI without a database: list them from the maintenance database.
   pg::Connection conn = pg::Connection::open(
-      options_.source_uri, conninfo.database.empty() ? "postgres" : "", "snaplake export");
+      options_.source_uri, conninfo.database.empty() ? "postgres" : "", "snaplake export",
+      login_of(options_));
   return pg::list_databases(conn);
 }
 

@@ -48,7 +48,7 @@ export function rdsSnsEvent({ sourceType = 'db-snapshot', sourceId, code = 'RDS-
   });
 }
 
-// A pipeline folder with snaplake.toml; instances: [{ id, source, engine (default postgres) }]; the leases of export and
+// A pipeline folder with snaplake.toml; instances: [{ id, source, engine (default postgres), extra: [more key lines] }]; the leases of export and
 // landing attempts when given (e.g. '3s', so that a duplicate's wait is short in a test).
 export function makePipeline({ instances, visibility = '20s', maxReceives = 3, prefix = 'pipeline-',
   exportLease, landingLease }) {
@@ -70,7 +70,8 @@ export function makePipeline({ instances, visibility = '20s', maxReceives = 3, p
     '',
   ];
   for (const i of instances) {
-    lines.push('[[instances]]', `id = "${i.id}"`, `engine = "${i.engine ?? 'postgres'}"`, `source = "${i.source}"`, '');
+    lines.push('[[instances]]', `id = "${i.id}"`, `engine = "${i.engine ?? 'postgres'}"`, `source = "${i.source}"`,
+      ...(i.extra ?? []), '');
   }
   const config = path.join(dir, 'snaplake.toml');
   writeFileSync(config, lines.join('\n'));

@@ -61,7 +61,7 @@ test('a password in a configured source is refused at load, without repeating it
   const c = config('[[instances]]\nid = "care"\nsource = "postgresql://app:hunter2@db.internal/care"\n');
   const r = snaplake(['status', '--config', c.file]);
   assert.equal(r.status, 3, r.stderr);
-  assert.equal(lastLine(r.stderr), `snaplake: ${c.file}: [[instances]] #1 source: the URI holds a password, and passwords never come from the configuration: give it in PGPASSWORD, ~/.pgpass or a passfile instead`);
+  assert.equal(lastLine(r.stderr), `snaplake: ${c.file}: [[instances]] #1 source: the URI holds a password, and passwords never come from the configuration: give it in password_secret_arn, PGPASSWORD, ~/.pgpass or a passfile instead`);
   assert.ok(!r.stderr.includes('hunter2'));
 });
 

@@ -1,0 +1,36 @@
+// How an instance's connections log in when the configuration says where the password comes
+// from ([[instances]] password_secret_arn or iam_auth; docs/configuration.md): the one function
+// every engine that connects to a database calls (postgres now; mysql can use it as is), giving
+// a Login held in memory that the engine hands to its client library as connection parameters.
+//
+// - password_secret_arn: Secrets Manager GetSecretValue, read once per export. RDS's managed
+//   form is JSON {"username": …, "password": …}; any other text is the password itself. The
+//   secret's username is used when the URI names no user; naming another one is an error.
+// - iam_auth: an RDS IAM authentication token (aws/rds_auth_token.h) for the URI's host, port
+//   and user, signed for the session's region with the session's credentials, made anew for
+//   each connection (a token opens connections for 15 minutes). The URI must ask for TLS
+//   (checked when the configuration is loaded).
+// Neither the password nor the secret's text appears in any message: errors name the secret's
+// ARN and the cause.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "aws/session.h"
+#include "common/login.h"
+#include "pipeline/config.h"
+
+namespace snaplake::pipeline {
+
+// An empty LoginSource when the instance names neither (libpq's own places apply). Reads the
+// secret now, so that a missing or forbidden secret fails before anything is exported.
+LoginSource source_login(const InstanceConfig& instance,
+                         const std::shared_ptr<const aws::AwsSession>& session);
+
+// The login a secret's text stands for (pure; see above). `uri_user` is the source URI's user
+// ("" for none). Throws Error(Config) naming `secret_arn`, never quoting the text.
+Login login_from_secret(std::string_view secret_text, std::string_view uri_user,
+                        std::string_view secret_arn);
+
+}  // namespace snaplake::pipeline

@@ -1,0 +1,125 @@
+// Secrets and encryption the AWS way, on moto and PostgreSQL:
+// - `export --kms-key-id` / [export] kms_key_id: every object of an export is SSE-KMS with the
+//   key (head-object with awscli, an independent client); a folder target is a usage error;
+// - [[instances]] password_secret_arn: the password user logs in with a Secrets Manager secret in
+//   both forms (RDS's JSON, plain text); a missing secret dead-letters the event with a cause that
+//   names the ARN; the password appears in no output, status or export_info.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { Moto, Postgres, snaplake } from '../harness/servers.mjs';
+import { makePipeline, publish, rdsSnsEvent, runDrain, status } from './pipeline_helpers.mjs';
+
+const pg = Postgres.shared();
+const moto = Moto.shared();
+
+function seed(database, grantTo) {
+  pg.createDatabase(database);
+  pg.psql(`CREATE TABLE t (id int, s text); INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 3000) g;
+           ${grantTo ? `GRANT SELECT ON t TO ${grantTo};` : ''}`, database);
+}
+
+function headObject(bucket, key) {
+  return JSON.parse(moto.aws(['s3api', 'head-object', '--bucket', bucket, '--key', key]));
+}
+
+function allKeys(bucket, prefix) {
+  const listed = JSON.parse(moto.aws(['s3api', 'list-objects-v2', '--bucket', bucket, '--prefix', prefix]) || '{}');
+  return (listed.Contents ?? []).map((o) => o.Key);
+}
+
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true }).map((f) => path.join(dir, f)).filter((f) => statSync(f).isFile());
+}
+
+test('export --kms-key-id writes every object of the export as SSE-KMS with that key', () => {
+  seed('kms_export');
+  // Hex text Snappy cannot shrink: one part above the S3 store's 8 MiB part size, so that it goes
+  // as a multipart upload (the key on CreateMultipartUpload).
+  pg.psql(`CREATE TABLE big (s text); INSERT INTO big SELECT md5(g::text) FROM generate_series(1, 320000) g;`, 'kms_export');
+  const bucket = `kms-export-${process.pid}`;
+  moto.aws(['s3', 'mb', `s3://${bucket}`]);
+  const key = JSON.parse(moto.aws(['kms', 'create-key'])).KeyMetadata.KeyId;
+  // The documents and small parts are PUTs and conditional PUTs, the big part a multipart upload.
+  const r = snaplake(['export', '--source', pg.uriFor('kms_export'), '--to', `s3://${bucket}/exports`,
+    '--export-id', 'kms-test', '--kms-key-id', key], { env: moto.env() });
+  assert.equal(r.status, 0, r.stderr);
+  const listed = JSON.parse(moto.aws(['s3api', 'list-objects-v2', '--bucket', bucket, '--prefix', 'exports/']));
+  assert.ok(listed.Contents.some((o) => o.Key.includes('public.big/') && o.Size > 8 * 1024 * 1024),
+    JSON.stringify(listed.Contents.map((o) => [o.Key, o.Size])));
+  const keys = allKeys(bucket, 'exports/');
+  assert.ok(keys.some((k) => k.endsWith('export_info_kms-test.json')), keys.join());
+  assert.ok(keys.some((k) => k.includes('export_tables_info_')), keys.join());
+  assert.ok(keys.some((k) => k.endsWith('.parquet')), keys.join());
+  for (const k of keys) {
+    const head = headObject(bucket, k);
+    assert.equal(head.ServerSideEncryption, 'aws:kms', k);
+    assert.ok(head.SSEKMSKeyId.endsWith(key), `${k}: ${head.SSEKMSKeyId}`);
+  }
+  // Without the flag, the same export is not encrypted with the key (the assertion above means
+  // something).
+  const plain = snaplake(['export', '--source', pg.uriFor('kms_export'), '--to', `s3://${bucket}/plain`,
+    '--export-id', 'plain-test'], { env: moto.env() });
+  assert.equal(plain.status, 0, plain.stderr);
+  for (const k of allKeys(bucket, 'plain/')) assert.notEqual(headObject(bucket, k).ServerSideEncryption, 'aws:kms', k);
+});
+
+test('export --kms-key-id to a folder is a usage error (exit 2) and writes nothing', () => {
+  const dir = path.join(process.env.SNAPLAKE_TEST_TMP ?? '/tmp', `kms-folder-${process.pid}`);
+  const r = snaplake(['export', '--source', pg.uriFor('postgres'), '--to', dir, '--kms-key-id', 'alias/x']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--kms-key-id 'alias\/x': SSE-KMS needs an s3:\/\/ destination, and --to is/);
+  assert.ok(!existsSync(dir), 'the export wrote something');
+});
+
+test('[export] kms_key_id (here SNAPLAKE_EXPORT_KMS_KEY_ID) on a folder is a configuration error naming the key', () => {
+  const p = makePipeline({ instances: [{ id: 'kms-db', source: pg.uriFor('postgres') }] });
+  const r = snaplake(['status', '--config', p.config], { env: { ...process.env, SNAPLAKE_EXPORT_KMS_KEY_ID: 'alias/x' } });
+  assert.equal(r.status, 3, r.stderr);  // a configuration error
+  assert.match(r.stderr, /\[export\] kms_key_id 'alias\/x': SSE-KMS needs an s3:\/\/ destination, and \[export\] to is/);
+});
+
+test('password_secret_arn: the login comes from Secrets Manager in both forms, and the password is shown nowhere', () => {
+  seed('secret_plain', 'snaplake');
+  seed('secret_json', 'snaplake');
+  const password = pg.password;
+  const env = moto.env();
+  delete env.PGPASSWORD;
+  delete env.PGPASSFILE;
+  const plainArn = JSON.parse(moto.aws(['secretsmanager', 'create-secret', '--name', `snaplake-plain-${process.pid}`,
+    '--secret-string', password])).ARN;
+  const jsonArn = JSON.parse(moto.aws(['secretsmanager', 'create-secret', '--name', `snaplake-rds-${process.pid}`,
+    '--secret-string', JSON.stringify({ username: 'snaplake', password, engine: 'postgres' })])).ARN;
+  const missingArn = `arn:aws:secretsmanager:eu-west-2:123456789012:secret:snaplake-missing-${process.pid}-AbCdEf`;
+  const p = makePipeline({
+    prefix: 'secrets-',
+    instances: [
+      { id: 'plain-db', source: pg.uriFor('secret_plain', 'snaplake'), extra: [`password_secret_arn = "${plainArn}"`] },
+      // RDS's JSON form names the user: the URI need not.
+      { id: 'json-db', source: pg.uriFor('secret_json', 'snaplake'), extra: [`password_secret_arn = "${jsonArn}"`] },
+      { id: 'missing-db', source: pg.uriFor('secret_plain', 'snaplake'), extra: [`password_secret_arn = "${missingArn}"`] },
+      // The control: the same user without a secret cannot log in (scram), so the two above did
+      // log in with the secrets' passwords.
+      { id: 'none-db', source: pg.uriFor('secret_plain', 'snaplake') },
+    ],
+  });
+  for (const id of ['plain-db', 'json-db', 'missing-db', 'none-db']) {
+    publish(p, rdsSnsEvent({ sourceId: `${id}-manual-20261201`, code: 'RDS-EVENT-0042' }));
+  }
+  const r = runDrain(p, [], env);
+  const runs = status(p);
+  const byInstance = Object.fromEntries(runs.runs.map((run) => [run.instanceId, run]));
+  const text = JSON.stringify(runs);
+  assert.equal(byInstance['plain-db'].stage, 'landed', text);
+  assert.equal(byInstance['json-db'].stage, 'landed', text);
+  assert.notEqual(byInstance['none-db'].stage, 'landed', text);
+  assert.match(text, new RegExp(`cannot read the Secrets Manager secret '${missingArn}'.*ResourceNotFoundException`));
+  // Nowhere: not in the output, the status, nor any file the pipeline wrote.
+  assert.ok(!r.stdout.includes(password) && !r.stderr.includes(password), 'password in the output');
+  assert.ok(!text.includes(password), 'password in the status');
+  for (const file of [...filesUnder(p.exports), ...filesUnder(path.join(p.dir, 'state'))]) {
+    assert.ok(!readFileSync(file).includes(password), `password in ${file}`);
+  }
+});
