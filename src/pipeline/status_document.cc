@@ -54,11 +54,11 @@ nlohmann::ordered_json status_document(
                                                    {"delayed", c.delayed},
                                                    {"dead", c.dead}};
     if (config.queue.backend != QueueBackend::Sqlite) continue;
+    // The embedded queue's rows are what is dead-lettered now: a recorded dead letter that is no
+    // longer among them was redriven.
+    std::string queue_name(to_string(role));
+    std::erase_if(dead, [&](const DeadLetterRecord& r) { return r.queue == queue_name; });
     for (const auto& d : q->dead_letters(limit)) {
-      std::string queue_name(to_string(role));
-      std::erase_if(dead, [&](const DeadLetterRecord& r) {
-        return r.queue == queue_name && r.message_id == d.id;
-      });
       dead.push_back(
           {std::chrono::duration_cast<std::chrono::milliseconds>(d.when.time_since_epoch())
                .count(),

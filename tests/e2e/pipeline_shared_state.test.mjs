@@ -72,7 +72,11 @@ source = "${pg.uriFor('shared_state_payroll')}"
   // Both hosts export at once, each from its own directory.
   const exporters = [a, b].map((h) => snaplakeAsync(['run', '--config', h.config, '--stage', 'export', '--drain'], { env: moto.env(), cwd: h.dir }));
   const exported = await Promise.all(exporters.map((e) => e.done));
-  for (const r of exported) assert.equal(r.status, 0, r.stderr);
+  // The host that took the malformed message dead-lettered it, and its drain says so (exit 10);
+  // the other host may say so too, since a drain counts the dead-letter queue's growth during
+  // its run, whoever made it (docs/commands.md, "run --drain").
+  const statuses = exported.map((r) => r.status);
+  assert.ok(statuses.includes(10) && statuses.every((x) => x === 0 || x === 10), `${statuses}\n${exported.map((r) => r.stderr).join('\n')}`);
 
   // Host C takes one task off the queue and lands it by hand; host B lands the other.
   const taken = JSON.parse(moto.aws(['sqs', 'receive-message', '--queue-url', urls.tasks, '--visibility-timeout', '60', '--output', 'json'])).Messages[0];
