@@ -8,7 +8,8 @@ namespace {
 using nlohmann::json;
 
 // The Hive Parquet SerDe, as the Glue crawler writes it for Parquet folders.
-constexpr const char* kInputFormat = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat";
+constexpr const char* kInputFormat =
+    "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat";
 constexpr const char* kOutputFormat =
     "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat";
 constexpr const char* kSerde = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe";
@@ -29,7 +30,8 @@ json storage_json(const GlueStorage& s) {
           {"InputFormat", kInputFormat},
           {"OutputFormat", kOutputFormat},
           {"Compressed", false},
-          {"SerdeInfo", {{"SerializationLibrary", kSerde}, {"Parameters", {{"serialization.format", "1"}}}}},
+          {"SerdeInfo",
+           {{"SerializationLibrary", kSerde}, {"Parameters", {{"serialization.format", "1"}}}}},
           {"StoredAsSubDirectories", false}};
 }
 

@@ -7,8 +7,8 @@
 
 #include "cli/commands.h"
 #include "common/error.h"
-#include "common/timestamp.h"
 #include "common/log.h"
+#include "common/timestamp.h"
 #include "landing/landing_layout.h"
 #include "pipeline/config.h"
 #include "pipeline/events.h"
@@ -65,9 +65,8 @@ void add_snapshot_command(CLI::App& root, int& exit_status) {
     }
     auto events =
         pipeline::open_queue(config, pipeline::QueueRole::Events, pipeline::aws_session(config));
-    std::string id =
-        events->send(pipeline::snaplake_event_json(flags->instance, iso8601(wall_now()),
-                                                   flags->snapshot_id, flags->import_date));
+    std::string id = events->send(pipeline::snaplake_event_json(
+        flags->instance, iso8601(wall_now()), flags->snapshot_id, flags->import_date));
     std::printf("published a snapshot event for %s to %s (message %s)\n",
                 log::printable(flags->instance).c_str(), log::printable(events->describe()).c_str(),
                 id.c_str());

@@ -12,9 +12,9 @@
 #include "common/log.h"
 #include "common/wrap.h"
 #include "pipeline/config.h"
-#include "pipeline/status_document.h"
 #include "pipeline/queues.h"
 #include "pipeline/session.h"
+#include "pipeline/status_document.h"
 #include "pipeline/status_store.h"
 
 namespace snaplake::cli {

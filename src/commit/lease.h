@@ -24,7 +24,6 @@
 
 namespace snaplake::commit {
 
-
 enum class LeaseState { Live, Expired, HolderGone };
 std::string_view to_string(LeaseState state);
 

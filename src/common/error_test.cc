@@ -33,9 +33,9 @@ TEST(Error, ErrnoMessageNamesTheCause) {
 // it a test failure too), and no two kinds share a code, nor 0 (success) or 1 (unknown).
 TEST(Error, ExitCodesAreDistinct) {
   const std::map<ErrorKind, int> documented = {
-      {ErrorKind::InvalidInput, 2}, {ErrorKind::Config, 3},      {ErrorKind::Source, 4},
-      {ErrorKind::Io, 5},           {ErrorKind::Network, 6},     {ErrorKind::Auth, 7},
-      {ErrorKind::NotFound, 8},     {ErrorKind::Unsupported, 9}, {ErrorKind::Internal, 70},
+      {ErrorKind::InvalidInput, 2}, {ErrorKind::Config, 3},        {ErrorKind::Source, 4},
+      {ErrorKind::Io, 5},           {ErrorKind::Network, 6},       {ErrorKind::Auth, 7},
+      {ErrorKind::NotFound, 8},     {ErrorKind::Unsupported, 9},   {ErrorKind::Internal, 70},
       {ErrorKind::Conflict, 75},    {ErrorKind::Interrupted, 130},
   };
   std::set<int> codes;

@@ -1,8 +1,9 @@
 #include "common/timestamp.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <charconv>
-#include <fmt/format.h>
 
 namespace snaplake {
 

@@ -30,8 +30,9 @@ TEST(Timestamp, ReadsTheFormsAwsAndExportInfoUse) {
 TEST(Timestamp, RefusesWhatIsNotATime) {
   for (std::string_view bad :
        {"", "2026-11-25", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-25T24:00:00Z",
-        "2026-11-25T00:60:00Z", "2026-11-25T00:30:00.Z", "2026-11-25T00:30:00+1", "2026-11-25T00:30:00 UTC",
-        "2026-11-25T00:30:00+25:00", "yyyy-mm-ddThh:mm:ssZ", "Nov 25, 2026 12:30:00 AM"}) {
+        "2026-11-25T00:60:00Z", "2026-11-25T00:30:00.Z", "2026-11-25T00:30:00+1",
+        "2026-11-25T00:30:00 UTC", "2026-11-25T00:30:00+25:00", "yyyy-mm-ddThh:mm:ssZ",
+        "Nov 25, 2026 12:30:00 AM"}) {
     EXPECT_EQ(parse_iso8601(bad), std::nullopt) << bad;
   }
 }

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "exporter/source.h"
 #include "common/login.h"
+#include "exporter/source.h"
 #include "parquet/options.h"
 #include "rds_export/documents.h"
 #include "types/overrides.h"

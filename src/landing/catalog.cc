@@ -102,7 +102,9 @@ std::string glue_table_name(std::string_view name_template, std::string_view dat
     i = close + 1;
   }
   std::string name = glue_name(out);
-  if (name.empty()) fail(ErrorKind::InvalidInput, "Glue table name template '{}' gives an empty name", name_template);
+  if (name.empty())
+    fail(ErrorKind::InvalidInput, "Glue table name template '{}' gives an empty name",
+         name_template);
   return name;
 }
 
@@ -124,10 +126,11 @@ std::string register_partition(aws::GlueClient& glue, const CatalogOptions& opti
   table.partition_keys = partition_keys();
   const std::string order = p.order.key();
   auto parameters = [&](const std::string& columns_from) {
-    return std::vector<std::pair<std::string, std::string>>{{"classification", "parquet"},
-                                                            {"EXTERNAL", "TRUE"},
-                                                            {"snaplake.target", p.target},
-                                                            {std::string(kColumnsFrom), columns_from}};
+    return std::vector<std::pair<std::string, std::string>>{
+        {"classification", "parquet"},
+        {"EXTERNAL", "TRUE"},
+        {"snaplake.target", p.target},
+        {std::string(kColumnsFrom), columns_from}};
   };
   for (int round = 1;; ++round) {
     if (round > kUpdateRounds) {
@@ -147,7 +150,8 @@ std::string register_partition(aws::GlueClient& glue, const CatalogOptions& opti
     bool newest = order >= theirs;
     auto columns_now = merged(existing->storage.columns, columns, newest);
     std::string columns_from = newest ? order : theirs;
-    if (columns_now == existing->storage.columns && existing->storage.location == p.table_location &&
+    if (columns_now == existing->storage.columns &&
+        existing->storage.location == p.table_location &&
         existing->partition_keys == partition_keys() && columns_from == theirs) {
       break;  // already says all this landing would
     }

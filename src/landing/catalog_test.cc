@@ -61,9 +61,9 @@ class CatalogOnMoto : public ::testing::Test {
     p.table_location = "s3://raw/unrestricted/care/public.people/";
     p.date = {std::stoi(date.substr(0, 4)), static_cast<unsigned>(std::stoi(date.substr(4, 2))),
               static_cast<unsigned>(std::stoi(date.substr(6, 2)))};
-    p.location = p.table_location + "import_year=" + date.substr(0, 4) + "/import_month=" +
-                 date.substr(4, 2) + "/import_day=" + date.substr(6, 2) + "/import_date=" + date +
-                 "/";
+    p.location = p.table_location + "import_year=" + date.substr(0, 4) +
+                 "/import_month=" + date.substr(4, 2) + "/import_day=" + date.substr(6, 2) +
+                 "/import_date=" + date + "/";
     p.columns = std::move(columns);
     p.export_id = "care-" + date;
     // Snapshots in date order: the 20261201 one is newer than the 20261130 one.
@@ -115,8 +115,8 @@ TEST_F(CatalogOnMoto, AnOlderSnapshotOnlyAppendsColumns) {
                      partition("20261120", {column("id", 2), column("legacy_code", 6, 1)}));
   auto table = glue_->get_table(database_, "public_people");
   ASSERT_TRUE(table);
-  EXPECT_EQ(table->storage.columns, (std::vector<aws::GlueColumn>{{"id", "double", ""},
-                                                                  {"legacy_code", "string", ""}}));
+  EXPECT_EQ(table->storage.columns,
+            (std::vector<aws::GlueColumn>{{"id", "double", ""}, {"legacy_code", "string", ""}}));
 }
 
 TEST_F(CatalogOnMoto, AMissingDatabaseIsAClearError) {
