@@ -1,7 +1,9 @@
 // `snaplake redrive --config F [--queue events|tasks] [--id MESSAGE]`: moves dead letters back
 // to the queue they came from (queue::Queue::redrive), all of them or one, so that they are
 // served again from the start: a redriven message is new to the queue (receive count 0), and a
-// waiting one waits afresh (pipeline/waits.h). The ids are those `snaplake status` shows.
+// waiting one waits afresh (pipeline/waits.h). The ids are those `snaplake status` shows. Each
+// redriven dead letter is forgotten by the run state (pipeline/status_store.h), so that status
+// lists it no longer.
 #include <fmt/ranges.h>
 
 #include <cstdio>
@@ -12,6 +14,7 @@
 #include "pipeline/config.h"
 #include "pipeline/queues.h"
 #include "pipeline/session.h"
+#include "pipeline/status_store.h"
 
 namespace snaplake::cli {
 
@@ -34,6 +37,7 @@ void add_redrive_command(CLI::App& root, int& exit_status) {
   cmd->callback([flags, &exit_status] {
     pipeline::Config config = pipeline::load_config(flags->config, pipeline::process_environment());
     auto session = pipeline::aws_session(config);
+    auto status = pipeline::StatusStore::open(config, session);
     std::vector<pipeline::QueueRole> roles;
     for (auto role : {pipeline::QueueRole::Events, pipeline::QueueRole::Tasks}) {
       if (flags->queue.empty() || flags->queue == pipeline::to_string(role)) roles.push_back(role);
@@ -44,7 +48,7 @@ void add_redrive_command(CLI::App& root, int& exit_status) {
     std::vector<std::string> not_found;  // with --id: the queues that do not have it
     for (auto role : roles) {
       auto q = pipeline::open_queue(config, role, session);
-      size_t moved = 0;
+      std::vector<std::string> moved;
       try {
         moved = q->redrive(id);
       } catch (const Error& e) {
@@ -53,12 +57,13 @@ void add_redrive_command(CLI::App& root, int& exit_status) {
         not_found.push_back(e.what());
         continue;
       }
-      total += moved;
-      if (moved > 0) {
-        log::info("redrove {} dead letter(s) to the {} queue ({})", moved, to_string(role),
-                  q->describe());
+      total += moved.size();
+      for (const auto& message_id : moved) status->forget_dead_letter(to_string(role), message_id);
+      if (!moved.empty()) {
+        log::info("redrove {} dead letter(s) to the {} queue ({}): {}", moved.size(),
+                  to_string(role), q->describe(), fmt::join(moved, ", "));
       }
-      std::printf("%s: %zu redriven\n", std::string(to_string(role)).c_str(), moved);
+      std::printf("%s: %zu redriven\n", std::string(to_string(role)).c_str(), moved.size());
       if (id) break;  // found: ids are the queue's own, the other queue's would be another
     }
     if (id && total == 0) fail(ErrorKind::NotFound, "{}", fmt::join(not_found, "; "));

@@ -145,6 +145,10 @@ class Source {
   virtual OnlyFilter parse_only(const std::string& text) const = 0;
   // The readers a database is read with for --jobs N.
   virtual int readers(int jobs) const = 0;
+  // What the server says `database` takes, in bytes (PostgreSQL: pg_database_size; MySQL: the
+  // data and index lengths of its base tables in information_schema): more than an export
+  // reads, for an estimate that errs on the slow side (the Lambda function's time check).
+  virtual uint64_t stored_bytes(const std::string& database) = 0;
   // Takes a snapshot of `database` and discovers its tables (those the filters want).
   virtual std::unique_ptr<DatabaseSnapshot> snapshot(const std::string& database,
                                                      const std::vector<OnlyFilter>& filters,

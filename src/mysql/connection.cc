@@ -218,8 +218,11 @@ Connection Connection::open(const Uri& uri, const std::string& database) {
   MYSQL* raw = mysql_init(nullptr);
   if (raw == nullptr) fail(ErrorKind::Internal, "cannot allocate a MySQL connection");
   const std::string& db = database.empty() ? uri.database : database;
+  const Login login = uri.login ? uri.login() : Login{};
+  const std::string& user = login.user.empty() ? uri.user : login.user;
   Uri shown = uri;
   shown.database = db;
+  shown.user = user;
   Connection conn(raw, shown.text());
 
   unsigned int connect_timeout = 10;
@@ -271,8 +274,9 @@ Connection Connection::open(const Uri& uri, const std::string& database) {
       break;
   }
 
-  if (mysql_real_connect(raw, uri.host.c_str(), uri.user.empty() ? nullptr : uri.user.c_str(),
-                         nullptr, db.empty() ? nullptr : db.c_str(), uri.port, nullptr,
+  if (mysql_real_connect(raw, uri.host.c_str(), user.empty() ? nullptr : user.c_str(),
+                         login.password.empty() ? nullptr : login.password.c_str(),
+                         db.empty() ? nullptr : db.c_str(), uri.port, nullptr,
                          CLIENT_MULTI_RESULTS) == nullptr) {
     unsigned e = mysql_errno(raw);
     std::string cause = mysql_error(raw);
@@ -301,7 +305,9 @@ void Connection::abandon_stream() noexcept {
   stream_.reset();
 }
 
-Connection::~Connection() { abandon_stream(); }
+Connection::~Connection() {
+  abandon_stream();
+}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {

@@ -3,8 +3,9 @@
 // rejected credentials (Auth), unreachable server or lost connection (Network), unknown database
 // (NotFound), anything else (Source). The password is never part of snaplake's input: it comes
 // from MYSQL_PWD or an option file ([client] group of ~/.my.cnf and the other default files, or
-// of the URI's defaults-file), read by Connector/C as the mysql clients read them, so it can
-// appear in no message.
+// of the URI's defaults-file), read by Connector/C as the mysql clients read them, or from the
+// login the pipeline resolved (a Secrets Manager secret: Uri::login), held in memory only, so it
+// can appear in no message.
 #pragma once
 
 #include <mysql.h>
@@ -15,6 +16,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/login.h"
 
 namespace snaplake::mysql {
 
@@ -40,6 +43,10 @@ struct Uri {
   SslMode ssl_mode = SslMode::Preferred;
   std::string ssl_ca;
   std::string defaults_file;
+  // Asked before each connection, when set: its user and password (where not empty) replace
+  // the URI's user and the option files' or MYSQL_PWD's password (common/login.h). Never part
+  // of text(); parse_uri leaves it unset.
+  LoginSource login;
 
   // The URI as written for messages, e.g. "mysql://app@db:3306/shop".
   std::string text() const;

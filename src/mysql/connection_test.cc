@@ -154,6 +154,34 @@ TEST(MysqlConnection, ReadsThePasswordFromMysqlPwdOrAnOptionFile) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(MysqlConnection, ALoginReplacesTheUrisUserAndTheOptionFilesPassword) {
+  SNAPLAKE_MYSQL_URI_OR_SKIP(uri);
+  const std::string password = server_password();
+  // A wrong MYSQL_PWD, which the login's password must win over; and the URI's user is root.
+  ScopedEnv pwd("MYSQL_PWD", "not-the-password-x9");
+  Uri u = parse_uri(uri);
+  int asked = 0;
+  u.login = [&] {
+    ++asked;
+    return Login{"snaplake", password};
+  };
+  Connection c = Connection::open(u);
+  EXPECT_EQ(c.query("SELECT CURRENT_USER() AS u", "who am I").text(0, "u"), "snaplake@%");
+  EXPECT_NE(c.where().find("snaplake@"), std::string::npos) << c.where();
+  EXPECT_EQ(c.where().find(password), std::string::npos) << c.where();
+  Connection again = Connection::open(u);
+  EXPECT_EQ(asked, 2) << "asked before each connection";
+  // A login with a wrong password is refused like any other, and shown nowhere.
+  u.login = [] { return Login{"snaplake", "wrong-login-pw-3"}; };
+  try {
+    Connection::open(u);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Auth) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("wrong-login-pw-3"), std::string::npos) << e.what();
+  }
+}
+
 TEST(MysqlConnection, WrongPasswordIsAuthAndNeverShown) {
   SNAPLAKE_MYSQL_URI_OR_SKIP(uri);
   ScopedEnv pwd("MYSQL_PWD", "not-the-password-x9");

@@ -1,6 +1,5 @@
 #include "pipeline/config.h"
 
-#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -396,6 +396,12 @@ void check_instance(const SectionReader& r, const InstanceConfig& instance) {
       }
     }
   }
+  if (instance.iam_auth && instance.engine == Engine::Mysql) {
+    r.bad_value("iam_auth",
+                "is not supported for engine \"mysql\" yet (RDS MySQL takes the token through the "
+                "cleartext plugin): give the login in password_secret_arn, MYSQL_PWD or an option "
+                "file");
+  }
   if (instance.iam_auth && !instance.password_secret_arn.empty()) {
     r.bad_value("iam_auth", "use either iam_auth or password_secret_arn, not both");
   }
@@ -474,8 +480,8 @@ void read_instances(const toml::table& root, Config& config, std::string_view fi
   auto text = env.lookup ? env.lookup(kInstancesVariable) : std::nullopt;
   if (text && !text->empty()) {  // empty: not set (a template cannot always leave it out)
     if (node) {
-      config.warnings.push_back(fmt::format("{} replaces the file's [[instances]] list",
-                                            kInstancesVariable));
+      config.warnings.push_back(
+          fmt::format("{} replaces the file's [[instances]] list", kInstancesVariable));
     }
     from_env = instances_from_json(*text);
     node = &from_env;
@@ -546,7 +552,8 @@ void warn_unknown_variables(const Environment& env, Config& config) {
     }
     config.warnings.push_back(
         fmt::format("environment variable {} is not a snaplake setting and is ignored (settings: "
-                    "SNAPLAKE_<SECTION>_<KEY> of docs/configuration.md, SNAPLAKE_INSTANCES and SNAPLAKE_CONFIG)",
+                    "SNAPLAKE_<SECTION>_<KEY> of docs/configuration.md, SNAPLAKE_INSTANCES and "
+                    "SNAPLAKE_CONFIG)",
                     name));
   }
 }

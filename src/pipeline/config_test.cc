@@ -154,6 +154,15 @@ TEST(Config, IamAuthNeedsTlsAUserAndAHost) {
                            "kms_key_id = \"k\"\nexport_bucket = \"b\"\n"
                            "password_secret_arn = \"arn:x\"\n"),
               HasSubstr("password_secret_arn: applies to engines that connect to the database"));
+  // MySQL: a secret, not an IAM token (yet).
+  EXPECT_NO_THROW(
+      parse("[[instances]]\nid = \"m\"\nengine = \"mysql\"\n"
+            "source = \"mysql://h.example/db?ssl-mode=REQUIRED\"\n"
+            "password_secret_arn = \"arn:x\"\n"));
+  EXPECT_THAT(config_error("[[instances]]\nid = \"m\"\nengine = \"mysql\"\n"
+                           "source = \"mysql://u@h.example/db?ssl-mode=REQUIRED\"\n"
+                           "iam_auth = true\n"),
+              HasSubstr("iam_auth: is not supported for engine \"mysql\" yet"));
 }
 
 TEST(Config, DefaultsAreTheEmbeddedOnesResolvedAgainstTheFile) {

@@ -1,6 +1,5 @@
 #include "pipeline/engines.h"
 
-#include "pipeline/lambda_budget.h"
 #include "sources/open_source.h"
 
 namespace snaplake::pipeline {
@@ -10,7 +9,7 @@ Engines native_engines() {
       [](const exporter::ExportOptions& options) { return sources::run_export(options); },
       [](const landing::LandOptions& options) { return landing::land(options); },
       {},
-      estimate_postgres_export_bytes,
+      sources::estimate_export_bytes,
   };
 }
 

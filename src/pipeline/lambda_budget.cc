@@ -3,11 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <set>
 
 #include "common/error.h"
-#include "pg/catalog.h"
-#include "pg/connection.h"
 
 namespace snaplake::pipeline {
 
@@ -36,36 +33,12 @@ void require_time_for_export(std::string_view instance_id, uint64_t bytes, int m
   milliseconds usable = std::max(remaining * 8 / 10, milliseconds(0));
   if (needed <= usable) return;
   fail(ErrorKind::Unsupported,
-       "instance {} holds about {} (pg_database_size); at [export] lambda_mb_per_second = {} its "
+       "instance {} holds about {} (as its server sizes it); at [export] lambda_mb_per_second = {} "
+       "its "
        "export needs about {}, more than this Lambda invocation can give it ({} left): export it "
        "with `snaplake run` workers instead (docs/deploy-aws.md, \"Lambda or workers\")",
        instance_id, human_bytes(bytes), mb_per_second, human_time(needed),
        human_time(std::max(remaining, milliseconds(0))));
-}
-
-uint64_t estimate_postgres_export_bytes(const exporter::ExportOptions& options) {
-  pg::Connection conn = pg::Connection::open(options.source_uri, "", "snaplake estimate");
-  std::set<std::string> databases;
-  for (const auto& only : options.only) {
-    // --only db, db.schema or db.schema.table: the database is the first part.
-    databases.insert(only.substr(0, only.find('.')));
-  }
-  std::string uri_database = pg::parse_conninfo(options.source_uri).database;
-  if (databases.empty() && !uri_database.empty() && !options.all_databases) {
-    databases.insert(uri_database);
-  }
-  if (databases.empty()) {
-    for (auto& name : pg::list_databases(conn)) databases.insert(std::move(name));
-  }
-  uint64_t total = 0;
-  for (const auto& name : databases) {
-    std::vector<std::string> params{name};
-    auto result = conn.exec(
-        "SELECT pg_database_size(datname) AS bytes FROM pg_database WHERE datname = $1", params,
-        "the size of database '" + name + "'");
-    if (result.rows() == 1) total += static_cast<uint64_t>(result.integer(0, "bytes"));
-  }
-  return total;
 }
 
 }  // namespace snaplake::pipeline

@@ -3,8 +3,9 @@
 // retries that each time out again. So the export function estimates first and refuses, with a
 // cause that says what to do instead, a database it does not expect to finish in time.
 //
-// The estimate is deliberately pessimistic: the size PostgreSQL reports for the databases
-// (pg_database_size: tables, TOAST, indexes and bloat; more than an export reads) at the rate
+// The estimate is deliberately pessimistic: the size the server reports for the databases
+// (sources::estimate_export_bytes; PostgreSQL's pg_database_size: tables, TOAST, indexes and
+// bloat; MySQL's data and index lengths; more than an export reads) at the rate
 // `[export] lambda_mb_per_second`, against 80% of the time left (the rest is for the commit:
 // export_info, the task message, the status).
 #pragma once
@@ -13,17 +14,11 @@
 #include <cstdint>
 #include <string_view>
 
-#include "exporter/export.h"
-
 namespace snaplake::pipeline {
 
 // Throws Error(Unsupported), which the failure policy dead-letters at once (a retry would be
 // refused again), when `bytes` at `mb_per_second` take longer than 80% of `remaining`.
 void require_time_for_export(std::string_view instance_id, uint64_t bytes, int mb_per_second,
                              std::chrono::milliseconds remaining);
-
-// The databases an export of `options` would read, as PostgreSQL sizes them (pg_database_size):
-// the --only databases, else the URI's, else every database that accepts connections.
-uint64_t estimate_postgres_export_bytes(const exporter::ExportOptions& options);
 
 }  // namespace snaplake::pipeline

@@ -77,6 +77,18 @@ std::string once_key(std::string_view folder, int64_t ms) {
   return fmt::format("{}{}-{:016x}.json", folder, inverse_ms(ms), random_64());
 }
 
+// Queue names ("events", "tasks") have no '-', so the message id is what follows the second one.
+std::string dead_letter_key(int64_t ms, std::string_view queue, std::string_view message_id) {
+  return fmt::format("{}{}-{}-{}.json", kDeadLetters, inverse_ms(ms), queue,
+                     key_segment(message_id));
+}
+
+bool is_dead_letter_of(std::string_view key, std::string_view queue, std::string_view message_id) {
+  std::string tail = fmt::format("-{}-{}.json", queue, key_segment(message_id));
+  return key.size() == kDeadLetters.size() + 13 + tail.size() && key.starts_with(kDeadLetters) &&
+         key.ends_with(tail);
+}
+
 // Documents: text that is not UTF-8 (a message body, a cause quoting a server) is replaced, not
 // fatal, as `status --json` does.
 std::string dump(const json& doc) {
@@ -212,7 +224,15 @@ void ObjectStatusStore::dead_letter(const DeadLetterRecord& d) {
               {"cause", d.cause},
               {"receiveCount", d.receive_count},
               {"body", body}};
-  store_->put(once_key(kDeadLetters, when), dump(doc));
+  store_->put(dead_letter_key(when, d.queue, d.message_id), dump(doc));
+}
+
+void ObjectStatusStore::forget_dead_letter(std::string_view queue, std::string_view message_id) {
+  std::vector<std::string> keys;
+  for (const auto& object : store_->list(kDeadLetters)) {
+    if (is_dead_letter_of(object.key, queue, message_id)) keys.push_back(object.key);
+  }
+  if (!keys.empty()) store_->remove(keys);
 }
 
 std::optional<RunRecord> ObjectStatusStore::run(std::string_view export_id) {

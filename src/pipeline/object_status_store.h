@@ -6,7 +6,8 @@
 //   runs/<export id>.json                 one run (RunRecord); written only with put_if
 //   recent-runs/<inverse ms>-<export id>  empty marker of when the run was first seen
 //   notes/<inverse ms>-<random>.json      one note (NoteRecord), written once
-//   dead-letters/<inverse ms>-<random>.json  one dead letter (DeadLetterRecord), written once
+//   dead-letters/<inverse ms>-<queue>-<message id>.json  one dead letter (DeadLetterRecord),
+//                                         written once; removed when it is redriven
 // <inverse ms> is 9999999999999 minus the time in milliseconds, 13 digits, so that a listing in
 // key order (ObjectStore::list_first, S3's ListObjectsV2 order) starts with the newest: a look at
 // the recent N costs one listing of N keys and N reads, however long the history.
@@ -43,6 +44,7 @@ class ObjectStatusStore final : public StatusStore {
   void note(std::string_view queue, std::string_view message_id, std::string_view outcome,
             std::string_view detail) override;
   void dead_letter(const DeadLetterRecord& record) override;
+  void forget_dead_letter(std::string_view queue, std::string_view message_id) override;
   std::optional<RunRecord> run(std::string_view export_id) override;
   std::vector<RunRecord> recent_runs(size_t limit = 20) override;
   std::vector<NoteRecord> recent_notes(size_t limit = 20) override;

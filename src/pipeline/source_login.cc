@@ -5,6 +5,7 @@
 #include "aws/rds_auth_token.h"
 #include "aws/secrets_client.h"
 #include "common/error.h"
+#include "mysql/connection.h"
 #include "pg/connection.h"
 
 namespace snaplake::pipeline {
@@ -44,13 +45,17 @@ LoginSource source_login(const InstanceConfig& instance,
     fail(ErrorKind::Internal, "instance {}: its login needs the process's AWS session",
          instance.id);
   }
-  pg::ConnInfo info = pg::parse_conninfo(instance.source);
   if (!instance.password_secret_arn.empty()) {
+    std::string uri_user = instance.engine == Engine::Mysql
+                               ? mysql::parse_uri(instance.source).user
+                               : pg::parse_conninfo(instance.source).user;
     std::string text = aws::SecretsManagerClient::from_session(*session).get_secret_string(
         instance.password_secret_arn);
-    Login login = login_from_secret(text, info.user, instance.password_secret_arn);
+    Login login = login_from_secret(text, uri_user, instance.password_secret_arn);
     return [login] { return login; };
   }
+  // iam_auth: PostgreSQL only (the configuration refuses it for mysql).
+  pg::ConnInfo info = pg::parse_conninfo(instance.source);
   int port = info.port.empty() ? 5432 : std::stoi(info.port);
   return [session, info, port] {
     aws::Credentials credentials = session->credentials->get();

@@ -1,7 +1,7 @@
 // How an instance's connections log in when the configuration says where the password comes
 // from ([[instances]] password_secret_arn or iam_auth; docs/configuration.md): the one function
-// every engine that connects to a database calls (postgres now; mysql can use it as is), giving
-// a Login held in memory that the engine hands to its client library as connection parameters.
+// every engine that connects to a database calls (postgres and mysql), giving a Login held in
+// memory that the engine hands to its client library as connection parameters.
 //
 // - password_secret_arn: Secrets Manager GetSecretValue, read once per export. RDS's managed
 //   form is JSON {"username": …, "password": …}; any other text is the password itself. The
@@ -9,7 +9,9 @@
 // - iam_auth: an RDS IAM authentication token (aws/rds_auth_token.h) for the URI's host, port
 //   and user, signed for the session's region with the session's credentials, made anew for
 //   each connection (a token opens connections for 15 minutes). The URI must ask for TLS
-//   (checked when the configuration is loaded).
+//   (checked when the configuration is loaded). PostgreSQL only: RDS MySQL takes the token
+//   through the cleartext authentication plugin, which is not done yet (the configuration
+//   refuses iam_auth for engine "mysql").
 // Neither the password nor the secret's text appears in any message: errors name the secret's
 // ARN and the cause.
 #pragma once

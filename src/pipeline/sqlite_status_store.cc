@@ -142,6 +142,13 @@ void SqliteStatusStore::dead_letter(const DeadLetterRecord& d) {
       .run();
 }
 
+void SqliteStatusStore::forget_dead_letter(std::string_view queue, std::string_view message_id) {
+  db_->prepare("DELETE FROM dead_letters WHERE queue = ? AND message_id = ?")
+      .bind(1, queue)
+      .bind(2, message_id)
+      .run();
+}
+
 namespace {
 
 constexpr std::string_view kRunColumns =

@@ -21,6 +21,7 @@ class SqliteStatusStore final : public StatusStore {
   void note(std::string_view queue, std::string_view message_id, std::string_view outcome,
             std::string_view detail) override;
   void dead_letter(const DeadLetterRecord& record) override;
+  void forget_dead_letter(std::string_view queue, std::string_view message_id) override;
   std::optional<RunRecord> run(std::string_view export_id) override;
   std::vector<RunRecord> recent_runs(size_t limit = 20) override;
   std::vector<NoteRecord> recent_notes(size_t limit = 20) override;

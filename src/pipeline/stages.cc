@@ -218,9 +218,7 @@ void handle_event(StageContext& context, const queue::Message& message,
     // A redelivered or duplicated event whose export is COMPLETE: keep it, send the task again
     // (the landing of an export already landed changes nothing).
     options.if_complete = exporter::IfComplete::Keep;
-    // PostgreSQL only: MySQL's sizes (information_schema) are not asked yet.
-    if (context.deadline && context.engines.estimate_export_bytes &&
-        instance->engine == Engine::Postgres) {
+    if (context.deadline && context.engines.estimate_export_bytes) {
       auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
           *context.deadline - std::chrono::system_clock::now());
       require_time_for_export(instance->id, context.engines.estimate_export_bytes(options),

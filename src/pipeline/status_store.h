@@ -144,6 +144,9 @@ class StatusStore {
   // Records a dead letter as it is made (pipeline/dispatch.cc). The same message given up twice
   // (a Lambda batch item SQS delivers again) is listed once, the latest record.
   virtual void dead_letter(const DeadLetterRecord& record) = 0;
+  // A dead letter that was redriven (snaplake redrive): no longer listed, however many times it
+  // was recorded. Forgetting one that is not recorded does nothing.
+  virtual void forget_dead_letter(std::string_view queue, std::string_view message_id) = 0;
 
   virtual std::optional<RunRecord> run(std::string_view export_id) = 0;
   // The most recently started runs, newest first.

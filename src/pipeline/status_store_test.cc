@@ -213,6 +213,29 @@ TEST_P(StatusStores, RecentRunsNotesAndDeadLettersNewestFirst) {
   EXPECT_EQ(store->recent_dead_letters(1).size(), 1u);
 }
 
+TEST_P(StatusStores, ARedrivenDeadLetterIsForgottenEveryRecordOfIt) {
+  std::chrono::system_clock::time_point now{std::chrono::seconds(1'800'000'000)};
+  auto store = open([&] { return now; });
+  const std::string odd = "id/with spaces%2F-events-a";  // ends like another key would
+  for (const auto& [queue, id] : std::vector<std::pair<std::string, std::string>>{
+           {"events", "a"}, {"tasks", "a"}, {"events", odd}, {"events", "a"}}) {
+    store->dead_letter({.queue = queue, .message_id = id, .cause = "given up", .body = "{}"});
+    now += std::chrono::seconds(1);
+  }
+  ASSERT_EQ(store->recent_dead_letters().size(), 3u);
+  store->forget_dead_letter("events", "a");
+  std::vector<std::pair<std::string, std::string>> left;
+  for (const auto& d : store->recent_dead_letters()) left.emplace_back(d.queue, d.message_id);
+  EXPECT_EQ(left,
+            (std::vector<std::pair<std::string, std::string>>{{"events", odd}, {"tasks", "a"}}));
+  store->forget_dead_letter("events", "never recorded");
+  store->forget_dead_letter("events", odd);
+  store->forget_dead_letter("tasks", "a");
+  EXPECT_TRUE(store->recent_dead_letters().empty());
+  // Another worker's store sees the same.
+  EXPECT_TRUE(open([&] { return now; })->recent_dead_letters().empty());
+}
+
 // Several workers update one run and each its own at the same time, each through its own store
 // (its own connection or client, as separate processes and hosts have). Every update is counted
 // (new_attempt): after each trial the shared run's attempts are the sum of all the updates made

@@ -36,7 +36,7 @@ struct Message {
 };
 
 struct DeadLetter {
-  std::string id;
+  std::string id;  // the message's id in the queue it came from (Message::id)
   std::string body;
   int receive_count = 0;
   std::string cause;  // why it was dead-lettered ("" where the backend does not record one)
@@ -84,10 +84,11 @@ class Queue {
 
   // A redrive: moves dead letters back into this queue as new messages that start afresh
   // (visible now, receive count 0, as the waits assume: waits.h), all of them, or the one whose
-  // id dead_letters() shows as `id`. Returns how many moved. An `id` that is no dead letter of
-  // this queue is Error(NotFound), and nothing moves. A message is sent before it leaves the
-  // dead letters, so a failure in between leaves a duplicate, never a loss.
-  virtual size_t redrive(std::optional<std::string_view> id = std::nullopt) = 0;
+  // id dead_letters() shows as `id`. Returns the ids of those moved, as dead_letters() showed
+  // them. An `id` that is no dead letter of this queue is Error(NotFound), and nothing moves. A
+  // message is sent before it leaves the dead letters, so a failure in between leaves a
+  // duplicate, never a loss.
+  virtual std::vector<std::string> redrive(std::optional<std::string_view> id = std::nullopt) = 0;
 
   virtual Counts counts() = 0;
 };

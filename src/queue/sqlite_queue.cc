@@ -217,7 +217,7 @@ std::vector<DeadLetter> SqliteQueue::dead_letters(size_t limit) {
   return out;
 }
 
-size_t SqliteQueue::redrive(std::optional<std::string_view> id) {
+std::vector<std::string> SqliteQueue::redrive(std::optional<std::string_view> id) {
   std::lock_guard lock(mutex_);
   int64_t now = now_ms();
   // One transaction: the message is back with its own id (its runs in the status store keep
@@ -258,7 +258,9 @@ size_t SqliteQueue::redrive(std::optional<std::string_view> id) {
     db_->prepare("DELETE FROM queue_dead_letters WHERE seq = ?").bind(1, seq).run();
   }
   transaction.commit();
-  return moved.size();
+  std::vector<std::string> ids;
+  for (const auto& [seq, message_id, body] : moved) ids.push_back(std::to_string(message_id));
+  return ids;
 }
 
 Counts SqliteQueue::counts() {

@@ -34,7 +34,7 @@ class SqliteQueue final : public Queue {
   void dead_letter(const Message& message, std::string_view cause,
                    std::optional<std::string_view> body = std::nullopt) override;
   std::vector<DeadLetter> dead_letters(size_t limit = 100) override;
-  size_t redrive(std::optional<std::string_view> id = std::nullopt) override;
+  std::vector<std::string> redrive(std::optional<std::string_view> id = std::nullopt) override;
   Counts counts() override;
 
  private:

@@ -30,6 +30,24 @@ uint64_t count_attribute(const json& attributes, const char* name) {
   return std::stoull(it->get<std::string>());
 }
 
+// The message attributes dead_letter() gives a dead letter: why, and the id the message had in
+// its own queue (the one the workers recorded and `snaplake status` shows).
+constexpr const char* kCauseAttribute = "snaplake-cause";
+constexpr const char* kMessageIdAttribute = "snaplake-message-id";
+
+std::string string_attribute(const json& message, const char* name) {
+  return message.value("MessageAttributes", json::object())
+      .value(name, json::object())
+      .value("StringValue", "");
+}
+
+// A dead letter's id is its message's id in the queue it came from: the attribute dead_letter()
+// set, else (SQS's redrive policy moved it, keeping the message) its own MessageId.
+std::string dead_letter_id(const json& message) {
+  std::string id = string_attribute(message, kMessageIdAttribute);
+  return id.empty() ? message.value("MessageId", "") : id;
+}
+
 }  // namespace
 
 std::unique_ptr<SqsQueue> SqsQueue::open(std::shared_ptr<aws::AwsClient> client,
@@ -64,12 +82,17 @@ std::string SqsQueue::call(std::string_view action, const std::string& body,
 }
 
 std::string SqsQueue::send_to(const std::string& url, std::string_view body,
-                              std::chrono::milliseconds delay, std::string_view cause) const {
+                              std::chrono::milliseconds delay, std::string_view cause,
+                              std::string_view origin_id) const {
   json request = {{"QueueUrl", url}, {"MessageBody", body}, {"DelaySeconds", seconds_up(delay)}};
+  json attributes = json::object();
   if (!cause.empty()) {
-    request["MessageAttributes"] = {
-        {"snaplake-cause", {{"DataType", "String"}, {"StringValue", cause}}}};
+    attributes[kCauseAttribute] = {{"DataType", "String"}, {"StringValue", cause}};
   }
+  if (!origin_id.empty()) {
+    attributes[kMessageIdAttribute] = {{"DataType", "String"}, {"StringValue", origin_id}};
+  }
+  if (!attributes.empty()) request["MessageAttributes"] = std::move(attributes);
   json answer =
       parse_answer(call("SendMessage", request.dump(), "send a message"), "send a message");
   return answer.value("MessageId", "");
@@ -80,7 +103,7 @@ std::string SqsQueue::send(std::string_view body, std::chrono::milliseconds dela
     fail(ErrorKind::InvalidInput, "SQS delays a message at most 15 minutes, not {} s",
          seconds_up(delay));
   }
-  return send_to(queue_url_, body, delay, {});
+  return send_to(queue_url_, body, delay, {}, {});
 }
 
 std::vector<Message> SqsQueue::receive(int max, std::chrono::milliseconds visibility,
@@ -147,7 +170,7 @@ void SqsQueue::dead_letter(const Message& message, std::string_view cause,
          "the configuration or a RedrivePolicy on the queue); cause: {}",
          message.id, queue_url_, cause);
   }
-  send_to(dead_letter_url_, body ? *body : std::string_view(message.body), {}, cause);
+  send_to(dead_letter_url_, body ? *body : std::string_view(message.body), {}, cause, message.id);
   remove(message.receipt);
 }
 
@@ -169,7 +192,7 @@ std::vector<DeadLetter> SqsQueue::dead_letters(size_t limit) {
     if (messages.empty()) break;
     bool added = false;
     for (const json& m : messages) {
-      std::string id = m.value("MessageId", "");
+      std::string id = dead_letter_id(m);
       bool seen = false;
       for (const auto& d : out) seen |= d.id == id;
       if (seen) continue;
@@ -178,9 +201,8 @@ std::vector<DeadLetter> SqsQueue::dead_letters(size_t limit) {
       d.body = m.value("Body", "");
       json attributes = m.value("Attributes", json::object());
       d.receive_count = static_cast<int>(count_attribute(attributes, "ApproximateReceiveCount"));
-      json cause =
-          m.value("MessageAttributes", json::object()).value("snaplake-cause", json::object());
-      d.cause = cause.value("StringValue", "moved by the queue's redrive policy");
+      d.cause = string_attribute(m, kCauseAttribute);
+      if (d.cause.empty()) d.cause = "moved by the queue's redrive policy";
       d.when = std::chrono::system_clock::time_point(
           std::chrono::milliseconds(count_attribute(attributes, "SentTimestamp")));
       out.push_back(std::move(d));
@@ -198,16 +220,16 @@ std::vector<DeadLetter> SqsQueue::dead_letters(size_t limit) {
 // Each dead letter is received for a while, sent here as a new message (receive count 0, no
 // cause), then deleted from the dead-letter queue. With an id, the others received on the way
 // are made visible again at once.
-size_t SqsQueue::redrive(std::optional<std::string_view> id) {
+std::vector<std::string> SqsQueue::redrive(std::optional<std::string_view> id) {
   if (dead_letter_url_.empty()) {
     if (id) {
       fail(ErrorKind::NotFound, "{} has no dead-letter queue, so no dead letter '{}'", queue_url_,
            *id);
     }
-    return 0;
+    return {};
   }
   constexpr int kHoldSeconds = 60;  // long enough to send and delete a batch
-  size_t moved = 0;
+  std::vector<std::string> moved;
   std::vector<std::string> passed_over;  // receipts of dead letters that are not `id`
   auto release = [&] {
     for (const auto& receipt : passed_over) {
@@ -229,22 +251,24 @@ size_t SqsQueue::redrive(std::optional<std::string_view> id) {
       json request = {{"QueueUrl", dead_letter_url_},
                       {"MaxNumberOfMessages", 10},
                       {"VisibilityTimeout", kHoldSeconds},
-                      {"WaitTimeSeconds", 0}};
+                      {"WaitTimeSeconds", 0},
+                      {"MessageAttributeNames", {kMessageIdAttribute}}};
       json answer = parse_answer(call("ReceiveMessage", request.dump(), "receive dead letters"),
                                  "receive dead letters");
       auto messages = answer.value("Messages", json::array());
       if (messages.empty()) break;
       for (const json& m : messages) {
         std::string receipt = m.value("ReceiptHandle", "");
-        if (id && m.value("MessageId", "") != *id) {
+        std::string this_id = dead_letter_id(m);
+        if (id && this_id != *id) {
           passed_over.push_back(receipt);
           continue;
         }
-        send_to(queue_url_, m.value("Body", ""), {}, {});
+        send_to(queue_url_, m.value("Body", ""), {}, {}, {});
         call("DeleteMessage",
              json{{"QueueUrl", dead_letter_url_}, {"ReceiptHandle", receipt}}.dump(),
              "delete a redriven dead letter");
-        ++moved;
+        moved.push_back(std::move(this_id));
         if (id) found = true;
       }
     }

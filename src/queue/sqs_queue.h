@@ -5,7 +5,9 @@
 //
 // Dead letters: SQS itself moves a message to the queue's dead-letter queue after the redrive
 // policy's maxReceiveCount. dead_letter() moves one there at once: it sends the body to the
-// dead-letter queue with the cause as the message attribute "snaplake-cause", then deletes it.
+// dead-letter queue with the cause as the message attribute "snaplake-cause" and the message's
+// id as "snaplake-message-id" (a dead letter's id is its message's, whichever moved it), then
+// deletes it.
 // The dead-letter queue is the one given, else the one in the queue's RedrivePolicy.
 #pragma once
 
@@ -33,7 +35,7 @@ class SqsQueue final : public Queue {
   void dead_letter(const Message& message, std::string_view cause,
                    std::optional<std::string_view> body = std::nullopt) override;
   std::vector<DeadLetter> dead_letters(size_t limit = 100) override;
-  size_t redrive(std::optional<std::string_view> id = std::nullopt) override;
+  std::vector<std::string> redrive(std::optional<std::string_view> id = std::nullopt) override;
   Counts counts() override;
 
   const std::string& dead_letter_url() const { return dead_letter_url_; }
@@ -46,8 +48,10 @@ class SqsQueue final : public Queue {
         queue_url_(std::move(queue_url)),
         dead_letter_url_(std::move(dead_letter_url)) {}
   std::string call(std::string_view action, const std::string& body, std::string_view what) const;
+  // Sends with the attributes dead_letter() gives: `cause` and `origin_id` when not empty.
   std::string send_to(const std::string& url, std::string_view body,
-                      std::chrono::milliseconds delay, std::string_view cause) const;
+                      std::chrono::milliseconds delay, std::string_view cause,
+                      std::string_view origin_id) const;
 
   std::shared_ptr<aws::AwsClient> client_;
   std::string endpoint_;

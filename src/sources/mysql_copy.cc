@@ -8,6 +8,7 @@
 #include "mysql/batch_decoder.h"
 #include "mysql/slice_reader.h"
 #include "parquet/file_writer.h"
+#include "sources/part_writer.h"
 #include "sources/tuple_batches.h"
 
 namespace snaplake::sources {
@@ -18,70 +19,27 @@ namespace {
 
 constexpr size_t kBatchBytes = 256 << 10;  // as the PostgreSQL path's batches
 
-// The encoding thread's parts, one open at a time.
+// The encoding thread: decodes batches of rows into Parquet parts.
 class MysqlPartEncoder {
  public:
   MysqlPartEncoder(const std::vector<types::MysqlColumnMapping>& columns,
                    const parquet::WriterOptions& options, const exporter::PartSink& sink,
                    uint64_t max_part_bytes)
-      : decoder_(columns),
-        schema_(decoder_.schema()),
-        width_(columns.size()),
-        options_(options),
-        sink_(sink),
-        max_part_bytes_(max_part_bytes) {
-    totals_.unrepresentable.assign(width_, 0);
-    totals_.flattened.assign(width_, 0);
-  }
+      : decoder_(columns), parts_(decoder_.schema(), options, sink, max_part_bytes) {}
 
   void encode(const TupleBatch& batch) {
-    if (!writer_) open_part();
-    part_.rows += decoder_.append(*writer_, batch.bytes, part_.unrepresentable);
-    if (upload_->position() >= max_part_bytes_) close_part();
+    parquet::FileWriter& writer = parts_.writer();
+    uint64_t rows = decoder_.append(writer, batch.bytes, parts_.part().unrepresentable);
+    parts_.part().rows += rows;
+    parts_.close_if_full();
   }
-  void finish(bool even_empty) {
-    if (!writer_ && even_empty && parts_ == 0) open_part();
-    if (writer_) close_part();
-  }
-  void abandon() noexcept {
-    writer_.reset();
-    if (upload_) upload_->abort();
-    upload_.reset();
-  }
-  const FileOutcome& totals() const { return totals_; }
+  void finish(bool even_empty) { parts_.finish(even_empty); }
+  void abandon() noexcept { parts_.abandon(); }
+  const FileOutcome& totals() const { return parts_.totals(); }
 
  private:
-  void open_part() {
-    upload_ = sink_.open(key_);
-    writer_ = std::make_unique<parquet::FileWriter>(schema_, options_, *upload_);
-    part_ = FileOutcome{};
-    part_.unrepresentable.assign(width_, 0);
-  }
-  void close_part() {
-    part_.bytes = writer_->close().bytes;
-    writer_.reset();
-    if (sink_.may_commit) sink_.may_commit();  // throws when this attempt may write no more
-    upload_->commit();
-    upload_.reset();
-    ++parts_;
-    sink_.done(key_, part_);
-    totals_.rows += part_.rows;
-    totals_.bytes += part_.bytes;
-    for (size_t i = 0; i < width_; ++i) totals_.unrepresentable[i] += part_.unrepresentable[i];
-  }
-
   mysql::BatchDecoder decoder_;
-  parquet::Schema schema_;
-  size_t width_;
-  const parquet::WriterOptions& options_;
-  const exporter::PartSink& sink_;
-  uint64_t max_part_bytes_;
-  std::unique_ptr<store::Upload> upload_;  // outlives the writer that writes into it
-  std::unique_ptr<parquet::FileWriter> writer_;
-  std::string key_;
-  FileOutcome part_;
-  size_t parts_ = 0;
-  FileOutcome totals_;
+  PartWriter parts_;
 };
 
 }  // namespace

@@ -247,11 +247,27 @@ class MysqlSnapshot : public exporter::DatabaseSnapshot {
 
 MysqlSource::MysqlSource(const exporter::ExportOptions& options) : options_(options) {}
 
-std::vector<std::string> MysqlSource::databases(bool all) {
+mysql::Uri MysqlSource::uri() const {
   mysql::Uri uri = mysql::parse_uri(options_.source_uri);
+  uri.login = options_.login;
+  return uri;
+}
+
+std::vector<std::string> MysqlSource::databases(bool all) {
+  mysql::Uri uri = this->uri();
   if (!uri.database.empty() && !all) return {uri.database};
   mysql::Connection conn = mysql::Connection::open(uri);
   return mysql::list_databases(conn);
+}
+
+uint64_t MysqlSource::stored_bytes(const std::string& database) {
+  mysql::Connection conn = mysql::Connection::open(uri());
+  auto result = conn.query(
+      "SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) AS bytes FROM information_schema.TABLES "
+      "WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA = " +
+          conn.quote_literal(database),
+      "the size of database '" + database + "'");
+  return static_cast<uint64_t>(result.integer(0, "bytes"));
 }
 
 std::string MysqlSource::id_base(bool all) const {
@@ -269,8 +285,7 @@ OnlyFilter MysqlSource::parse_only(const std::string& text) const {
 
 std::unique_ptr<exporter::DatabaseSnapshot> MysqlSource::snapshot(
     const std::string& database, const std::vector<OnlyFilter>& filters, int jobs) {
-  return std::make_unique<MysqlSnapshot>(options_, mysql::parse_uri(options_.source_uri), database,
-                                         filters, jobs);
+  return std::make_unique<MysqlSnapshot>(options_, uri(), database, filters, jobs);
 }
 
 }  // namespace snaplake::sources

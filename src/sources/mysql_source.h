@@ -16,6 +16,7 @@
 
 #include "exporter/export.h"
 #include "exporter/source.h"
+#include "mysql/connection.h"
 
 namespace snaplake::sources {
 
@@ -27,11 +28,14 @@ class MysqlSource : public exporter::Source {
   std::string id_base(bool all) const override;
   exporter::OnlyFilter parse_only(const std::string& text) const override;
   int readers(int jobs) const override { return jobs; }
+  uint64_t stored_bytes(const std::string& database) override;
   std::unique_ptr<exporter::DatabaseSnapshot> snapshot(
       const std::string& database, const std::vector<exporter::OnlyFilter>& filters,
       int jobs) override;
 
  private:
+  // The source URI, with the login of ExportOptions::login.
+  mysql::Uri uri() const;
   const exporter::ExportOptions& options_;
 };
 

@@ -1,5 +1,7 @@
 #include "sources/open_source.h"
 
+#include <set>
+
 #include "common/error.h"
 #include "mysql/catalog.h"
 #include "mysql/connection.h"
@@ -59,6 +61,19 @@ exporter::ExportResult run_export(const exporter::ExportOptions& options) {
   validate(options);
   std::unique_ptr<exporter::Source> source = open_source(options);
   return exporter::run_export(options, *source);
+}
+
+uint64_t estimate_export_bytes(const exporter::ExportOptions& options) {
+  validate(options);
+  std::unique_ptr<exporter::Source> source = open_source(options);
+  std::set<std::string> databases;
+  for (const auto& text : options.only) databases.insert(source->parse_only(text).database);
+  if (databases.empty()) {
+    for (auto& name : source->databases(options.all_databases)) databases.insert(std::move(name));
+  }
+  uint64_t total = 0;
+  for (const auto& name : databases) total += source->stored_bytes(name);
+  return total;
 }
 
 }  // namespace snaplake::sources

@@ -29,4 +29,8 @@ void validate(const exporter::ExportOptions& options,
 // Opens the source and runs the export (exporter::run_export).
 exporter::ExportResult run_export(const exporter::ExportOptions& options);
 
+// What the source says the databases an export of `options` would read take (Source::
+// stored_bytes): the --only databases, else the URI's, else every database it lists.
+uint64_t estimate_export_bytes(const exporter::ExportOptions& options);
+
 }  // namespace snaplake::sources

@@ -10,6 +10,7 @@
 #include "pg/binary_values.h"
 #include "pg/copy_binary.h"
 #include "pg/text_render.h"
+#include "sources/part_writer.h"
 #include "sources/tuple_batches.h"
 
 namespace snaplake::sources {
@@ -256,25 +257,27 @@ constexpr size_t kBatchBytes = 256 << 10;
 // file, not one small file per encoder.
 constexpr uint64_t kBytesForOneEncoder = 32ull << 20;
 
+parquet::Schema schema_of(const std::vector<types::ColumnMapping>& columns) {
+  parquet::Schema schema;
+  for (const auto& c : columns) schema.push_back(c.column);
+  return schema;
+}
+
 // One encoding thread: decodes batches of tuples into Parquet parts, one part at a time.
 class PartEncoder {
  public:
   PartEncoder(const std::vector<types::ColumnMapping>& columns,
               const parquet::WriterOptions& options, const FanOut& fan_out, const PartSink& sink)
       : columns_(columns),
-        options_(options),
-        fan_out_(fan_out),
-        sink_(sink),
-        decoder_(pg::CopyBinaryDecoder::tuples_only(columns.size())) {
-    for (const auto& c : columns) schema_.push_back(c.column);
-  }
+        decoder_(pg::CopyBinaryDecoder::tuples_only(columns.size())),
+        parts_(schema_of(columns), options, sink, fan_out.max_part_bytes) {}
 
   // Encodes `batch` into the open part (opening one first), and closes the part once it is
   // large enough. The batch is appended column by column: each column's dictionary, buffers
   // and statistics stay in cache for the whole batch, and its dictionary slots are prefetched
   // a few values ahead, where a value at a time would wait on a cache miss for each.
   void encode(const TupleBatch& batch) {
-    if (!writer_) open_part();
+    parquet::FileWriter& writer = parts_.writer();
     const size_t width = columns_.size();
     cells_.clear();
     decoder_.feed(batch.bytes, [&](std::span<const pg::CopyField> fields) {
@@ -283,83 +286,40 @@ class PartEncoder {
     const size_t rows = width == 0 ? batch.rows : cells_.size() / width;
     if (rows == 0) return;
     constexpr size_t kAhead = 8;
-    const ColumnNotes notes{part_.unrepresentable.data(), part_.flattened.data()};
-    writer_->begin_rows(rows);
+    FileOutcome& part = parts_.part();
+    const ColumnNotes notes{part.unrepresentable.data(), part.flattened.data()};
+    writer.begin_rows(rows);
     for (size_t i = 0; i < width; ++i) {
       const types::ColumnMapping& c = columns_[i];
-      if (!writer_->dictionary_active(i)) {  // nothing to prefetch (keys, timestamps, UUIDs…)
+      if (!writer.dictionary_active(i)) {  // nothing to prefetch (keys, timestamps, UUIDs…)
         for (size_t r = 0; r < rows; ++r)
-          append_field(*writer_, i, c, cells_[r * width + i], scratch_, notes);
+          append_field(writer, i, c, cells_[r * width + i], scratch_, notes);
         continue;
       }
       for (size_t r = 0; r < std::min(kAhead, rows); ++r)
-        prefetch_field(*writer_, i, c, cells_[r * width + i]);
+        prefetch_field(writer, i, c, cells_[r * width + i]);
       for (size_t r = 0; r < rows; ++r) {
-        if (r + kAhead < rows) prefetch_field(*writer_, i, c, cells_[(r + kAhead) * width + i]);
-        append_field(*writer_, i, c, cells_[r * width + i], scratch_, notes);
+        if (r + kAhead < rows) prefetch_field(writer, i, c, cells_[(r + kAhead) * width + i]);
+        append_field(writer, i, c, cells_[r * width + i], scratch_, notes);
       }
     }
-    writer_->end_rows();
-    part_.rows += rows;
-    if (upload_->position() >= fan_out_.max_part_bytes) close_part();
+    writer.end_rows();
+    part.rows += rows;
+    parts_.close_if_full();
   }
 
   // Closes the open part, if any; with `even_empty`, writes an empty part when none was.
-  void finish(bool even_empty) {
-    if (!writer_ && even_empty && parts_ == 0) open_part();
-    if (writer_) close_part();
-  }
-
+  void finish(bool even_empty) { parts_.finish(even_empty); }
   // Drops the open part without committing it: its upload is aborted, nothing becomes visible.
-  void abandon() noexcept {
-    writer_.reset();
-    if (upload_) upload_->abort();
-    upload_.reset();
-  }
-
-  const FileOutcome& totals() const { return totals_; }
+  void abandon() noexcept { parts_.abandon(); }
+  const FileOutcome& totals() const { return parts_.totals(); }
 
  private:
-  void open_part() {
-    upload_ = sink_.open(key_);
-    writer_ = std::make_unique<parquet::FileWriter>(schema_, options_, *upload_);
-    part_ = FileOutcome{};
-    part_.unrepresentable.assign(columns_.size(), 0);
-    part_.flattened.assign(columns_.size(), 0);
-  }
-  void close_part() {
-    part_.bytes = writer_->close().bytes;
-    writer_.reset();
-    if (sink_.may_commit) sink_.may_commit();  // throws when this attempt may write no more
-    upload_->commit();
-    upload_.reset();
-    ++parts_;
-    sink_.done(key_, part_);
-    totals_.rows += part_.rows;
-    totals_.bytes += part_.bytes;
-    totals_.unrepresentable.resize(columns_.size());
-    totals_.flattened.resize(columns_.size());
-    for (size_t i = 0; i < columns_.size(); ++i) {
-      totals_.unrepresentable[i] += part_.unrepresentable[i];
-      totals_.flattened[i] += part_.flattened[i];
-    }
-  }
-
   const std::vector<types::ColumnMapping>& columns_;
-  const parquet::WriterOptions& options_;
-  const FanOut& fan_out_;
-  const PartSink& sink_;
-  parquet::Schema schema_;
   pg::CopyBinaryDecoder decoder_;
   std::vector<char> scratch_ = std::vector<char>(256);
   std::vector<pg::CopyField> cells_;  // the batch's fields, row by row
-  // The open part; the upload outlives the writer that writes into it.
-  std::unique_ptr<store::Upload> upload_;
-  std::unique_ptr<parquet::FileWriter> writer_;
-  std::string key_;
-  FileOutcome part_;
-  size_t parts_ = 0;
-  FileOutcome totals_;
+  PartWriter parts_;
 };
 
 // The first failure of any thread of one slice, to rethrow on the calling thread.

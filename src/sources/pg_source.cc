@@ -108,9 +108,8 @@ class PgSnapshot : public exporter::DatabaseSnapshot {
     size_t count = std::min<size_t>(static_cast<size_t>(readers), slices.size());
     std::vector<pg::Connection> connections;
     for (size_t i = 0; i < count; ++i) {
-      connections.push_back(
-          pg::Connection::open(options_.source_uri, database_, "snaplake export worker",
-                               login_of(options_)));
+      connections.push_back(pg::Connection::open(options_.source_uri, database_,
+                                                 "snaplake export worker", login_of(options_)));
       pg::configure_session(connections.back());
       pg::join_snapshot(connections.back(), snapshot_.id);
     }
@@ -161,9 +160,9 @@ std::vector<std::string> PgSource::databases(bool all) {
   pg::ConnInfo conninfo = pg::parse_conninfo(options_.source_uri);
   if (!conninfo.database.empty() && !all) return {conninfo.database};
   // A URI without a database: list them from the maintenance database.
-  pg::Connection conn = pg::Connection::open(
-      options_.source_uri, conninfo.database.empty() ? "postgres" : "", "snaplake export",
-      login_of(options_));
+  pg::Connection conn =
+      pg::Connection::open(options_.source_uri, conninfo.database.empty() ? "postgres" : "",
+                           "snaplake export", login_of(options_));
   return pg::list_databases(conn);
 }
 
@@ -175,6 +174,14 @@ std::string PgSource::id_base(bool all) const {
 OnlyFilter PgSource::parse_only(const std::string& text) const {
   pg::OnlyFilter f = pg::parse_only_filter(text);
   return {f.text, f.database, f.schema, f.table};
+}
+
+uint64_t PgSource::stored_bytes(const std::string& database) {
+  pg::Connection conn =
+      pg::Connection::open(options_.source_uri, database, "snaplake estimate", login_of(options_));
+  return static_cast<uint64_t>(conn.exec("SELECT pg_database_size(current_database()) AS bytes", {},
+                                         "the size of database '" + database + "'")
+                                   .integer(0, "bytes"));
 }
 
 int PgSource::readers(int jobs) const {

@@ -27,6 +27,7 @@ class PgSource : public exporter::Source {
   std::string id_base(bool all) const override;
   exporter::OnlyFilter parse_only(const std::string& text) const override;
   int readers(int jobs) const override;
+  uint64_t stored_bytes(const std::string& database) override;
   std::unique_ptr<exporter::DatabaseSnapshot> snapshot(
       const std::string& database, const std::vector<exporter::OnlyFilter>& filters,
       int jobs) override;

@@ -3,13 +3,14 @@
 //   key (head-object with awscli, an independent client); a folder target is a usage error;
 // - [[instances]] password_secret_arn: the password user logs in with a Secrets Manager secret in
 //   both forms (RDS's JSON, plain text); a missing secret dead-letters the event with a cause that
-//   names the ARN; the password appears in no output, status or export_info.
+//   names the ARN; the password appears in no output, status or export_info; the same for a
+//   MySQL instance (engine = "mysql", MariaDB).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { Moto, Postgres, snaplake } from '../harness/servers.mjs';
+import { Mariadb, Moto, Postgres, snaplake } from '../harness/servers.mjs';
 import { makePipeline, publish, rdsSnsEvent, runDrain, status } from './pipeline_helpers.mjs';
 
 const pg = Postgres.shared();
@@ -118,6 +119,40 @@ test('password_secret_arn: the login comes from Secrets Manager in both forms, a
   assert.notEqual(byInstance['none-db'].stage, 'landed', text);
   assert.match(text, new RegExp(`cannot read the Secrets Manager secret '${missingArn}'.*ResourceNotFoundException`));
   // Nowhere: not in the output, the status, nor any file the pipeline wrote.
+  assert.ok(!r.stdout.includes(password) && !r.stderr.includes(password), 'password in the output');
+  assert.ok(!text.includes(password), 'password in the status');
+  for (const file of [...filesUnder(p.exports), ...filesUnder(path.join(p.dir, 'state'))]) {
+    assert.ok(!readFileSync(file).includes(password), `password in ${file}`);
+  }
+});
+
+test('password_secret_arn: a MySQL instance logs in with the secret, and the password is shown nowhere', () => {
+  const db = Mariadb.shared();
+  db.createDatabase('secret_mysql');
+  db.sql('CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR(40)); INSERT INTO t SELECT seq, MD5(seq) FROM seq_1_to_2000;', 'secret_mysql');
+  const password = db.password;
+  const env = moto.env();
+  delete env.MYSQL_PWD;
+  const arn = JSON.parse(moto.aws(['secretsmanager', 'create-secret', '--name', `snaplake-mysql-${process.pid}`,
+    '--secret-string', JSON.stringify({ username: 'snaplake', password, engine: 'mysql' })])).ARN;
+  const source = db.uriFor('secret_mysql', 'snaplake');
+  const p = makePipeline({
+    prefix: 'secrets-mysql-',
+    instances: [
+      { id: 'mysql-db', engine: 'mysql', source, extra: [`password_secret_arn = "${arn}"`] },
+      // The control: the same user without the secret (no MYSQL_PWD, no option file) is refused.
+      { id: 'mysql-none', engine: 'mysql', source },
+    ],
+  });
+  for (const id of ['mysql-db', 'mysql-none']) publish(p, rdsSnsEvent({ sourceId: `${id}-manual-20261201`, code: 'RDS-EVENT-0042' }));
+  const r = runDrain(p, [], { ...env, HOME: p.dir }, 10);
+  const runs = status(p);
+  const byInstance = Object.fromEntries(runs.runs.map((run) => [run.instanceId, run]));
+  const text = JSON.stringify(runs);
+  assert.equal(byInstance['mysql-db'].stage, 'landed', text);
+  assert.equal(byInstance['mysql-db'].rows, 2000, text);
+  assert.notEqual(byInstance['mysql-none'].stage, 'landed', text);
+  assert.match(text, /Access denied for user 'snaplake'/);
   assert.ok(!r.stdout.includes(password) && !r.stderr.includes(password), 'password in the output');
   assert.ok(!text.includes(password), 'password in the status');
   for (const file of [...filesUnder(p.exports), ...filesUnder(path.join(p.dir, 'state'))]) {

@@ -129,4 +129,19 @@ source = "${pg.uriFor('shared_state_payroll')}"
   status(a);
   const after = receiveCount();
   assert.equal(after, before + 1, `status received from the dead-letter queue: ${before} -> ${after}`);
+
+  // Redriven from another host by the id status shows: it is back in the events queue, and no
+  // host's status lists it any more (the record went with it).
+  const redriven = snaplake(['redrive', '--config', a.config, '--id', badId], { env: moto.env(), cwd: a.dir });
+  assert.equal(redriven.status, 0, redriven.stderr);
+  assert.match(redriven.stdout, /^events: 1 redriven$/m);
+  const afterRedrive = status(c);
+  assert.deepEqual(afterRedrive.deadLetters, []);
+  assert.equal(afterRedrive.queues.events.dead, 0);
+  assert.equal(afterRedrive.queues.events.visible, 1);
+  const back = JSON.parse(moto.aws(['sqs', 'receive-message', '--queue-url', urls.events, '--output', 'json'])).Messages;
+  assert.equal(back.length, 1);
+  assert.equal(back[0].Body, fromC.deadLetters[0].body);
+  const deadKeys = (JSON.parse(moto.aws(['s3api', 'list-objects-v2', '--bucket', exportsBucket, '--prefix', 'snaplake/_snaplake/status/dead-letters/', '--output', 'json'])).Contents ?? []);
+  assert.deepEqual(deadKeys, []);
 });
