@@ -68,12 +68,14 @@ class BreakingStore final : public store::testing::ForwardingStore {
 
 TEST(LiveAttempt, ARecordRemovedByASweeperStopsTheAttempt) {
   auto store = store::MemoryStore::create_isolated();
-  auto a = LiveAttempt::begin(*store, "land", {"p/"}, milliseconds(60));
+  // A lease long enough that a renewal thread late by hundreds of milliseconds (a loaded
+  // machine) still renews before the attempt's own clock runs out (75% of it).
+  auto a = LiveAttempt::begin(*store, "land", {"p/"}, milliseconds(900));
   // Another landing judged it dead and removed its record: the next renewal finds out.
   auto records = store->list(std::string(kAttemptsPrefix));
   ASSERT_EQ(records.size(), 1u);
   store->remove(std::vector<std::string>{records[0].key});
-  for (int i = 0; i < 300; ++i) {
+  for (int i = 0; i < 600; ++i) {
     try {
       a->check();
     } catch (const ClaimLost& e) {

@@ -5,8 +5,8 @@
 #include "aws/rds_auth_token.h"
 #include "aws/secrets_client.h"
 #include "common/error.h"
-#include "mysql/connection.h"
 #include "pg/connection.h"
+#include "sources/open_source.h"
 
 namespace snaplake::pipeline {
 
@@ -46,9 +46,7 @@ LoginSource source_login(const InstanceConfig& instance,
          instance.id);
   }
   if (!instance.password_secret_arn.empty()) {
-    std::string uri_user = instance.engine == Engine::Mysql
-                               ? mysql::parse_uri(instance.source).user
-                               : pg::parse_conninfo(instance.source).user;
+    std::string uri_user = sources::source_user(instance.source);
     std::string text = aws::SecretsManagerClient::from_session(*session).get_secret_string(
         instance.password_secret_arn);
     Login login = login_from_secret(text, uri_user, instance.password_secret_arn);

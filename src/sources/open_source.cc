@@ -24,6 +24,16 @@ SourceKind source_kind(const std::string& uri) {
        scheme);
 }
 
+std::string source_user(const std::string& uri) {
+  switch (source_kind(uri)) {
+    case SourceKind::Postgres:
+      return pg::parse_conninfo(uri).user;
+    case SourceKind::Mysql:
+      return mysql::parse_uri(uri).user;
+  }
+  fail(ErrorKind::Internal, "unknown source kind");
+}
+
 std::unique_ptr<exporter::Source> open_source(const exporter::ExportOptions& options) {
   switch (source_kind(options.source_uri)) {
     case SourceKind::Postgres:

@@ -17,6 +17,9 @@ enum class SourceKind { Postgres, Mysql };
 // Which source a URI names; Error(InvalidInput) for a scheme no source reads.
 SourceKind source_kind(const std::string& uri);
 
+// The user a source URI names ("" when it names none), parsed as its source parses it.
+std::string source_user(const std::string& uri);
+
 // The source of options.source_uri (nothing is connected yet).
 std::unique_ptr<exporter::Source> open_source(const exporter::ExportOptions& options);
 

@@ -65,14 +65,14 @@ class FakeS3 {
         if (auto answer = fail_part(r); answer.status != 0) return answer;
       }
       {
-        // Hold each part until another one arrives (or 2 s pass): if parts are sent in
+        // Hold each part until another one arrives (or 10 s pass): if parts are sent in
         // parallel, two are seen at once however slow the machine is.
         std::unique_lock lock(mutex_);
         int now = ++concurrent_;
         max_concurrent_ = std::max(max_concurrent_, now);
         part_sizes_[std::stoi(query_value(r.target, "partNumber"))] = r.body.size();
         arrived_.notify_all();
-        arrived_.wait_for(lock, std::chrono::seconds(2), [&] { return max_concurrent_ > 1; });
+        arrived_.wait_for(lock, std::chrono::seconds(10), [&] { return max_concurrent_ > 1; });
         --concurrent_;
       }
       return {200, {{"ETag", "\"etag-" + query_value(r.target, "partNumber") + "\""}}, ""};

@@ -221,9 +221,26 @@ test('the connection lost at random points mid-export: FAILED, nothing but expor
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   test(`${signal} ends an export FAILED "interrupted" with exit 130, its files removed`, async () => {
+    // The export reads as a user a row-level security policy applies to: reading row 5 of `held`
+    // sleeps, so the export is certainly under way when the signal comes, however fast the
+    // machine (pg_sleep ends when the interrupted export cancels its COPY).
+    const db = `commit_signal_${signal.toLowerCase()}`;
+    const heldUri = pg.createDatabase(db).replace('postgresql://postgres@', 'postgresql://snaplake@');
+    pg.psql(`CREATE TABLE held (id int); INSERT INTO held SELECT g FROM generate_series(1, 10) g;
+             CREATE TABLE other (id int); INSERT INTO other VALUES (1), (2);
+             CREATE FUNCTION hold(id int) RETURNS boolean LANGUAGE sql AS 'SELECT pg_sleep(CASE WHEN id = 5 THEN 600 ELSE 0 END) IS NOT NULL';
+             ALTER TABLE held ENABLE ROW LEVEL SECURITY;
+             CREATE POLICY everyone ON held FOR SELECT USING (hold(id));
+             GRANT SELECT ON held, other TO snaplake;`, db);
+    const env = { ...process.env, PGPASSWORD: pg.password };
     const root = tempDir('commit-signal-');
-    const { child, done } = snaplakeAsync(['export', '--source', uri, '--to', root, '--export-id', 'stopped', '--jobs', '2']);
-    assert.ok(await copyingBackend(), 'the export was seen copying');
+    const { child, done } = snaplakeAsync(['export', '--source', heldUri, '--to', root, '--export-id', 'stopped', '--jobs', '2'], { env });
+    let held = false;
+    for (let i = 0; i < 1200 && !held; i++) {
+      held = pg.psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = '${db}' AND wait_event = 'PgSleep' AND query ILIKE 'COPY%'`).trim() !== '0';
+      if (!held) await sleep(25);
+    }
+    assert.ok(held, 'the export was seen reading the held row');
     child.kill(signal);
     const r = await done;
     assert.equal(r.status, 130, r.stderr);
@@ -237,6 +254,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     const land = snaplake(['land', '--export', path.join(root, 'stopped'), '--to', tempDir('lake-')]);
     assert.equal(land.status, 4, land.stderr);
     assert.match(land.stderr, /export stopped is FAILED: interrupted/);
-    assert.equal(snaplake(['export', '--source', uri, '--to', root, '--export-id', 'stopped']).status, 0);
+    pg.psql('ALTER TABLE held DISABLE ROW LEVEL SECURITY;', db);
+    const again = snaplake(['export', '--source', heldUri, '--to', root, '--export-id', 'stopped'], { env });
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(readExport(root, 'stopped').info.status, 'COMPLETE');
   });
 }

@@ -18,7 +18,7 @@ test('a drain says it waits for a message in flight that no worker of it holds, 
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1])
 now = int(time.time() * 1000)
-n = db.execute("UPDATE queue_messages SET receive_count = receive_count + 1, visible_at = ?, receipt = id || '.dead' WHERE queue = 'events'", (now + 3000,)).rowcount
+n = db.execute("UPDATE queue_messages SET receive_count = receive_count + 1, visible_at = ?, receipt = id || '.dead' WHERE queue = 'events'", (now + 6000,)).rowcount
 db.commit()
 assert n == 1, n
 `, path.join(p.dir, 'state', 'queue.db')]);

@@ -112,7 +112,13 @@ test('a worker killed with SIGKILL mid-export: the message returns and another w
 test('SIGTERM stops an idle worker cleanly', async () => {
   const p = makePipeline({ instances: [] });
   const w = snaplakeAsync(['run', '--config', p.config]);
-  await sleep(700);
+  // Its signal handlers are installed before it says what it serves; a SIGTERM before that would
+  // meet the default action instead.
+  await new Promise((resolve) => {
+    let seen = '';
+    w.child.stderr.on('data', (d) => { seen += d; if (seen.includes('serving stage')) resolve(); });
+  });
+  await sleep(300);  // idle: waiting on its queues
   w.child.kill('SIGTERM');
   const r = await w.done;
   assert.equal(r.status, 0, r.stderr);
