@@ -68,6 +68,7 @@ std::string run_key(std::string_view export_id) {
 constexpr std::string_view kRecentRuns = "recent-runs/";
 constexpr std::string_view kNotes = "notes/";
 constexpr std::string_view kDeadLetters = "dead-letters/";
+constexpr std::string_view kLastLandings = "last-landings/";
 
 std::string marker_key(int64_t started_ms, std::string_view export_id) {
   return fmt::format("{}{}-{}", kRecentRuns, inverse_ms(started_ms), key_segment(export_id));
@@ -186,6 +187,7 @@ void ObjectStatusStore::update(const Update& u) {
       apply_update(run, u, now);
       if (store_->put_if(key, dump(run_document(run)),
                          store::Precondition::matches(current->version))) {
+        if (u.stage == RunStage::Landed) record_last_landing(run);
         return;
       }
       continue;
@@ -196,12 +198,49 @@ void ObjectStatusStore::update(const Update& u) {
     // The marker first: a run is never without one (a crash here leaves only a marker).
     std::string marker = marker_key(run.started_ms, u.export_id);
     store_->put(marker, "");
-    if (store_->put_if(key, dump(run_document(run)), store::Precondition::absent())) return;
+    if (store_->put_if(key, dump(run_document(run)), store::Precondition::absent())) {
+      if (u.stage == RunStage::Landed) record_last_landing(run);
+      return;
+    }
     // Someone else created the run first: theirs has its own marker; retry as an update.
     lost_marker.emplace(std::move(marker), run.started_ms);
   }
   fail(ErrorKind::Conflict, "cannot update run {} in {}: {} conditional writes in a row lost",
        u.export_id, store_->describe(key), kMaxUpdateAttempts);
+}
+
+// Kept forward only: a read and a conditional write, retried until it wins or finds a later
+// landing kept (a run landed on a host whose clock is behind).
+void ObjectStatusStore::record_last_landing(const RunRecord& run) {
+  if (run.instance_id.empty() || run.landed_ms <= 0) return;
+  const std::string key = fmt::format("{}{}.json", kLastLandings, key_segment(run.instance_id));
+  const json doc = {
+      {"instanceId", run.instance_id}, {"exportId", run.export_id}, {"landedMs", run.landed_ms}};
+  for (int losses = 0; losses < kMaxUpdateAttempts; ++losses) {
+    if (losses > 0) back_off(losses);
+    auto current = store_->read_versioned(key);
+    if (current && parse(current->bytes, store_->describe(key)).value("landedMs", int64_t{0}) >=
+                       run.landed_ms) {
+      return;
+    }
+    auto condition =
+        current ? store::Precondition::matches(current->version) : store::Precondition::absent();
+    if (store_->put_if(key, dump(doc), condition)) return;
+  }
+  fail(ErrorKind::Conflict,
+       "cannot record the last landing of {} in {}: {} conditional writes "
+       "in a row lost",
+       run.instance_id, store_->describe(key), kMaxUpdateAttempts);
+}
+
+std::map<std::string, int64_t> ObjectStatusStore::last_landings() {
+  std::map<std::string, int64_t> out;
+  for (const auto& object : store_->list(kLastLandings)) {
+    json d = parse(store_->read(object.key), store_->describe(object.key));
+    std::string instance = d.value("instanceId", "");
+    if (!instance.empty()) out[instance] = d.value("landedMs", int64_t{0});
+  }
+  return out;
 }
 
 void ObjectStatusStore::note(std::string_view queue, std::string_view message_id,

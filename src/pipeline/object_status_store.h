@@ -8,6 +8,8 @@
 //   notes/<inverse ms>-<random>.json      one note (NoteRecord), written once
 //   dead-letters/<inverse ms>-<queue>-<message id>.json  one dead letter (DeadLetterRecord),
 //                                         written once; removed when it is redriven
+//   last-landings/<instance id>.json      the instance's latest landing (its time and export),
+//                                         written with put_if, only ever forward in time
 // <inverse ms> is 9999999999999 minus the time in milliseconds, 13 digits, so that a listing in
 // key order (ObjectStore::list_first, S3's ListObjectsV2 order) starts with the newest: a look at
 // the recent N costs one listing of N keys and N reads, however long the history.
@@ -49,12 +51,14 @@ class ObjectStatusStore final : public StatusStore {
   std::vector<RunRecord> recent_runs(size_t limit = 20) override;
   std::vector<NoteRecord> recent_notes(size_t limit = 20) override;
   std::vector<DeadLetterRecord> recent_dead_letters(size_t limit = 20) override;
+  std::map<std::string, int64_t> last_landings() override;
   std::string describe() const override { return store_->describe(); }
 
  private:
   ObjectStatusStore(std::unique_ptr<store::ObjectStore> store, queue::Clock clock)
       : store_(std::move(store)), clock_(std::move(clock)) {}
   int64_t now_ms() const;
+  void record_last_landing(const RunRecord& run);
   std::unique_ptr<store::ObjectStore> store_;
   queue::Clock clock_;
 };

@@ -9,9 +9,10 @@ std::string_view stage_of(QueueRole role) {
   return role == QueueRole::Events ? "export" : "land";
 }
 
-// How many recent runs a scrape reads for the last landing of each instance: enough for every
-// instance of a configuration to have landed once among them.
-constexpr size_t kRunsScanned = 1000;
+// How many recent runs a scrape reads for the runs waiting on RDS: a wait lasts at most
+// [export] or [landing] max_wait (1 h and 48 h by default), so the waiting runs are among the
+// latest ones. On S3 each run read is a GET, and a scrape must stay cheap.
+constexpr size_t kRunsScannedForWaits = 200;
 
 }  // namespace
 
@@ -66,16 +67,12 @@ void collect_state(ops::Registry& metrics,
     }
   }
   uint64_t waiting = 0;
-  std::map<std::string, int64_t> last_landing_ms;
-  for (const RunRecord& r : status.recent_runs(kRunsScanned)) {
+  for (const RunRecord& r : status.recent_runs(kRunsScannedForWaits)) {
     if (r.stage == RunStage::Waiting) ++waiting;
-    if (r.stage == RunStage::Landed && r.landed_ms > 0 && !r.instance_id.empty()) {
-      auto& latest = last_landing_ms[r.instance_id];
-      latest = std::max(latest, r.landed_ms);
-    }
   }
   metrics.set(ops::metric::kWaitingRuns, {}, static_cast<double>(waiting));
-  for (const auto& [instance, ms] : last_landing_ms) {
+  // However long ago: an instance that stopped landing is exactly what the alarm is for.
+  for (const auto& [instance, ms] : status.last_landings()) {
     metrics.set(ops::metric::kLastLanding, {{"instance", instance}},
                 static_cast<double>(ms) / 1000.0);
   }

@@ -149,6 +149,15 @@ void SqliteStatusStore::forget_dead_letter(std::string_view queue, std::string_v
       .run();
 }
 
+std::map<std::string, int64_t> SqliteStatusStore::last_landings() {
+  auto s = db_->prepare(
+      "SELECT instance_id, MAX(landed_ms) FROM runs WHERE stage = 'landed' AND landed_ms > 0 "
+      "AND instance_id <> '' GROUP BY instance_id");
+  std::map<std::string, int64_t> out;
+  while (s.step()) out.emplace(s.text(0), s.integer(1));
+  return out;
+}
+
 namespace {
 
 constexpr std::string_view kRunColumns =

@@ -26,6 +26,7 @@ class SqliteStatusStore final : public StatusStore {
   std::vector<RunRecord> recent_runs(size_t limit = 20) override;
   std::vector<NoteRecord> recent_notes(size_t limit = 20) override;
   std::vector<DeadLetterRecord> recent_dead_letters(size_t limit = 20) override;
+  std::map<std::string, int64_t> last_landings() override;
   std::string describe() const override { return "sqlite:" + path_; }
 
  private:

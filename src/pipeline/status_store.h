@@ -155,6 +155,10 @@ class StatusStore {
   virtual std::vector<NoteRecord> recent_notes(size_t limit = 20) = 0;
   // The most recent dead letters, newest first, one per (queue, message id).
   virtual std::vector<DeadLetterRecord> recent_dead_letters(size_t limit = 20) = 0;
+  // Per instance id, when its latest landing ended (RunRecord::landed_ms), however long ago:
+  // what the last-landing metric and its alarm read. A landing recorded with an earlier time
+  // than the one kept (another host's clock) does not move it back.
+  virtual std::map<std::string, int64_t> last_landings() = 0;
 
   // For messages: "sqlite:/x/status.db", "s3://bucket/exports/_snaplake/status".
   virtual std::string describe() const = 0;

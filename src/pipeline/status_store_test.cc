@@ -213,6 +213,37 @@ TEST_P(StatusStores, RecentRunsNotesAndDeadLettersNewestFirst) {
   EXPECT_EQ(store->recent_dead_letters(1).size(), 1u);
 }
 
+TEST_P(StatusStores, LastLandingsAreEachInstancesLatestHoweverOld) {
+  std::chrono::system_clock::time_point now{std::chrono::seconds(1'800'000'000)};
+  auto store = open([&] { return now; });
+  auto land = [&](StatusStore& s, const std::string& export_id, const std::string& instance) {
+    s.update({.export_id = export_id, .instance_id = instance, .stage = RunStage::Exporting});
+    s.update({.export_id = export_id, .stage = RunStage::Landed});
+  };
+  EXPECT_TRUE(store->last_landings().empty());
+  land(*store, "care-1", "care");
+  now += std::chrono::seconds(10);
+  land(*store, "care-2", "care");
+  now += std::chrono::seconds(10);
+  land(*store, "pay-1", "payroll");
+  store->update({.export_id = "pay-2", .instance_id = "payroll", .stage = RunStage::Failed});
+  // Another host whose clock is behind lands an instance: the later landing kept stays.
+  std::chrono::system_clock::time_point behind = now - std::chrono::hours(1);
+  auto other = open([&] { return behind; });
+  land(*other, "care-3", "care");
+  // Many runs since: the last landings are not limited to the recent ones.
+  for (int i = 0; i < 30; ++i) {
+    now += std::chrono::seconds(1);
+    store->update({.export_id = fmt::format("new-{}", i),
+                   .instance_id = "new",
+                   .stage = RunStage::Exporting});
+  }
+  EXPECT_EQ(store->last_landings(),
+            (std::map<std::string, int64_t>{{"care", 1'800'000'010'000},
+                                            {"payroll", 1'800'000'020'000}}));
+  EXPECT_EQ(open([&] { return now; })->last_landings(), store->last_landings());
+}
+
 TEST_P(StatusStores, ARedrivenDeadLetterIsForgottenEveryRecordOfIt) {
   std::chrono::system_clock::time_point now{std::chrono::seconds(1'800'000'000)};
   auto store = open([&] { return now; });
