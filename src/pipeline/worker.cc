@@ -104,23 +104,27 @@ bool Worker::serve_once(QueueRole role, std::chrono::milliseconds wait) {
   return true;
 }
 
-bool Worker::drained() {
-  bool export_stage = options_.stages != StageSelection::Land;
-  bool land_stage = options_.stages != StageSelection::Export;
-  if (export_stage && events_->counts().pending() > 0) return false;
-  if (land_stage && tasks_->counts().pending() > 0) return false;
+Worker::ServedCounts Worker::served_counts() {
+  ServedCounts out;
+  if (options_.stages != StageSelection::Land) out.events = events_->counts();
+  if (options_.stages != StageSelection::Export) out.tasks = tasks_->counts();
+  return out;
+}
+
+bool Worker::drained(const ServedCounts& counts) {
+  for (const auto& c : {counts.events, counts.tasks}) {
+    if (c && c->pending() > 0) return false;
+  }
   return true;
 }
 
-void Worker::report_wait() {
+void Worker::report_wait(const ServedCounts& counts) {
   if (options_.activity->busy.load() > 0) return;  // one of ours is on it: it will finish
   std::string waiting;
-  bool export_stage = options_.stages != StageSelection::Land;
-  bool land_stage = options_.stages != StageSelection::Export;
-  for (auto [role, queue, served] : {std::tuple{QueueRole::Events, events_.get(), export_stage},
-                                     std::tuple{QueueRole::Tasks, tasks_.get(), land_stage}}) {
+  for (const auto& [role, served] :
+       {std::pair{QueueRole::Events, counts.events}, std::pair{QueueRole::Tasks, counts.tasks}}) {
     if (!served) continue;
-    auto c = queue->counts();
+    const queue::Counts& c = *served;
     if (c.in_flight == 0 || c.visible > 0) continue;
     waiting += fmt::format("{}{} message(s) in flight on the {} queue", waiting.empty() ? "" : ", ",
                            c.in_flight, to_string(role));
@@ -151,8 +155,9 @@ WorkerCounts Worker::run() {
     if (export_stage) served |= serve_once(QueueRole::Events, wait);
     if (served) continue;
     if (options_.drain) {
-      if (drained()) break;
-      report_wait();
+      ServedCounts counts = served_counts();
+      if (drained(counts)) break;
+      report_wait(counts);
     }
     if (wait.count() == 0) {
       std::this_thread::sleep_for(std::min(options_.idle_wait, std::chrono::milliseconds(200)));

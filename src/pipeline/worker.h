@@ -11,6 +11,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "common/error.h"
@@ -80,9 +81,15 @@ class Worker {
 
  private:
   Worker(const Config& config, Engines engines, WorkerOptions options);
-  bool drained();
+  // The counts of the queues this worker serves, read once per idle look of a drain (on SQS each
+  // read is a GetQueueAttributes of the queue and of its dead-letter queue).
+  struct ServedCounts {
+    std::optional<queue::Counts> events, tasks;
+  };
+  ServedCounts served_counts();
+  static bool drained(const ServedCounts& counts);
   // A drain that only waits for messages in flight that no worker of this process holds says so.
-  void report_wait();
+  void report_wait(const ServedCounts& counts);
 
   bool stopping() const {
     return (options_.stop && options_.stop->load()) ||
