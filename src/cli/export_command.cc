@@ -8,11 +8,13 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "aws/session.h"
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "exporter/export.h"
+#include "pipeline/source_login.h"
 #include "sources/open_source.h"
 
 namespace snaplake::cli {
@@ -115,8 +117,19 @@ void add_export_command(CLI::App& root, int& exit_status) {
                   "crashed on another host is taken over after it)")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 86400.0));
+  struct Login {
+    std::string secret_arn;
+    bool iam_auth = false;
+  };
+  auto login = std::make_shared<Login>();
+  cmd->add_option("--password-secret-arn", login->secret_arn,
+                  "Log in with this AWS Secrets Manager secret (ARN or name): RDS's JSON form "
+                  "with username and password, or the password as text");
+  cmd->add_flag("--iam-auth", login->iam_auth,
+                "PostgreSQL: log in with an RDS IAM token for the URI's host, port and user (the "
+                "URI must ask for TLS: sslmode=require or stricter)");
   cmd->add_flag("--json", *as_json, "Print the result as JSON on stdout");
-  cmd->callback([options, compression, profile, overrides, as_json, lease, &exit_status] {
+  cmd->callback([options, compression, profile, overrides, as_json, lease, login, &exit_status] {
     // The names were checked against the same tables while parsing.
     options->lease = std::chrono::milliseconds(static_cast<int64_t>(*lease * 1000));
     options->interrupt = &interrupt_on_signals();
@@ -124,6 +137,23 @@ void add_export_command(CLI::App& root, int& exit_status) {
     options->types = *types::kProfileNames.find(*profile);
     for (const auto& text : *overrides) types::parse_override(options->type_overrides, text);
     sources::validate(*options);  // before anything is created
+    if (!login->secret_arn.empty() || login->iam_auth) {
+      // The pipeline's instance rules and login (pipeline/source_login.h), with the flags' names.
+      pipeline::InstanceConfig instance;
+      instance.id = "export";
+      instance.engine = sources::source_kind(options->source_uri) == sources::SourceKind::Mysql
+                            ? pipeline::Engine::Mysql
+                            : pipeline::Engine::Postgres;
+      instance.source = options->source_uri;
+      instance.password_secret_arn = login->secret_arn;
+      instance.iam_auth = login->iam_auth;
+      if (auto problem = pipeline::login_problem(
+              instance, {"--source", "--password-secret-arn", "--iam-auth"})) {
+        fail(ErrorKind::InvalidInput, "invalid {}: {}", problem->key, problem->cause);
+      }
+      if (!options->aws) options->aws = aws::AwsSession::from_environment();
+      options->login = pipeline::source_login(instance, options->aws);
+    }
     options->show_progress = isatty(STDERR_FILENO) != 0;
     exporter::ExportResult result = sources::run_export(*options);
     if (*as_json) {

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "landing/catalog.h"
 #include "pg/connection.h"
+#include "pipeline/source_login.h"
 #include "sources/open_source.h"
 
 namespace snaplake::pipeline {
@@ -381,36 +382,8 @@ void check_instance(const SectionReader& r, const InstanceConfig& instance) {
                   "the URI holds a password, and passwords never come from the configuration: "
                   "give it in password_secret_arn, PGPASSWORD, ~/.pgpass or a passfile instead");
     }
-    if (instance.iam_auth) {
-      // RDS accepts an IAM token over TLS only; and a token is a password worth protecting.
-      if (info.user.empty()) r.bad_value("source", "iam_auth needs the URI to name the user");
-      if (info.host.empty() || info.host.starts_with('/')) {
-        r.bad_value("source", "iam_auth needs the URI to name the instance's host");
-      }
-      if (info.sslmode != "require" && info.sslmode != "verify-ca" &&
-          info.sslmode != "verify-full") {
-        r.bad_value("source",
-                    fmt::format("iam_auth needs TLS: add ?sslmode=require (or verify-ca, "
-                                "verify-full) to the URI (it has {})",
-                                info.sslmode.empty() ? "none" : "sslmode=" + info.sslmode));
-      }
-    }
   }
-  if (instance.iam_auth && instance.engine == Engine::Mysql) {
-    r.bad_value("iam_auth",
-                "is not supported for engine \"mysql\" yet (RDS MySQL takes the token through the "
-                "cleartext plugin): give the login in password_secret_arn, MYSQL_PWD or an option "
-                "file");
-  }
-  if (instance.iam_auth && !instance.password_secret_arn.empty()) {
-    r.bad_value("iam_auth", "use either iam_auth or password_secret_arn, not both");
-  }
-  if (instance.engine == Engine::Rds &&
-      (instance.iam_auth || !instance.password_secret_arn.empty())) {
-    r.bad_value(instance.iam_auth ? "iam_auth" : "password_secret_arn",
-                fmt::format("applies to engines that connect to the database, not to \"{}\"",
-                            to_string(instance.engine)));
-  }
+  if (auto problem = login_problem(instance)) r.bad_value(problem->key, problem->cause);
 }
 
 struct Section {

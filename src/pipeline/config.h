@@ -110,11 +110,11 @@ struct AwsConfig {
 struct InstanceConfig {
   std::string id;  // the RDS instance id / the name events carry
   Engine engine = Engine::Postgres;
-  std::string source;                  // postgresql://… (postgres engine)
+  std::string source;                  // postgresql://… (postgres), mysql://… (mysql)
   std::vector<std::string> databases;  // default: the URI's database, or all if it names none
-  // postgres engine: where the password comes from when not libpq's own places
-  // (pipeline/source_login.h): a Secrets Manager secret (RDS's JSON form with "username" and
-  // "password", or the password as plain text), or an RDS IAM authentication token.
+  // postgres and mysql engines: where the password comes from instead of the client library's
+  // own places (pipeline/source_login.h): a Secrets Manager secret (RDS's JSON form with "username"
+  // and "password", or the password as plain text), or an RDS IAM authentication token.
   std::string password_secret_arn;
   bool iam_auth = false;
   std::string iam_role_arn;   // rds engine

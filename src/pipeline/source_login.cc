@@ -38,6 +38,52 @@ Login login_from_secret(std::string_view secret_text, std::string_view uri_user,
   return login;
 }
 
+std::optional<LoginProblem> login_problem(const InstanceConfig& instance, const LoginNames& names) {
+  const bool secret = !instance.password_secret_arn.empty();
+  if (instance.engine == Engine::Rds && (instance.iam_auth || secret)) {
+    return LoginProblem{instance.iam_auth ? names.iam_auth : names.password_secret_arn,
+                        fmt::format("applies to engines that connect to the database, not to "
+                                    "\"{}\"",
+                                    to_string(instance.engine))};
+  }
+  if (!instance.iam_auth) return std::nullopt;
+  if (secret) {
+    return LoginProblem{names.iam_auth, fmt::format("use either {} or {}, not both", names.iam_auth,
+                                                    names.password_secret_arn)};
+  }
+  if (instance.engine == Engine::Mysql) {
+    return LoginProblem{
+        names.iam_auth,
+        fmt::format("is not supported for engine \"mysql\" yet (RDS MySQL takes the token "
+                    "through the cleartext plugin): give the login in {}, MYSQL_PWD or an "
+                    "option file",
+                    names.password_secret_arn)};
+  }
+  pg::ConnInfo info;
+  try {
+    info = pg::parse_conninfo(instance.source);
+  } catch (const Error&) {
+    return std::nullopt;  // the source's own check says what is wrong with it
+  }
+  // RDS accepts an IAM token over TLS only; and a token is a password worth protecting.
+  if (info.user.empty()) {
+    return LoginProblem{names.source,
+                        fmt::format("{} needs the URI to name the user", names.iam_auth)};
+  }
+  if (info.host.empty() || info.host.starts_with('/')) {
+    return LoginProblem{
+        names.source, fmt::format("{} needs the URI to name the instance's host", names.iam_auth)};
+  }
+  if (info.sslmode != "require" && info.sslmode != "verify-ca" && info.sslmode != "verify-full") {
+    return LoginProblem{
+        names.source,
+        fmt::format("{} needs TLS: add ?sslmode=require (or verify-ca, verify-full) to the URI "
+                    "(it has {})",
+                    names.iam_auth, info.sslmode.empty() ? "none" : "sslmode=" + info.sslmode)};
+  }
+  return std::nullopt;
+}
+
 LoginSource source_login(const InstanceConfig& instance,
                          const std::shared_ptr<const aws::AwsSession>& session) {
   if (instance.password_secret_arn.empty() && !instance.iam_auth) return {};

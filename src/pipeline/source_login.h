@@ -17,6 +17,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "aws/session.h"
@@ -24,6 +26,23 @@
 #include "pipeline/config.h"
 
 namespace snaplake::pipeline {
+
+// A login setting the instance cannot have, checked without I/O, for the configuration loader
+// ([[instances]], exit 3) and `snaplake export`'s flags (exit 2): iam_auth needs TLS
+// (`sslmode=require`, `verify-ca` or `verify-full`), the URI's user and the instance's host, and
+// PostgreSQL; not both; neither for the rds engine. `key` is the setting it is about, spelt as
+// `names` spells them (the configuration's keys by default), and `cause` names them so too.
+struct LoginNames {
+  std::string source = "source";
+  std::string password_secret_arn = "password_secret_arn";
+  std::string iam_auth = "iam_auth";
+};
+struct LoginProblem {
+  std::string key;
+  std::string cause;
+};
+std::optional<LoginProblem> login_problem(const InstanceConfig& instance,
+                                          const LoginNames& names = {});
 
 // An empty LoginSource when the instance names neither (libpq's own places apply). Reads the
 // secret now, so that a missing or forbidden secret fails before anything is exported.

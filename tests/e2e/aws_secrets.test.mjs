@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { Mariadb, Moto, Postgres, snaplake } from '../harness/servers.mjs';
+import { Mariadb, Moto, Postgres, snaplake, tempDir } from '../harness/servers.mjs';
 import { makePipeline, publish, rdsSnsEvent, runDrain, status } from './pipeline_helpers.mjs';
 
 const pg = Postgres.shared();
@@ -158,4 +158,42 @@ test('password_secret_arn: a MySQL instance logs in with the secret, and the pas
   for (const file of [...filesUnder(p.exports), ...filesUnder(path.join(p.dir, 'state'))]) {
     assert.ok(!readFileSync(file).includes(password), `password in ${file}`);
   }
+});
+
+test('snaplake export --password-secret-arn logs in with the secret; --iam-auth is checked like the configuration', () => {
+  seed('secret_cli', 'snaplake');
+  const password = pg.password;
+  const env = moto.env();
+  delete env.PGPASSWORD;
+  delete env.PGPASSFILE;
+  const arn = JSON.parse(moto.aws(['secretsmanager', 'create-secret', '--name', `snaplake-cli-${process.pid}`,
+    '--secret-string', JSON.stringify({ username: 'snaplake', password, engine: 'postgres' })])).ARN;
+  const source = pg.uriFor('secret_cli', 'snaplake');
+  const root = tempDir('secrets-cli-');
+  const r = snaplake(['export', '--source', source, '--to', root, '--export-id', 'cli', '--password-secret-arn', arn, '--json'], { env });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).tables.map((t) => [t.target, t.rows]), [['secret_cli.public.t', 3000]]);
+  assert.ok(!r.stdout.includes(password) && !r.stderr.includes(password), 'password in the output');
+  for (const file of filesUnder(root)) assert.ok(!readFileSync(file).includes(password), `password in ${file}`);
+  // The control: without the secret the same user is refused (exit 7).
+  const refused = snaplake(['export', '--source', source, '--to', tempDir('secrets-cli-'), '--export-id', 'cli'], { env });
+  assert.equal(refused.status, 7, refused.stderr);
+  // A missing secret: a clear error naming it, before anything is exported.
+  const missing = `arn:aws:secretsmanager:eu-west-2:123456789012:secret:snaplake-cli-missing-${process.pid}-AbCdEf`;
+  const none = tempDir('secrets-cli-');
+  const m = snaplake(['export', '--source', source, '--to', none, '--password-secret-arn', missing], { env });
+  assert.notEqual(m.status, 0);
+  assert.match(m.stderr, new RegExp(`cannot read the Secrets Manager secret '${missing}'.*ResourceNotFoundException`));
+  assert.deepEqual(readdirSync(none), []);
+  // The rules of [[instances]] iam_auth, in the flags' names (exit 2, nothing written).
+  const usage = (args, pattern) => {
+    const to = tempDir('secrets-cli-');
+    const u = snaplake(['export', '--to', to, ...args], { env });
+    assert.equal(u.status, 2, u.stderr);
+    assert.match(u.stderr, pattern);
+    assert.deepEqual(readdirSync(to), []);
+  };
+  usage(['--source', source, '--iam-auth'], /invalid --source: --iam-auth needs TLS: add \?sslmode=require .*\(it has none\)/);
+  usage(['--source', `${source}?sslmode=require`, '--iam-auth', '--password-secret-arn', arn], /invalid --iam-auth: use either --iam-auth or --password-secret-arn, not both/);
+  usage(['--source', 'mysql://app@db.example:3306/shop?ssl-mode=REQUIRED', '--iam-auth'], /invalid --iam-auth: is not supported for engine "mysql" yet/);
 });
