@@ -22,6 +22,21 @@ function seed(database, grantTo) {
            ${grantTo ? `GRANT SELECT ON t TO ${grantTo};` : ''}`, database);
 }
 
+// A Secrets Manager secret on moto holding `text` (a string, or an object as RDS's JSON form); its ARN.
+function createSecret(name, text) {
+  const value = typeof text === 'string' ? text : JSON.stringify(text);
+  return JSON.parse(moto.aws(['secretsmanager', 'create-secret', '--name', `snaplake-${name}-${process.pid}`,
+    '--secret-string', value])).ARN;
+}
+
+// The environment of moto with no PostgreSQL password of libpq's own places.
+function envWithoutPgPassword() {
+  const env = moto.env();
+  delete env.PGPASSWORD;
+  delete env.PGPASSFILE;
+  return env;
+}
+
 function headObject(bucket, key) {
   return JSON.parse(moto.aws(['s3api', 'head-object', '--bucket', bucket, '--key', key]));
 }
@@ -86,13 +101,9 @@ test('password_secret_arn: the login comes from Secrets Manager in both forms, a
   seed('secret_plain', 'snaplake');
   seed('secret_json', 'snaplake');
   const password = pg.password;
-  const env = moto.env();
-  delete env.PGPASSWORD;
-  delete env.PGPASSFILE;
-  const plainArn = JSON.parse(moto.aws(['secretsmanager', 'create-secret', '--name', `snaplake-plain-${process.pid}`,
-    '--secret-string', password])).ARN;
-  const jsonArn = JSON.parse(moto.aws(['secretsmanager', 'create-secret', '--name', `snaplake-rds-${process.pid}`,
-    '--secret-string', JSON.stringify({ username: 'snaplake', password, engine: 'postgres' })])).ARN;
+  const env = envWithoutPgPassword();
+  const plainArn = createSecret('plain', password);
+  const jsonArn = createSecret('rds', { username: 'snaplake', password, engine: 'postgres' });
   const missingArn = `arn:aws:secretsmanager:eu-west-2:123456789012:secret:snaplake-missing-${process.pid}-AbCdEf`;
   const p = makePipeline({
     prefix: 'secrets-',
@@ -133,8 +144,7 @@ test('password_secret_arn: a MySQL instance logs in with the secret, and the pas
   const password = db.password;
   const env = moto.env();
   delete env.MYSQL_PWD;
-  const arn = JSON.parse(moto.aws(['secretsmanager', 'create-secret', '--name', `snaplake-mysql-${process.pid}`,
-    '--secret-string', JSON.stringify({ username: 'snaplake', password, engine: 'mysql' })])).ARN;
+  const arn = createSecret('mysql', { username: 'snaplake', password, engine: 'mysql' });
   const source = db.uriFor('secret_mysql', 'snaplake');
   const p = makePipeline({
     prefix: 'secrets-mysql-',
@@ -163,11 +173,8 @@ test('password_secret_arn: a MySQL instance logs in with the secret, and the pas
 test('snaplake export --password-secret-arn logs in with the secret; --iam-auth is checked like the configuration', () => {
   seed('secret_cli', 'snaplake');
   const password = pg.password;
-  const env = moto.env();
-  delete env.PGPASSWORD;
-  delete env.PGPASSFILE;
-  const arn = JSON.parse(moto.aws(['secretsmanager', 'create-secret', '--name', `snaplake-cli-${process.pid}`,
-    '--secret-string', JSON.stringify({ username: 'snaplake', password, engine: 'postgres' })])).ARN;
+  const env = envWithoutPgPassword();
+  const arn = createSecret('cli', { username: 'snaplake', password, engine: 'postgres' });
   const source = pg.uriFor('secret_cli', 'snaplake');
   const root = tempDir('secrets-cli-');
   const r = snaplake(['export', '--source', source, '--to', root, '--export-id', 'cli', '--password-secret-arn', arn, '--json'], { env });
