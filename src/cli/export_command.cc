@@ -154,7 +154,9 @@ void add_export_command(CLI::App& root, int& exit_status) {
       if (!options->aws) options->aws = aws::AwsSession::from_environment();
       options->login = pipeline::source_login(instance, options->aws);
     }
-    options->show_progress = isatty(STDERR_FILENO) != 0;
+    // Progress only for a person: stdout and stderr both a terminal (not `--json > f`, not a
+    // log), as `land` decides.
+    options->show_progress = isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1;
     exporter::ExportResult result = sources::run_export(*options);
     if (*as_json) {
       print_json(result);

@@ -1,18 +1,22 @@
 // Export progress on a terminal (issue 15, item 6), in a pseudo-terminal (`script`): a line per
 // table being read with its percentage and ETA — from pg_class.reltuples for PostgreSQL and
 // information_schema for MySQL — and the overall line with tables, rows and bytes; nothing of it
-// when stderr is not a terminal, where the logs keep one line per event.
+// when stderr or stdout is not a terminal (a log; `--json > file`), where the logs keep one line
+// per event.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 
 import { Mariadb, Postgres, snaplake, snaplakeBin, tempDir } from '../harness/servers.mjs';
 
 const shellQuote = (s) => `'${s.replaceAll("'", "'\\''")}'`;
 
-// Runs snaplake with a pseudo-terminal as stdin, stdout and stderr; returns what it drew.
-function onTerminal(args) {
-  const command = [snaplakeBin, ...args].map(shellQuote).join(' ');
+// Runs snaplake with a pseudo-terminal as stdin, stdout and stderr (stdout to `stdoutFile`
+// instead, when given); returns what it drew.
+function onTerminal(args, stdoutFile) {
+  const command = [snaplakeBin, ...args].map(shellQuote).join(' ') + (stdoutFile ? ` > ${shellQuote(stdoutFile)}` : '');
   const r = spawnSync('script', ['-qefc', command, '/dev/null'], { encoding: 'utf8', maxBuffer: 1 << 28 });
   assert.equal(r.status, 0, r.stdout + r.stderr);
   return r.stdout;
@@ -43,6 +47,12 @@ test('a PostgreSQL export on a terminal shows each table with its percentage and
   const out = onTerminal(['export', '--source', uri, '--to', tempDir('progress-'), '--export-id', 'p', '--jobs', '1']);
   assertProgress(out, 'export_progress.public.big');
   assertNoProgress(snaplake(['export', '--source', uri, '--to', tempDir('progress-'), '--export-id', 'p', '--jobs', '1']));
+  // stderr a terminal, stdout a file (`--json > result.json`): no progress either, and the file
+  // holds only the JSON.
+  const result = path.join(tempDir('progress-'), 'result.json');
+  const drawn = onTerminal(['export', '--source', uri, '--to', tempDir('progress-'), '--export-id', 'p', '--jobs', '1', '--json'], result);
+  assert.doesNotMatch(drawn, /exporting:|ETA|\x1b\[/);
+  assert.equal(JSON.parse(readFileSync(result, 'utf8')).exportId, 'p');
 });
 
 test('a MySQL export on a terminal shows each table with its percentage and ETA', () => {
