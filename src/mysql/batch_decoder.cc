@@ -73,11 +73,31 @@ bool append_field(parquet::FileWriter& w, size_t i, const types::MysqlColumnMapp
       w.append_int64(i, *micros);
       return true;
     }
+    case MysqlDecode::TimestampMillis: {
+      auto micros = text::parse_datetime(v);
+      if (!micros) break;
+      // Floored, as for PostgreSQL: 1969-12-31 23:59:59.9995 is …59.999.
+      int64_t millis = *micros / 1000 - (*micros % 1000 < 0 ? 1 : 0);
+      w.append_int64(i, millis);
+      return true;
+    }
     case MysqlDecode::Time: {
       auto micros = text::parse_time(v);
       if (!micros) bad_value(c, f);
       if (*micros < 0 || *micros >= text::kMicrosPerDay) break;  // a duration, not a time of day
       w.append_int64(i, *micros);
+      return true;
+    }
+    case MysqlDecode::TimeDuration: {
+      auto micros = text::parse_time(v);
+      if (!micros) bad_value(c, f);
+      w.append_int64(i, *micros);
+      return true;
+    }
+    case MysqlDecode::UuidBytes: {
+      auto bytes = text::parse_uuid(v);
+      if (!bytes) bad_value(c, f);
+      w.append_bytes(i, {reinterpret_cast<const char*>(bytes->data()), bytes->size()});
       return true;
     }
   }

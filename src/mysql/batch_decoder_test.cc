@@ -40,19 +40,28 @@ TEST(MysqlRowFrames, KeepNullAndEmptyApart) {
 }
 
 types::MysqlColumnMapping mapped(const char* name, const char* data_type, types::Profile profile,
-                                 bool is_unsigned = false) {
+                                 bool is_unsigned = false,
+                                 const types::TypeOverrides& overrides = {}) {
   types::MysqlColumn c;
   c.name = name;
   c.data_type = data_type;
   c.is_unsigned = is_unsigned;
-  return types::map_mysql_column(c, profile);
+  return types::map_mysql_column(c, profile, overrides);
+}
+
+// The typed overrides that make TIME a time of day (TIME(MICROS)), where it is text by default.
+types::TypeOverrides time_of_day() {
+  types::TypeOverrides o;
+  o.time = types::TimeAs::Time;
+  return o;
 }
 
 TEST(MysqlBatchDecoder, CountsWhatATypedColumnCannotHoldAndRejectsWhatIsNotItsType) {
-  BatchDecoder d(
-      {mapped("d", "date", types::Profile::Typed), mapped("ts", "datetime", types::Profile::Typed),
-       mapped("t", "time", types::Profile::Typed), mapped("s", "varchar", types::Profile::Typed),
-       mapped("u", "bigint", types::Profile::Typed, true)});
+  BatchDecoder d({mapped("d", "date", types::Profile::Typed),
+                  mapped("ts", "datetime", types::Profile::Typed),
+                  mapped("t", "time", types::Profile::Typed, false, time_of_day()),
+                  mapped("s", "varchar", types::Profile::Typed),
+                  mapped("u", "bigint", types::Profile::Typed, true)});
   DiscardingStream out;
   parquet::FileWriter w(d.schema(), {}, out);
   auto batch = frame({

@@ -129,6 +129,30 @@ std::optional<int64_t> parse_datetime(std::string_view s) {
   return *days * kMicrosPerDay + ((h * 60 + mi) * 60 + se) * int64_t{1'000'000} + micros;
 }
 
+std::optional<std::array<uint8_t, 16>> parse_uuid(std::string_view s) {
+  if (s.size() != 36) return std::nullopt;
+  std::array<uint8_t, 16> out{};
+  size_t n = 0;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < s.size();) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return std::nullopt;
+      ++i;
+      continue;
+    }
+    int hi = nibble(s[i]), lo = nibble(s[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[n++] = static_cast<uint8_t>(hi << 4 | lo);
+    i += 2;
+  }
+  return out;
+}
+
 std::optional<int64_t> parse_time(std::string_view s) {
   size_t i = 0;
   bool negative = false;

@@ -12,6 +12,7 @@
 //   TIME(n)        "-838:59:59.000000" .. "838:59:59.000000": a duration, hours beyond 24
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -38,6 +39,10 @@ std::optional<int64_t> parse_datetime(std::string_view s);
 std::optional<int64_t> parse_time(std::string_view s);
 
 constexpr int64_t kMicrosPerDay = 86'400'000'000;
+
+// The 16 bytes of a UUID's text, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (either case, as
+// MariaDB's UUID type prints it); nullopt when malformed.
+std::optional<std::array<uint8_t, 16>> parse_uuid(std::string_view s);
 
 // Whether `s` is well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
 bool is_valid_utf8(std::string_view s);

@@ -86,6 +86,17 @@ TEST(MysqlText, TimesAreSignedDurations) {
   EXPECT_FALSE(parse_time(""));
 }
 
+TEST(MysqlText, UuidsAreTheirSixteenBytes) {
+  auto u = parse_uuid("0123abcd-45EF-6789-abcd-ef0123456789");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(*u, (std::array<uint8_t, 16>{0x01, 0x23, 0xab, 0xcd, 0x45, 0xef, 0x67, 0x89, 0xab, 0xcd,
+                                         0xef, 0x01, 0x23, 0x45, 0x67, 0x89}));
+  EXPECT_FALSE(parse_uuid("0123abcd45ef6789abcdef0123456789"));      // no dashes
+  EXPECT_FALSE(parse_uuid("0123abcd-45ef-6789-abcd-ef012345678g"));  // not hex
+  EXPECT_FALSE(parse_uuid("0123abcd-45ef-6789-abcd-ef01234567"));    // short
+  EXPECT_FALSE(parse_uuid("0123abcd-45ef-6789+abcd-ef0123456789"));  // a wrong separator
+}
+
 TEST(MysqlText, Utf8Validity) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("plain ascii, long enough for the 8-byte path"));

@@ -118,7 +118,7 @@ class MysqlSnapshot : public exporter::DatabaseSnapshot {
       t->name = table.name;
       t->target = table.database + "." + table.name;
       for (const auto& c : table.columns) {
-        t->mappings.push_back(types::map_mysql_column(c, options_.types));
+        t->mappings.push_back(types::map_mysql_column(c, options_.types, options_.type_overrides));
         t->columns.push_back(source_column(c, t->mappings.back()));
         t->expected_types.push_back(t->mappings.back().expected_exported_type);
         t->column_names.push_back(c.name);

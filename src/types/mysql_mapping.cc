@@ -54,10 +54,12 @@ MysqlColumnMapping decimal(const MysqlColumn& c, int32_t precision, int32_t scal
   return m;
 }
 
-MysqlColumnMapping timestamp(const MysqlColumn& c, bool utc) {
-  MysqlColumnMapping m =
-      native(c, Physical::Int64, Logical::TimestampMicros, MysqlDecode::Timestamp,
-             utc ? "int64 (TIMESTAMP_MICROS, UTC)" : "int64 (TIMESTAMP_MICROS)");
+MysqlColumnMapping timestamp(const MysqlColumn& c, bool utc, TimestampUnit unit) {
+  const bool millis = unit == TimestampUnit::Millis;
+  MysqlColumnMapping m = native(
+      c, Physical::Int64, millis ? Logical::TimestampMillis : Logical::TimestampMicros,
+      millis ? MysqlDecode::TimestampMillis : MysqlDecode::Timestamp,
+      fmt::format("int64 (TIMESTAMP_{}{})", millis ? "MILLIS" : "MICROS", utc ? ", UTC" : ""));
   m.column.utc_adjusted = utc;
   return m;
 }
@@ -69,9 +71,13 @@ bool is_geometry(std::string_view t) {
 
 }  // namespace
 
-MysqlColumnMapping map_mysql_column(const MysqlColumn& c, Profile profile) {
+MysqlColumnMapping map_mysql_column(const MysqlColumn& c, Profile profile,
+                                    const TypeOverrides& overrides) {
   const std::string& t = c.data_type;
   const bool typed = profile == Profile::Typed;
+  // The rds profile is AWS's table, whatever the overrides (the export options refuse any but
+  // the defaults with it).
+  const TypeOverrides o = typed ? overrides : TypeOverrides{};
 
   // Integers (AWS's table; INT(16, true) on TINYINT UNSIGNED is the table's own choice).
   if (t == "tinyint" || t == "smallint" || t == "mediumint" || t == "int" || t == "integer") {
@@ -113,18 +119,29 @@ MysqlColumnMapping map_mysql_column(const MysqlColumn& c, Profile profile) {
   if (t == "year") return native(c, Physical::Int32, Logical::None, MysqlDecode::Int32, "int32");
 
   // Date and time.
-  if (t == "datetime") return timestamp(c, false);
-  if (t == "timestamp") return timestamp(c, true);
+  if (t == "datetime") return timestamp(c, false, o.timestamp);
+  if (t == "timestamp") return timestamp(c, true, o.timestamp);
   if (t == "date") {
     if (typed) return native(c, Physical::Int32, Logical::Date, MysqlDecode::Date, "int32 (DATE)");
     return string(c);
   }
   if (t == "time") {
-    if (typed) {
-      return native(c, Physical::Int64, Logical::TimeMicros, MysqlDecode::Time,
-                    "int64 (TIME_MICROS)");
+    if (!typed) return string(c);
+    switch (o.time) {
+      case TimeAs::String:  // Spark 3 and Hive have no TIME type (docs/type-mapping.md)
+        return string(c);
+      case TimeAs::Micros:
+        return native(c, Physical::Int64, Logical::None, MysqlDecode::TimeDuration, "int64");
+      case TimeAs::Time:
+        return native(c, Physical::Int64, Logical::TimeMicros, MysqlDecode::Time,
+                      "int64 (TIME_MICROS)");
     }
-    return string(c);
+  }
+  if (t == "uuid" && typed && o.uuid == UuidAs::Uuid) {  // MariaDB 10.7+
+    MysqlColumnMapping m = native(c, Physical::FixedLenByteArray, Logical::Uuid,
+                                  MysqlDecode::UuidBytes, "fixed_len_byte_array(16) (UUID)");
+    m.column.type_length = 16;
+    return m;
   }
 
   // Strings, binary strings, JSON.

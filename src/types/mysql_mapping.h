@@ -43,6 +43,7 @@
 
 #include "parquet/schema.h"
 #include "types/mapping.h"
+#include "types/overrides.h"
 
 namespace snaplake::types {
 
@@ -83,7 +84,10 @@ enum class MysqlDecode {
   Text,       // UTF-8 text (the session's character_set_results is utf8mb4), checked
   Date,       // "YYYY-MM-DD" → days since 1970-01-01
   Timestamp,  // "YYYY-MM-DD hh:mm:ss[.ffffff]" → microseconds since the epoch (UTC session)
-  Time,       // "[-]hhh:mm:ss[.ffffff]" → microseconds since midnight, in [0, 24h)
+  TimestampMillis,  // the same, floored to milliseconds (before 1970 too)
+  Time,             // "[-]hhh:mm:ss[.ffffff]" → microseconds since midnight, in [0, 24h)
+  TimeDuration,     // the same → signed microseconds, any TIME value (±838:59:59)
+  UuidBytes,        // MariaDB's UUID text "xxxxxxxx-xxxx-…" → its 16 bytes
 };
 
 struct MysqlColumnMapping {
@@ -97,7 +101,13 @@ struct MysqlColumnMapping {
   std::string expected_exported_type;
 };
 
-MysqlColumnMapping map_mysql_column(const MysqlColumn& column, Profile profile);
+// `overrides` apply in the typed profile (types/overrides.h), as for PostgreSQL: TIME as the
+// server's text (the default), as plain INT64 microseconds (`micros`: MySQL's TIME is a duration,
+// so negative and over-24-hour values are kept) or as TIME(MICROS) (`time`: a time of day only);
+// DATETIME and TIMESTAMP as TIMESTAMP(MICROS) or (`millis`) TIMESTAMP(MILLIS); MariaDB's UUID as
+// its text (the default) or (`uuid`) FIXED_LEN_BYTE_ARRAY(16) UUID.
+MysqlColumnMapping map_mysql_column(const MysqlColumn& column, Profile profile,
+                                    const TypeOverrides& overrides = {});
 
 // The rule above, for messages and export_tables_info's warningMessage.
 constexpr const char* kMysqlUnrepresentableRule =

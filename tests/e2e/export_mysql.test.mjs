@@ -72,12 +72,11 @@ for (const profile of ['rds', 'typed']) {
     assert.equal(mappings.tx.originalCharMaxLength, 65535);
     assert.equal(mappings.d65.originalNumPrecision, 65);
     assert.equal(mappings.dtm3.originalDateTimePrecision, 3);
-    // The one rule: zero dates and dates with zero parts (and, typed, TIME beyond a day) are
-    // NULL, counted in the table's warningMessage.
+    // The one rule: zero dates and dates with zero parts are NULL, counted in the table's
+    // warningMessage (TIME is text in both profiles by default, so every TIME value is kept).
     assert.match(table.warningMessage, /column 'dtm3': 2 value\(s\) the Parquet type cannot hold \(zero dates/);
     assert.match(table.warningMessage, /column 'ts': 1 value\(s\)/);
-    if (profile === 'typed') assert.match(table.warningMessage, /column 'tm': 3 value\(s\)/);
-    else assert.doesNotMatch(table.warningMessage, /column 'tm'/);
+    assert.doesNotMatch(table.warningMessage, /column 'tm'/);
 
     const expected = serverRows(db, database, profile);
     for (const [readerName, read] of [['duckdb', readDuckDB], ['hyparquet', readHyparquet], ['parquet-wasm', readParquetWasm]]) {
@@ -100,6 +99,67 @@ for (const profile of ['rds', 'typed']) {
     }
   });
 }
+
+test('the typed overrides apply to MySQL: TIME as text by default, micros or TIME; TIMESTAMP(MILLIS); MariaDB\'s UUID as UUID', async () => {
+  const db = Mariadb.shared();
+  const database = 'snaplake_export_overrides';
+  const uri = db.createDatabase(database);
+  db.sql(`
+    CREATE TABLE t (id INT PRIMARY KEY, tm TIME(6), dtm DATETIME(6), ts TIMESTAMP(6) NULL, u UUID);
+    INSERT INTO t VALUES
+      (1, '-838:59:59', '1969-12-31 23:59:59.999500', '1970-01-01 00:00:01.000999', '0123abcd-45ef-6789-abcd-ef0123456789'),
+      (2, '12:34:56.789', '2024-02-29 13:14:15.123456', '2038-01-19 03:14:07.999999', 'ffffffff-0000-1111-2222-333333333333'),
+      (3, '24:00:00', '2000-01-01 00:00:00', NULL, NULL),
+      (4, NULL, NULL, NULL, NULL);`, database);
+  const file = (root) => {
+    const { tables } = readExport(root, 'o');
+    return { table: tables[0], path: batchFile(root, tables, `${database}.t`) };
+  };
+  const exportWith = (args) => {
+    const root = tempDir('mysql-overrides-');
+    const r = snaplake(['export', '--source', uri, '--to', root, '--export-id', 'o', '--types', 'typed', ...args]);
+    assert.equal(r.status, 0, r.stderr);
+    return { root, ...file(root), info: readExport(root, 'o').info };
+  };
+  const types = (table) => Object.fromEntries(table.schemaMetadata.originalTypeMappings.map((m) => [m.columnName, m.expectedExportedType]));
+  const query = async (path, select) => (await duckdbQuery(`SELECT ${select} FROM read_parquet('${path}') ORDER BY id`)).rows;
+  // The server's own values, to compare with.
+  const server = (expr) => db.sql(`SELECT ${expr} FROM t ORDER BY id`, database).trimEnd().split('\n').map((v) => (v === 'NULL' ? null : v));
+
+  // Defaults: TIME as the server's text (durations kept), TIMESTAMP(MICROS), UUID as text.
+  const plain = exportWith([]);
+  assert.deepEqual(types(plain.table), { id: 'int32', tm: 'binary (UTF8)', dtm: 'int64 (TIMESTAMP_MICROS)', ts: 'int64 (TIMESTAMP_MICROS, UTC)', u: 'binary (UTF8)' });
+  assert.deepEqual(plain.info.snaplake.typeOverrides, { uuid: 'string', time: 'string', timestamp: 'micros' });
+  assert.deepEqual((await query(plain.path, 'tm, u')).map((r) => r.map((v) => v ?? null)),
+    server('CAST(tm AS CHAR), CAST(u AS CHAR)').map((line) => (line === null ? [null, null] : line.split('\t').map((v) => (v === 'NULL' ? null : v)))));
+  assert.doesNotMatch(plain.table.warningMessage ?? '', /column 'tm'/);
+
+  // time=micros, timestamp=millis, uuid=uuid.
+  const over = exportWith(['--type', 'time=micros', '--type', 'timestamp=millis', '--type', 'uuid=uuid']);
+  assert.deepEqual(types(over.table), { id: 'int32', tm: 'int64', dtm: 'int64 (TIMESTAMP_MILLIS)', ts: 'int64 (TIMESTAMP_MILLIS, UTC)', u: 'fixed_len_byte_array(16) (UUID)' });
+  assert.deepEqual(over.info.snaplake.typeOverrides, { uuid: 'uuid', time: 'micros', timestamp: 'millis' });
+  const got = await query(over.path, 'tm::VARCHAR, epoch_ms(dtm)::VARCHAR, epoch_ms(ts)::VARCHAR, u::VARCHAR');
+  assert.deepEqual(got, [
+    [String(-3020399n * 1000000n), '-1', '1000', '0123abcd-45ef-6789-abcd-ef0123456789'],  // floored: .9995 -> .999
+    [String((12n * 3600n + 34n * 60n + 56n) * 1000000n + 789000n), '1709212455123', '2147483647999', 'ffffffff-0000-1111-2222-333333333333'],
+    [String(24n * 3600n * 1000000n), '946684800000', null, null],
+    [null, null, null, null],
+  ]);
+  // The file's own schema says it (DuckDB's parquet_schema: the footer as written).
+  const schema = Object.fromEntries((await duckdbQuery(`SELECT name, type, converted_type, logical_type::VARCHAR FROM parquet_schema('${over.path}')`)).rows
+    .map(([name, ...rest]) => [name, rest]));
+  assert.equal(schema.tm[1], null, `tm: ${schema.tm}`);  // plain INT64, no logical type
+  assert.equal(schema.dtm[1], 'TIMESTAMP_MILLIS', `dtm: ${schema.dtm}`);
+  assert.deepEqual(schema.u.slice(0, 1), ['FIXED_LEN_BYTE_ARRAY']);
+  assert.match(String(schema.u[2]), /UUID/i, `u: ${schema.u}`);
+  assert.doesNotMatch(over.table.warningMessage ?? '', /column 'tm'/);
+
+  // time=time: TIME(MICROS), a time of day only; the others NULL and counted.
+  const tod = exportWith(['--type', 'time=time']);
+  assert.equal(types(tod.table).tm, 'int64 (TIME_MICROS)');
+  assert.deepEqual((await query(tod.path, 'tm::VARCHAR')).map((r) => r[0]), [null, '12:34:56.789', null, null]);
+  assert.match(tod.table.warningMessage, /column 'tm': 2 value\(s\) the Parquet type cannot hold/);
+});
 
 test('partitions are batches, --only takes RDS\'s MySQL form, non-transactional tables are read under the lock with a warning', async () => {
   const db = Mariadb.shared();
