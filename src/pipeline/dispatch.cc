@@ -46,6 +46,12 @@ Dispatched dispatch(StageContext& context, QueueRole role, const queue::Message&
   const std::string queue_name(to_string(role));
   Dispatched out;
   const auto started = std::chrono::steady_clock::now();
+  if (auto given_up = beyond_max_receives(message.receive_count, max_receives)) {
+    out.failure = std::move(*given_up);
+    record(context, queue_name, message, out.failure);
+    record_message(context.metrics, role, out, 0, false);
+    return out;
+  }
   try {
     if (role == QueueRole::Events) {
       handle_event(context, message, queue_name);

@@ -47,6 +47,16 @@ FailureDecision decide(const Error& error, int receive_count, int max_receives,
   return d;
 }
 
+std::optional<FailureDecision> beyond_max_receives(int receive_count, int max_receives) {
+  if (receive_count <= max_receives) return std::nullopt;
+  FailureDecision d;
+  d.cause = fmt::format(
+      "received {} times without being handled (max_receives {}): the workers or Lambda "
+      "invocations that took it crashed or ran out of time",
+      receive_count, max_receives);
+  return d;
+}
+
 FailureDecision decide_internal(const std::exception& error) {
   FailureDecision d;
   d.cause = fmt::format("internal: {}", log::redact(error.what()));

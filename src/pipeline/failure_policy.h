@@ -39,4 +39,12 @@ FailureDecision decide(const Error& error, int receive_count, int max_receives,
 // A failure that is not an snaplake::Error is a bug: dead-lettered at once as internal.
 FailureDecision decide_internal(const std::exception& error);
 
+// A message received more often than max_receives: the receives before ended with no decision
+// (the worker or Lambda invocation that took each crashed, or ran out of time). It is
+// dead-lettered at once, before anything runs again, and recorded as any dead letter, so its run
+// shows dead-lettered with this cause. On SQS that needs the queue's maxReceiveCount to be one
+// more than max_receives (deploy/cloudformation/snaplake.yaml); with maxReceiveCount equal to
+// it, SQS moves such a message itself, and no worker sees it. nullopt when within the bound.
+std::optional<FailureDecision> beyond_max_receives(int receive_count, int max_receives);
+
 }  // namespace snaplake::pipeline

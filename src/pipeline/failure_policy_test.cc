@@ -55,5 +55,16 @@ TEST(FailurePolicy, ABugIsInternal) {
   EXPECT_EQ(d.cause, "internal: vector::at");
 }
 
+TEST(FailurePolicy, AMessageReceivedMoreOftenThanAllowedIsGivenUpBeforeItRuns) {
+  EXPECT_FALSE(beyond_max_receives(1, 4));
+  EXPECT_FALSE(beyond_max_receives(4, 4));
+  auto d = beyond_max_receives(5, 4);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->action, FailureDecision::Action::DeadLetter);
+  EXPECT_EQ(d->cause,
+            "received 5 times without being handled (max_receives 4): the workers or Lambda "
+            "invocations that took it crashed or ran out of time");
+}
+
 }  // namespace
 }  // namespace snaplake::pipeline

@@ -4,19 +4,21 @@
 // - two `snaplake run --drain --workers 3` with 6 snapshot events of one instance (6 exports
 //   landing into the same partitions): every run ends landed or superseded, and the landing zone
 //   holds exactly PostgreSQL's rows, markers true, nothing left over;
-// - a message whose worker crashed on it until the queue gave up: its run shows dead-lettered.
+// - a message whose worker crashed on it until the queue gave up: its run shows dead-lettered,
+//   on the embedded queue and on SQS (moto).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { Postgres } from '../harness/servers.mjs';
+import { Moto, Postgres, snaplake, tempDir } from '../harness/servers.mjs';
 import {
-  assertLandedLikePostgres, landedPartitions, makePipeline, publish, rdsSnsEvent, snaplakeAsync, status,
+  assertLandedLikePostgres, landedPartitions, makePipeline, publish, rdsSnsEvent, snaplakeAsync, sqsQueueToml, status,
   eventTime, rdsTime,
 } from './pipeline_helpers.mjs';
 
 const pg = Postgres.shared();
+const moto = process.env.SNAPLAKE_TEST_S3_ENDPOINT ? Moto.shared() : null;
 const DB = 'commit_pipeline';
 let uri;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -156,4 +158,82 @@ test('a message whose worker crashed on it until max_receives shows its run dead
   assert.equal(s.runs[0].stage, 'dead-lettered');
   assert.match(s.runs[0].error, /received 2 times without being deleted/);
   terminate();
+});
+
+test('on SQS, a message whose worker crashed on it max_receives times is dead-lettered with that cause on the next receive, and its run shows it', { skip: !moto && 'SNAPLAKE_TEST_S3_ENDPOINT is not set' }, async () => {
+  // As the stack sets them (deploy/cloudformation/snaplake.yaml): the queue's maxReceiveCount is
+  // one more than max_receives, so the receive after the crashes reaches a worker, which records
+  // it; with the two equal SQS would move it silently and the run would stay "exporting".
+  pg.createDatabase('commit_pipeline_held_sqs');
+  pg.psql(`CREATE TABLE held (id int);
+           INSERT INTO held SELECT g FROM generate_series(1, 10) g;
+           CREATE FUNCTION hold(id int) RETURNS boolean LANGUAGE sql AS 'SELECT pg_sleep(CASE WHEN id = 5 THEN 600 ELSE 0 END) IS NOT NULL';
+           ALTER TABLE held ENABLE ROW LEVEL SECURITY;
+           CREATE POLICY everyone ON held FOR SELECT USING (hold(id));
+           GRANT SELECT ON held TO snaplake;`, 'commit_pipeline_held_sqs');
+  const source = pg.uriFor('commit_pipeline_held_sqs', 'snaplake');
+  const tag = `${process.pid}-${Date.now() % 100000}`;
+  const create = (name, attributes) => JSON.parse(moto.aws(['sqs', 'create-queue', '--queue-name', `${name}-${tag}`,
+    ...(attributes ? ['--attributes', JSON.stringify(attributes)] : []), '--output', 'json'])).QueueUrl;
+  const arnOf = (url) => JSON.parse(moto.aws(['sqs', 'get-queue-attributes', '--queue-url', url, '--attribute-names', 'QueueArn', '--output', 'json'])).Attributes.QueueArn;
+  const eventsDlq = create('crash-events-dlq');
+  const tasksDlq = create('crash-tasks-dlq');
+  const redrive = (dlq) => ({ RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf(dlq), maxReceiveCount: 3 }) });
+  const urls = { events: create('crash-events', redrive(eventsDlq)), tasks: create('crash-tasks', redrive(tasksDlq)) };
+  const dir = tempDir('commit-crash-sqs-');
+  const config = path.join(dir, 'snaplake.toml');
+  writeFileSync(config, `${sqsQueueToml(urls, { maxReceives: 2, visibility: '2s' })}
+[export]
+to = "exports"
+
+[landing]
+to = "lake"
+
+[aws]
+region = "eu-west-2"
+endpoint_url = "${moto.endpoint}"
+
+[[instances]]
+id = "crashy-db"
+source = "${source}"
+`);
+  const env = { ...moto.env(), PGPASSWORD: pg.password };
+  moto.aws(['sqs', 'send-message', '--queue-url', urls.events, '--message-body', automated('crashy-db', 2)]);
+  const terminate = () => pg.psql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'commit_pipeline_held_sqs' AND pid <> pg_backend_pid();`);
+  const statusOf = () => {
+    const r = snaplake(['status', '--config', config, '--json'], { env, cwd: dir });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout);
+  };
+  for (let crash = 0; crash < 2; crash++) {
+    const { child, done } = snaplakeAsync(['run', '--config', config, '--stage', 'export'], { env, cwd: dir });
+    let copying = false;
+    for (let i = 0; i < 600 && !copying; i++) {
+      copying = pg.psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = 'commit_pipeline_held_sqs' AND wait_event = 'PgSleep' AND query LIKE 'COPY%';`).trim() !== '0';
+      if (!copying) await sleep(50);
+    }
+    assert.ok(copying, `crash ${crash}: the export was seen reading the held row`);
+    child.kill('SIGKILL');
+    await done;
+    terminate();
+    assert.equal(statusOf().runs[0].stage, 'exporting', 'the run was under way when its worker died');
+    await sleep(2500);  // the message becomes visible again after its visibility timeout
+  }
+  // The third receive: dead-lettered at once by the worker, recorded, nothing exported again.
+  const r = await snaplakeAsync(['run', '--config', config, '--stage', 'export', '--drain'], { env, cwd: dir }).done;
+  assert.equal(r.status, 10, r.stderr);
+  assert.match(r.stdout, /1 dead-lettered/);
+  assert.equal(pg.psql(`SELECT count(*) FROM pg_stat_activity WHERE datname = 'commit_pipeline_held_sqs' AND pid <> pg_backend_pid();`).trim(), '0',
+    'the given-up message started no export');
+  const s = statusOf();
+  assert.equal(s.deadLetters.length, 1);
+  assert.match(s.deadLetters[0].cause, /^received 3 times without being handled \(max_receives 2\)/);
+  assert.equal(s.queues.events.dead, 1);
+  assert.equal(s.runs.length, 1);
+  assert.equal(s.runs[0].stage, 'dead-lettered');
+  assert.match(s.runs[0].error, /received 3 times without being handled/);
+  // In the dead-letter queue with its cause, as the original event (redrivable as it came).
+  const dead = JSON.parse(moto.aws(['sqs', 'receive-message', '--queue-url', eventsDlq, '--message-attribute-names', 'All', '--output', 'json'])).Messages;
+  assert.equal(dead.length, 1);
+  assert.match(dead[0].MessageAttributes['snaplake-cause'].StringValue, /received 3 times/);
 });
