@@ -144,30 +144,37 @@ async function killTrial({ to, root, id, delay, env, problems }) {
 
 test('SIGKILL at random points of an export into a folder, then a re-run (12 trials)', async (t) => {
   let violations = 0;
+  let killed = 0;
   const landCodes = {};
   const root = tempDir('commit-kill-');
   for (let trial = 0; trial < 12; trial++) {
     const problems = [];
     const delay = Math.round(Math.random() * fullExportMs * 1.1);
     const { where, land } = await killTrial({ to: root, root, id: 'killed', delay, env: process.env, problems });
+    if (where === 'killed') killed++;
     landCodes[land] = (landCodes[land] ?? 0) + 1;
     const { tables } = await exportedRows(root, 'killed', problems);
     checkExactFiles(root, 'killed', tables, problems);
     t.diagnostic(`trial ${trial}: ${where} at ${delay} ms; land exited ${land}; ${problems.length ? problems.join('; ') : 'ok'}`);
     violations += problems.length;
   }
-  t.diagnostic(`12 trials (a whole export takes ${fullExportMs} ms here), land exit codes ${JSON.stringify(landCodes)}; ${violations} violations`);
+  t.diagnostic(`12 trials (a whole export takes ${fullExportMs} ms here), ${killed} killed mid-export, land exit codes ${JSON.stringify(landCodes)}; ${violations} violations`);
   assert.equal(violations, 0);
+  // The trials are spread over the export's time: most kills land while it runs. None doing so
+  // would mean the test no longer tested kills.
+  assert.ok(killed >= 1, 'no trial killed the export while it ran');
 });
 
 test('SIGKILL at random points of an export into S3 (moto), then a re-run (4 trials)', async (t) => {
   let violations = 0;
+  let killed = 0;
   const bucket = aws.bucketName('commit-kill');
   aws.createBuckets(moto, [bucket]);
   for (let trial = 0; trial < 4; trial++) {
     const problems = [];
     const delay = Math.round(Math.random() * fullExportMs * 1.5);
     const { where } = await killTrial({ to: `s3://${bucket}/exports`, id: 'killed', delay, env: moto.env(), problems });
+    if (where === 'killed') killed++;
     const down = tempDir('commit-kill-down-');
     aws.download(moto, bucket, 'exports/', down);
     const { tables } = await exportedRows(down, 'killed', problems);
@@ -178,6 +185,7 @@ test('SIGKILL at random points of an export into S3 (moto), then a re-run (4 tri
     violations += problems.length;
   }
   assert.equal(violations, 0);
+  assert.ok(killed >= 1, 'no trial killed the export while it ran');
 });
 
 // The export's worker connection, once its COPY runs.
@@ -193,6 +201,7 @@ async function copyingBackend() {
 
 test('the connection lost at random points mid-export: FAILED, nothing but export_info visible (4 trials)', async (t) => {
   let violations = 0;
+  let lost = 0;
   for (let trial = 0; trial < 4; trial++) {
     const root = tempDir('commit-lost-');
     const problems = [];
@@ -207,6 +216,7 @@ test('the connection lost at random points mid-export: FAILED, nothing but expor
       // The connection went after its last row: the export finished; it must be whole.
       await exportedRows(root, 'lost', problems);
     } else {
+      lost++;
       if (info.status !== 'FAILED') problems.push(`status ${info.status}`);
       const files = listFiles(root);
       if (JSON.stringify(files) !== JSON.stringify(['lost/export_info_lost.json'])) problems.push(`visible after the failure: ${files}`);
@@ -217,6 +227,7 @@ test('the connection lost at random points mid-export: FAILED, nothing but expor
     violations += problems.length;
   }
   assert.equal(violations, 0);
+  assert.ok(lost >= 1, 'no trial lost its connection while the export ran');
 });
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
