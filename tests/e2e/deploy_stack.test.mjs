@@ -72,7 +72,7 @@ function deleteStack(stack) {
 
 const cfn = (args) => JSON.parse(moto.aws(['cloudformation', ...args, '--output', 'json']) || '{}');
 
-async function deployAndRun(t, { name, parameters, instanceDb, publish, landingBucket, landingKey, snapshotRule }) {
+async function deployAndRun(t, { name, parameters, instanceDb, publish, landingBucket, landingKey, snapshotRule, glueDatabase }) {
   // The zip alone: the functions' configuration is their environment, the instance included
   // (the Instances parameter, SNAPLAKE_INSTANCES).
   const pkg = lambdaPackage({});
@@ -81,9 +81,12 @@ async function deployAndRun(t, { name, parameters, instanceDb, publish, landingB
   uploadCode(codeBucket, codeKey, pkg.zip);
 
   const stack = `${name}-${process.pid}`;
+  // The Glue database the platform owns (snaplake registers tables in it, never creates it).
+  if (glueDatabase) awsCall(moto, 'glue', 'create_database', { DatabaseInput: { Name: glueDatabase } });
   const { outputs: out, created } = await createStack(stack, {
     CodeBucket: codeBucket, CodeKey: codeKey,
     Instances: JSON.stringify([{ id: 'social-care-db', source: pg.uriFor(instanceDb) }]), ...parameters,
+    ...(glueDatabase ? { GlueDatabase: glueDatabase } : {}),
   });
   for (const key of ['EventsQueueUrl', 'TasksQueueUrl', 'ExportBucketName', 'ExportFunctionName', 'LandFunctionName', 'RdsEventsTopicArn']) {
     assert.ok(out[key], `output ${key}`);
@@ -127,6 +130,14 @@ async function deployAndRun(t, { name, parameters, instanceDb, publish, landingB
     // Without EnableRdsEngine and SubnetIds, the roles hold no rds, iam or ec2 action (moto keeps
     // inline policies with the Fn::If branches resolved, in a Python rendering, not as JSON).
     for (const p of [exportPolicy, landPolicy]) assert.doesNotMatch(String(p.PolicyDocument), /'(rds|iam|ec2):/);
+    // With GlueDatabase, the land role may register in that database only; without, no glue action.
+    assert.doesNotMatch(String(exportPolicy.PolicyDocument), /'glue:/);
+    if (glueDatabase) {
+      assert.match(String(landPolicy.PolicyDocument), /'glue:BatchCreatePartition'/);
+      assert.match(String(landPolicy.PolicyDocument), new RegExp(`table/${glueDatabase}/\\*`));
+    } else {
+      assert.doesNotMatch(String(landPolicy.PolicyDocument), /'glue:/);
+    }
 
     // The functions: the runtime, the Handler that picks the stage, 15 minutes; their mappings
     // take one message at a time from the right queue and report batch item failures. Then
@@ -221,6 +232,18 @@ async function deployAndRun(t, { name, parameters, instanceDb, publish, landingB
     moto.aws(['s3', 'cp', '--recursive', '--quiet', `s3://${bucket}/`, local]);
     await assertLandedLikePostgres(pg, { lake: local }, instanceDb, 'public.people', ['name']);
     await assertLandedLikePostgres(pg, { lake: local }, instanceDb, 'care.visits', ['person_id', 'note']);
+
+    if (glueDatabase) {
+      // Registered by the land function with the stack's environment: each table, named as the
+      // crawler would, located in the raw zone, with the landing's partition.
+      for (const [table, folder] of [['public_people', 'public.people'], ['care_visits', 'care.visits']]) {
+        const got = awsCall(moto, 'glue', 'get_table', { DatabaseName: glueDatabase, Name: table }).Table;
+        assert.equal(got.StorageDescriptor.Location, `s3://${bucket}/unrestricted/${instanceDb}/${folder}/`);
+        assert.deepEqual(got.PartitionKeys.map((k) => k.Name), ['import_year', 'import_month', 'import_day', 'import_date']);
+        const partitions = awsCall(moto, 'glue', 'get_partitions', { DatabaseName: glueDatabase, TableName: table }).Partitions;
+        assert.equal(partitions.length, 1, `${table}: ${JSON.stringify(partitions)}`);
+      }
+    }
   } finally {
     deleteStack(stack);
   }
@@ -262,6 +285,7 @@ test('the stack on moto, the reference route: RDS event subscription → SNS →
     name: 'snaplake-sns',
     instanceDb: 'deploy_stack',
     parameters: { InstanceIds: 'social-care-db,payroll-db', RawZoneBucketName: rawZone, RawZoneKmsKeyArn: rawZoneKey },
+    glueDatabase: `raw_zone_${process.pid}`,
     landingBucket: rawZone,
     landingKey: rawZoneKey,
     snapshotRule: 'DISABLED',
