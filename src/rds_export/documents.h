@@ -104,7 +104,7 @@ std::string tables_info_json(const std::vector<TableDoc>& tables);
 // Bytes as RDS's GB fields count them (GiB, fractional).
 double to_gb(uint64_t bytes);
 
-// The current time as ISO-8601 UTC with milliseconds.
+// The current time in the one ISO-8601 format (common/timestamp.h: iso8601(wall_now())).
 std::string now_iso8601();
 
 // ---- Reading (the landing; RDS's documents too) ----
