@@ -16,48 +16,43 @@ Series& Registry::series(const MetricFamily& family, const Labels& labels) {
   return it->second;
 }
 
+template <typename Change>
+void Registry::update(const MetricFamily& family, const Labels& labels, double value,
+                      Change change) {
+  Listener listener;
+  {
+    std::lock_guard lock(mutex_);
+    change(series(family, labels));
+    listener = listener_;
+  }
+  if (listener) listener(family, labels, value);
+}
+
 void Registry::add(const MetricFamily& family, const Labels& labels, double value) {
   if (family.type != MetricType::Counter || value < 0) {
     fail(ErrorKind::Internal, "metric {}: add({}) is for counters, by non-negative values",
          family.name, value);
   }
-  Listener listener;
-  {
-    std::lock_guard lock(mutex_);
-    series(family, labels).value += value;
-    listener = listener_;
-  }
-  if (listener) listener(family, labels, value);
+  update(family, labels, value, [&](Series& s) { s.value += value; });
 }
 
 void Registry::set(const MetricFamily& family, const Labels& labels, double value) {
   if (family.type != MetricType::Gauge) {
     fail(ErrorKind::Internal, "metric {}: set() is for gauges", family.name);
   }
-  Listener listener;
-  {
-    std::lock_guard lock(mutex_);
-    series(family, labels).value = value;
-    listener = listener_;
-  }
-  if (listener) listener(family, labels, value);
+  update(family, labels, value, [&](Series& s) { s.value = value; });
 }
 
 void Registry::observe(const MetricFamily& family, const Labels& labels, double value) {
   if (family.type != MetricType::Histogram) {
     fail(ErrorKind::Internal, "metric {}: observe() is for histograms", family.name);
   }
-  Listener listener;
-  {
-    std::lock_guard lock(mutex_);
-    Series& s = series(family, labels);
+  update(family, labels, value, [&](Series& s) {
     auto bound = std::lower_bound(family.buckets.begin(), family.buckets.end(), value);
     if (bound != family.buckets.end()) ++s.bucket_counts[bound - family.buckets.begin()];
     ++s.count;
     s.sum += value;
-    listener = listener_;
-  }
-  if (listener) listener(family, labels, value);
+  });
 }
 
 void Registry::clear(const MetricFamily& family) {

@@ -53,6 +53,9 @@ class Registry {
 
  private:
   Series& series(const MetricFamily& family, const Labels& labels);
+  // Applies `change` to the series under the lock, then tells the listener, outside it.
+  template <typename Change>
+  void update(const MetricFamily& family, const Labels& labels, double value, Change change);
 
   mutable std::mutex mutex_;
   std::map<std::string_view, std::map<Labels, Series>> families_;
