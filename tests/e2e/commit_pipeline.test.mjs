@@ -119,17 +119,22 @@ test('two run --drain --workers 3 with 6 snapshot events of one instance (3 tria
   assert.equal(violations, 0);
 });
 
-test('a message whose worker crashed on it until max_receives shows its run dead-lettered', async () => {
-  // The export user is not a superuser, so a row-level security policy applies to it: reading
-  // one row of `held` sleeps, which keeps the export busy while its worker is killed.
-  const held = pg.createDatabase('commit_pipeline_held');
+// A database whose export is held: the export user is not a superuser, so a row-level security
+// policy applies to it, and reading row 5 of `held` sleeps, which keeps the export busy while its
+// worker is killed. Returns the source URI of the export user (password: pg.password).
+function heldDatabase(name) {
+  pg.createDatabase(name);
   pg.psql(`CREATE TABLE held (id int);
            INSERT INTO held SELECT g FROM generate_series(1, 10) g;
            CREATE FUNCTION hold(id int) RETURNS boolean LANGUAGE sql AS 'SELECT pg_sleep(CASE WHEN id = 5 THEN 600 ELSE 0 END) IS NOT NULL';
            ALTER TABLE held ENABLE ROW LEVEL SECURITY;
            CREATE POLICY everyone ON held FOR SELECT USING (hold(id));
-           GRANT SELECT ON held TO snaplake;`, 'commit_pipeline_held');
-  const source = held.replace('postgresql://postgres@', 'postgresql://snaplake@');
+           GRANT SELECT ON held TO snaplake;`, name);
+  return pg.uriFor(name, 'snaplake');
+}
+
+test('a message whose worker crashed on it until max_receives shows its run dead-lettered', async () => {
+  const source = heldDatabase('commit_pipeline_held');
   const env = { ...process.env, PGPASSWORD: pg.password };
   const p = makePipeline({ instances: [{ id: 'crashy-db', source }], maxReceives: 2, visibility: '2s', prefix: 'commit-crash-' });
   publish(p, automated('crashy-db', 1));
@@ -164,14 +169,7 @@ test('on SQS, a message whose worker crashed on it max_receives times is dead-le
   // As the stack sets them (deploy/cloudformation/snaplake.yaml): the queue's maxReceiveCount is
   // one more than max_receives, so the receive after the crashes reaches a worker, which records
   // it; with the two equal SQS would move it silently and the run would stay "exporting".
-  pg.createDatabase('commit_pipeline_held_sqs');
-  pg.psql(`CREATE TABLE held (id int);
-           INSERT INTO held SELECT g FROM generate_series(1, 10) g;
-           CREATE FUNCTION hold(id int) RETURNS boolean LANGUAGE sql AS 'SELECT pg_sleep(CASE WHEN id = 5 THEN 600 ELSE 0 END) IS NOT NULL';
-           ALTER TABLE held ENABLE ROW LEVEL SECURITY;
-           CREATE POLICY everyone ON held FOR SELECT USING (hold(id));
-           GRANT SELECT ON held TO snaplake;`, 'commit_pipeline_held_sqs');
-  const source = pg.uriFor('commit_pipeline_held_sqs', 'snaplake');
+  const source = heldDatabase('commit_pipeline_held_sqs');
   const tag = `${process.pid}-${Date.now() % 100000}`;
   const create = (name, attributes) => JSON.parse(moto.aws(['sqs', 'create-queue', '--queue-name', `${name}-${tag}`,
     ...(attributes ? ['--attributes', JSON.stringify(attributes)] : []), '--output', 'json'])).QueueUrl;
