@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "mysql/text_values.h"
+#include "types/overrides.h"
 
 namespace snaplake::mysql {
 
@@ -76,9 +77,7 @@ bool append_field(parquet::FileWriter& w, size_t i, const types::MysqlColumnMapp
     case MysqlDecode::TimestampMillis: {
       auto micros = text::parse_datetime(v);
       if (!micros) break;
-      // Floored, as for PostgreSQL: 1969-12-31 23:59:59.9995 is …59.999.
-      int64_t millis = *micros / 1000 - (*micros % 1000 < 0 ? 1 : 0);
-      w.append_int64(i, millis);
+      w.append_int64(i, types::floor_millis(*micros));  // 1969-12-31 23:59:59.9995 is …59.999
       return true;
     }
     case MysqlDecode::Time: {

@@ -12,6 +12,7 @@
 #include "pg/text_render.h"
 #include "sources/part_writer.h"
 #include "sources/tuple_batches.h"
+#include "types/overrides.h"
 
 namespace snaplake::sources {
 
@@ -46,11 +47,6 @@ namespace {
 [[noreturn]] void bad_width(const types::ColumnMapping& c, int32_t length) {
   fail(ErrorKind::Source, "column '{}': unexpected binary value of {} bytes", c.column.name,
        length);
-}
-
-// Microseconds to milliseconds, floored (the instant's millisecond, also before 1970).
-int64_t floor_millis(int64_t micros) {
-  return micros / 1000 - (micros % 1000 < 0 ? 1 : 0);
 }
 
 // Per column, what the Parquet column could not take as it was: values written as NULL, and
@@ -126,7 +122,7 @@ struct ColumnNotes {
       need(8);
       auto micros = b::timestamp_unix_micros(f.data);
       if (!micros) break;
-      w.append_int64(i, floor_millis(*micros));
+      w.append_int64(i, types::floor_millis(*micros));
       return true;
     }
     case Decode::Array:

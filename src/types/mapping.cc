@@ -66,10 +66,10 @@ std::optional<ColumnMapping> shared(const SourceColumn& c) {
 ColumnMapping timestamp(const SourceColumn& c, const TypeOverrides& o) {
   const bool utc = c.base_type == "timestamptz";
   const bool millis = o.timestamp == TimestampUnit::Millis;
-  ColumnMapping m = native(
-      c, Physical::Int64, millis ? Logical::TimestampMillis : Logical::TimestampMicros,
-      millis ? Decode::TimestampMillis : Decode::Timestamp,
-      fmt::format("int64 (TIMESTAMP_{}{})", millis ? "MILLIS" : "MICROS", utc ? ", UTC" : ""));
+  ColumnMapping m =
+      native(c, Physical::Int64, millis ? Logical::TimestampMillis : Logical::TimestampMicros,
+             millis ? Decode::TimestampMillis : Decode::Timestamp,
+             timestamp_exported_type(o.timestamp, utc));
   m.column.utc_adjusted = utc;
   return m;
 }

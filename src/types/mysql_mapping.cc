@@ -56,10 +56,10 @@ MysqlColumnMapping decimal(const MysqlColumn& c, int32_t precision, int32_t scal
 
 MysqlColumnMapping timestamp(const MysqlColumn& c, bool utc, TimestampUnit unit) {
   const bool millis = unit == TimestampUnit::Millis;
-  MysqlColumnMapping m = native(
-      c, Physical::Int64, millis ? Logical::TimestampMillis : Logical::TimestampMicros,
-      millis ? MysqlDecode::TimestampMillis : MysqlDecode::Timestamp,
-      fmt::format("int64 (TIMESTAMP_{}{})", millis ? "MILLIS" : "MICROS", utc ? ", UTC" : ""));
+  MysqlColumnMapping m =
+      native(c, Physical::Int64, millis ? Logical::TimestampMillis : Logical::TimestampMicros,
+             millis ? MysqlDecode::TimestampMillis : MysqlDecode::Timestamp,
+             timestamp_exported_type(unit, utc));
   m.column.utc_adjusted = utc;
   return m;
 }

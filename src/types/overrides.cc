@@ -55,4 +55,9 @@ std::string describe(const TypeOverrides& o) {
   return out;
 }
 
+std::string timestamp_exported_type(TimestampUnit unit, bool utc) {
+  return fmt::format("int64 (TIMESTAMP_{}{})", unit == TimestampUnit::Millis ? "MILLIS" : "MICROS",
+                     utc ? ", UTC" : "");
+}
+
 }  // namespace snaplake::types

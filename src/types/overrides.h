@@ -5,6 +5,7 @@
 // table each; `--type uuid=string` and `[export] type_uuid = "string"` are parsed here.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -54,5 +55,13 @@ void parse_override(TypeOverrides& overrides, std::string_view assignment);
 std::string_view override_value(const TypeOverrides& overrides, std::string_view key);
 // "uuid=string, time=string, timestamp=micros": every key with its value, for messages.
 std::string describe(const TypeOverrides& overrides);
+
+// The `timestamp` override, for every source: the expectedExportedType of a timestamp column
+// ("int64 (TIMESTAMP_MILLIS, UTC)"), and the value in milliseconds, the microseconds floored
+// (the instant's millisecond, also before 1970: -500 µs is -1 ms).
+std::string timestamp_exported_type(TimestampUnit unit, bool utc);
+inline int64_t floor_millis(int64_t micros) {
+  return micros / 1000 - (micros % 1000 < 0 ? 1 : 0);
+}
 
 }  // namespace snaplake::types

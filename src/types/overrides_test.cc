@@ -55,5 +55,14 @@ TEST(TypeOverrides, UnknownKeysAndValuesNameTheAlternatives) {
   EXPECT_THAT(error_of("UUID=string"), HasSubstr("the types are"));
 }
 
+TEST(TypeOverrides, TheTimestampRuleForEverySource) {
+  EXPECT_EQ(timestamp_exported_type(TimestampUnit::Micros, false), "int64 (TIMESTAMP_MICROS)");
+  EXPECT_EQ(timestamp_exported_type(TimestampUnit::Millis, true), "int64 (TIMESTAMP_MILLIS, UTC)");
+  EXPECT_EQ(floor_millis(1'999), 1);
+  EXPECT_EQ(floor_millis(-500), -1);  // 1969-12-31 23:59:59.9995 is …59.999
+  EXPECT_EQ(floor_millis(-1'000), -1);
+  EXPECT_EQ(floor_millis(-1'001), -2);
+}
+
 }  // namespace
 }  // namespace snaplake::types
